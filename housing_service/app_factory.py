@@ -1,0 +1,70 @@
+"""The application factory: settings, extensions, blueprints, errors, commands, scheduler."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g
+
+from . import authentication
+from .config import load_config
+from .extensions import db, migrate
+from .services import audit, passwords
+
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def build_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        # Parameters (survivor data among them) never appear in errors or logs.
+        "hide_parameters": True,
+        "pool_pre_ping": True,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+    app.config["TESTING"] = app.config["HOUSING_ENV"] == "testing"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"])
+    db.init_app(app)
+    audit.install(db.session)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
+    authentication.install(app)
+    _install_request_lifecycle(app)
+
+    from .api import register_api
+
+    register_api(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    _quiet_noisy_loggers()
+    return app
+
+
+def _install_request_lifecycle(app: Flask) -> None:
+    """One commit per request: kept when the answer is a success, rolled back otherwise."""
+
+    @app.before_request
+    def assign_request_id() -> None:
+        g.request_id = secrets.token_hex(6)
+
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        if response.status_code < 400 or g.get("keep_changes_on_error"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        response.headers["X-Request-Id"] = g.get("request_id", "-")
+        return response
+
+
+def _quiet_noisy_loggers() -> None:
+    # Werkzeug's access log prints query strings; keep it to warnings.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)

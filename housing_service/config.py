@@ -1,0 +1,123 @@
+"""Settings, read from the environment once, when the app is built.
+
+Every setting has a safe default for the embedded (SQLite, development) mode; production
+refuses to start without a real SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENVIRONMENTS = ("development", "production", "testing")
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start: a setting is missing or wrong."""
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _thresholds(raw: str) -> dict[str, tuple[int, ...]]:
+    """Parse 'emergency:14,7;transitional:30,14' into days-before-limit per tier."""
+    thresholds: dict[str, tuple[int, ...]] = {}
+    for part in filter(None, (p.strip() for p in raw.split(";"))):
+        tier, _, days = part.partition(":")
+        try:
+            values = tuple(sorted({int(d) for d in days.split(",") if d.strip()}, reverse=True))
+        except ValueError as exc:
+            raise ConfigurationError(f"STAY_REVIEW_THRESHOLDS: bad days in {part!r}") from exc
+        if not values or min(values) < 1:
+            raise ConfigurationError(f"STAY_REVIEW_THRESHOLDS: {part!r} needs days of at least 1")
+        thresholds[tier.strip()] = values
+    return thresholds
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """The SQLAlchemy URL: PostgreSQL through psycopg 3, else the embedded SQLite file."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'housing.db'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw.removeprefix("postgres://")
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw.removeprefix("postgresql://")
+    return raw
+
+
+def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """All settings, from `env` (default: the process environment)."""
+    env = dict(os.environ if env is None else env)
+    environment = env.get("HOUSING_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(f"HOUSING_ENV must be one of {', '.join(ENVIRONMENTS)}")
+
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if environment != "development":
+            raise ConfigurationError(f"SECRET_KEY is required when HOUSING_ENV={environment}")
+        logging.getLogger("housing_service").warning(
+            "SECRET_KEY is not set: using a development key. Never run like this with real data."
+        )
+        secret_key = DEVELOPMENT_SECRET_KEY
+    elif environment == "production" and len(secret_key) < 32:
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters in production")
+
+    timezone = env.get("COALITION_TIMEZONE", "America/Los_Angeles")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigurationError(f"COALITION_TIMEZONE {timezone!r} is not a known time zone") from exc
+
+    production = environment == "production"
+    return {
+        "HOUSING_ENV": environment,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "COALITION_TIMEZONE": timezone,
+        # "auto" runs the scheduler inside `flask run` only; gunicorn workers set it off.
+        "SCHEDULER": env.get("SCHEDULER", "auto"),
+        "HOLD_WINDOW_HOURS": _int(env, "HOLD_WINDOW_HOURS", 4),
+        "HOLD_WARNING_MINUTES": _int(env, "HOLD_WARNING_MINUTES", 60),
+        "STAY_REVIEW_THRESHOLDS": _thresholds(
+            env.get("STAY_REVIEW_THRESHOLDS", "emergency:14,7;transitional:30,14")
+        ),
+        "STALE_AVAILABILITY_HOURS": _int(env, "STALE_AVAILABILITY_HOURS", 24),
+        "DECLINE_COOLDOWN_DAYS": _int(env, "DECLINE_COOLDOWN_DAYS", 30),
+        "RETENTION_DAYS_AFTER_EXIT": _int(env, "RETENTION_DAYS_AFTER_EXIT", 1095),
+        "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
+        "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
+        "API_TOKEN_DEFAULT_DAYS": _int(env, "API_TOKEN_DEFAULT_DAYS", 90),
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 587),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "true").lower() == "true",
+        "MAIL_SENDER": env.get("MAIL_SENDER", "housing-service@localhost"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "JSON_SORT_KEYS": False,
+        # Password hashing cost: argon2id, RFC 9106's second recommended option.
+        "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 3),
+        "ARGON2_MEMORY_KIB": _int(env, "ARGON2_MEMORY_KIB", 65536),
+        # OpenAPI document (flask-smorest)
+        "API_TITLE": "housing_service",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }

@@ -1,0 +1,70 @@
+"""People who use the service, and the API tokens their scripts use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..db import Base, enum_type
+from .inventory import Organisation
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ADVOCATE = "advocate"
+    CASE_MANAGER = "case_manager"
+    PARTNER = "partner"
+
+
+class User(UserMixin, Base):
+    """A staff member of a coalition provider. Survivors never have accounts."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role <> 'partner' OR organisation_id IS NOT NULL", name="partner_has_organisation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on sign-out everywhere, password or role change and deactivation: every
+    # session carrying an older version is refused on its next request.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    password_changed_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login: the session remembers id and version together
+        return f"{self.id}.{self.session_version}"
+
+
+class ApiToken(Base):
+    """A revocable bearer token for scripts and partner systems; only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

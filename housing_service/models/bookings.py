@@ -1,0 +1,195 @@
+"""Holds and stays, and the ledger of nights that keeps any bed from being booked twice.
+
+Every hold and every stay owns one `Booking`: a space over a half-open range of nights
+[starts_on, ends_on). The database refuses two active bookings of one space whose ranges
+overlap: an exclusion constraint on PostgreSQL, triggers on SQLite (where every write
+transaction is serialised, see db.py); migration 0001 creates both. Availability is read
+from this table, never kept as a counter.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..db import Base, enum_type
+from ..vocabulary import Tier
+from .accounts import User
+from .clients import Client
+from .inventory import Site, Space
+
+OVERLAP_CONSTRAINT = "ex_bookings_no_overlap"
+
+
+class Booking(Base):
+    """One client's claim on one space over a range of nights."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        ExcludeConstraint(
+            ("space_id", "="),
+            (text("daterange(starts_on, ends_on, '[)')"), "&&"),
+            where=text("active"),
+            using="gist",
+            name=OVERLAP_CONSTRAINT,
+        ).ddl_if(dialect="postgresql"),
+        Index("ix_bookings_space_ends", "space_id", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)  # None: open-ended (long-term housing)
+    # False once a hold is released or expires; stays (also past ones) remain active.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    space: Mapped[Space] = relationship()
+
+
+class HoldStatus(StrEnum):
+    HELD = "held"
+    PLACED = "placed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+class Hold(Base):
+    """A space reserved for a client: arriving now (within the window) or from a future date."""
+
+    __tablename__ = "holds"
+    __table_args__ = (
+        # One active hold per client and start date, unless someone overrode with a reason.
+        Index(
+            "uq_holds_one_active_per_client_day",
+            "client_id",
+            "starts_on",
+            unique=True,
+            postgresql_where=text("status = 'held' AND override_reason IS NULL"),
+            sqlite_where=text("status = 'held' AND override_reason IS NULL"),
+        ),
+        Index("ix_holds_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[HoldStatus] = mapped_column(enum_type(HoldStatus, "hold_status"), default=HoldStatus.HELD)
+    expires_at: Mapped[datetime]
+    override_reason: Mapped[str | None] = mapped_column(String(300))
+    held_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    ended_at: Mapped[datetime | None]  # placed, released or expired
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    release_reason: Mapped[str | None] = mapped_column(String(300))
+
+    booking: Mapped[Booking] = relationship()
+    client: Mapped[Client] = relationship()
+    space: Mapped[Space] = relationship()
+    site: Mapped[Site] = relationship()
+    held_by: Mapped[User] = relationship(foreign_keys=[held_by_id])
+    placement: Mapped[Placement | None] = relationship(back_populates="hold")
+
+
+class Placement(Base):
+    """A stay: a survivor living in a space, from the first night to the exit."""
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        # A survivor lives in one place at a time.
+        Index(
+            "uq_placements_one_current_per_client",
+            "client_id",
+            unique=True,
+            postgresql_where=text("exited_on IS NULL"),
+            sqlite_where=text("exited_on IS NULL"),
+        ),
+        CheckConstraint("exited_on IS NULL OR exited_on >= starts_on", name="exit_after_start"),
+        CheckConstraint(
+            "(exited_on IS NULL AND destination IS NULL)"
+            " OR (exited_on IS NOT NULL AND destination IS NOT NULL)",
+            name="exit_has_destination",
+        ),
+        CheckConstraint("destination <> 435 OR subsidy_type IS NOT NULL", name="subsidised_rental_has_type"),
+        CheckConstraint(
+            "destination <> 17 OR length(coalesce(destination_text, '')) > 0",
+            name="other_destination_has_text",
+        ),
+        CheckConstraint(
+            "(tier = 'long_term' AND stay_limit_days IS NULL AND expected_end_on IS NULL)"
+            " OR (tier <> 'long_term' AND stay_limit_days >= 1 AND expected_end_on > starts_on)",
+            name="limit_fits_tier",
+        ),
+        Index("ix_placements_current_end", "exited_on", "expected_end_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("holds.id"), unique=True)
+    previous_placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), unique=True)
+    tier: Mapped[Tier] = mapped_column(enum_type(Tier, "tier"))
+    stay_limit_days: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    expected_end_on: Mapped[date | None] = mapped_column(Date)  # first night no longer planned
+    exited_on: Mapped[date | None] = mapped_column(Date)  # HUD exit date: the day the stay ended
+    destination: Mapped[int | None] = mapped_column(Integer)  # HUD 3.12
+    subsidy_type: Mapped[int | None] = mapped_column(Integer)  # HUD 3.12.A, for 435
+    destination_text: Mapped[str | None] = mapped_column(String(300))  # for 17 (e.g. repatriation)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    exit_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    booking: Mapped[Booking] = relationship()
+    client: Mapped[Client] = relationship()
+    space: Mapped[Space] = relationship()
+    site: Mapped[Site] = relationship()
+    hold: Mapped[Hold | None] = relationship(back_populates="placement")
+    previous_placement: Mapped[Placement | None] = relationship(
+        remote_side=[id], back_populates="next_placement"
+    )
+    next_placement: Mapped[Placement | None] = relationship(back_populates="previous_placement")
+    extensions: Mapped[list[Extension]] = relationship(back_populates="placement", order_by="Extension.id")
+
+    @property
+    def current(self) -> bool:
+        return self.exited_on is None
+
+
+class Extension(Base):
+    """A stay extended to a new end date: why, and who approved it. Kept as history."""
+
+    __tablename__ = "extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    previous_end_on: Mapped[date] = mapped_column(Date)
+    new_end_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(120))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    beyond_tier_limit: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    placement: Mapped[Placement] = relationship(back_populates="extensions")

@@ -1,0 +1,174 @@
+"""What shelter partners and admins maintain: organisations, areas, sites, beds and units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..db import Base, EnumSet, enum_type
+from ..vocabulary import (
+    AgeGroup,
+    Gender,
+    HouseholdType,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
+
+
+class Organisation(Base):
+    """A provider agency in the coalition."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # HUD: a victim service provider keeps client data out of the community HMIS.
+    victim_service_provider: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    sites: Mapped[list[Site]] = relationship(back_populates="organisation", order_by="Site.name")
+
+
+class Area(Base):
+    """A county or city. Sites sit in one; survivors may need to avoid some for their safety."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Site(Base):
+    """A housing programme at one location."""
+
+    __tablename__ = "sites"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name"),
+        CheckConstraint(
+            "(tier = 'emergency' AND hud_project_type IN (0, 1))"
+            " OR (tier = 'transitional' AND hud_project_type = 2)"
+            " OR (tier = 'long_term' AND hud_project_type IN (3, 9, 10, 13))",
+            name="hud_project_type_fits_tier",
+        ),
+        CheckConstraint(
+            "(tier = 'long_term' AND stay_limit_days IS NULL)"
+            " OR (tier <> 'long_term' AND stay_limit_days >= 1)",
+            name="stay_limit_fits_tier",
+        ),
+        CheckConstraint("hold_window_hours BETWEEN 1 AND 72", name="hold_window_hours_range"),
+        Index("ix_sites_tier_active", "tier", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tier: Mapped[Tier] = mapped_column(enum_type(Tier, "tier"))
+    hud_project_type: Mapped[int] = mapped_column(Integer)
+    stay_limit_days: Mapped[int | None] = mapped_column(Integer)
+    hold_window_hours: Mapped[int] = mapped_column(Integer, default=4)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    address: Mapped[str] = mapped_column(Text, default="")
+    households_served: Mapped[frozenset[HouseholdType]] = mapped_column(EnumSet(HouseholdType))
+    genders_served: Mapped[frozenset[Gender]] = mapped_column(EnumSet(Gender))
+    age_groups_served: Mapped[frozenset[AgeGroup]] = mapped_column(EnumSet(AgeGroup))
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    pets_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    substance_use_policy: Mapped[SubstanceUsePolicy] = mapped_column(
+        enum_type(SubstanceUsePolicy, "substance_use_policy")
+    )
+    intake_24_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    intake_hours: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    availability_confirmed_at: Mapped[datetime | None]
+    availability_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sites")
+    area: Mapped[Area] = relationship()
+    languages: Mapped[list[SiteLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by="SiteLanguage.code"
+    )
+    spaces: Mapped[list[Space]] = relationship(back_populates="site", order_by="Space.label")
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [language.code for language in self.languages]
+
+
+class SiteLanguage(Base):
+    """A language the site's staff speak (ISO 639 code)."""
+
+    __tablename__ = "site_languages"
+    __table_args__ = (Index("ix_site_languages_code_site", "code", "site_id"),)
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+
+
+class Space(Base):
+    """A bed (one person) or a unit (one household, up to its capacity)."""
+
+    __tablename__ = "spaces"
+    __table_args__ = (
+        UniqueConstraint("site_id", "label"),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("kind = 'unit' OR capacity = 1", name="bed_sleeps_one"),
+        CheckConstraint(
+            "in_service OR length(coalesce(out_of_service_reason, '')) > 0", name="out_of_service_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[SpaceKind] = mapped_column(enum_type(SpaceKind, "space_kind"))
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    features: Mapped[frozenset[SpaceFeature]] = mapped_column(EnumSet(SpaceFeature), default=frozenset())
+    in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+    out_of_service_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    site: Mapped[Site] = relationship(back_populates="spaces")
+
+
+class SpaceStatusChange(Base):
+    """History of a space going in or out of service: who, when and why. Never overwritten."""
+
+    __tablename__ = "space_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    in_service: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class AvailabilityConfirmation(Base):
+    """A partner confirming that a site's beds and units are as the board shows."""
+
+    __tablename__ = "availability_confirmations"
+    __table_args__ = (Index("ix_availability_confirmations_site_at", "site_id", "confirmed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
