@@ -1,0 +1,110 @@
+"""The bed board: where a household can sleep, from a date, with its needs and its safety plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+from ..models import Role
+from ..services import availability
+from ..services.access import require_role
+from ..services.inventory import require_areas_exist
+from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier
+from .common import Blueprint, EnumList, StrictSchema, acting, now, page_of, today
+from .presenters import present_site
+from .schemas_inventory import SiteSchema
+
+blp = Blueprint("availability", __name__, description="Bed search")
+
+
+class AvailabilityArgs(StrictSchema):
+    starts_on = fields.Date(metadata={"description": "First night (default: tonight)."})
+    ends_on = fields.Date(
+        metadata={
+            "description": "The morning the stay ends. Default: the site's stay limit (what a hold books)."
+        }
+    )
+    tier = fields.Enum(Tier, by_value=True)
+    adults = fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
+    children = fields.Integer(load_default=0, validate=validate.Range(min=0, max=20))
+    gender = fields.Enum(Gender, by_value=True)
+    age_group = fields.Enum(AgeGroup, by_value=True)
+    language = fields.String(
+        validate=validate.Regexp(r"^[a-z]{2,3}$", error="Use an ISO 639 code such as 'es'.")
+    )
+    needs = EnumList(SpaceFeature, metadata={"description": "Repeat the parameter for several needs."})
+    pets = fields.Boolean(load_default=False, metadata={"description": "The household has a pet."})
+    avoid_area = fields.List(
+        fields.Integer(validate=validate.Range(min=1)), metadata={"description": "Area ids to leave out."}
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class FreeSpaceSchema(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    kind = fields.Enum(SpaceKind, by_value=True)
+    capacity = fields.Integer()
+    features = EnumList(SpaceFeature)
+
+
+class SiteAvailabilitySchema(Schema):
+    site = fields.Nested(SiteSchema)
+    free_beds = fields.Integer()
+    free_units = fields.Integer()
+    free_spaces = fields.List(fields.Nested(FreeSpaceSchema))
+    free_from = fields.Date()
+    free_until = fields.Date(allow_none=True, metadata={"description": "Null: open-ended."})
+    confirmed_hours_ago = fields.Float(allow_none=True)
+    availability_stale = fields.Boolean()
+
+
+@blp.route("/availability", methods=["GET"])
+@blp.arguments(AvailabilityArgs, location="query")
+@blp.response(200, page_of(SiteAvailabilitySchema))
+def search(args: dict[str, Any]) -> dict[str, Any]:
+    """Sites with beds or units free for a household, most free first.
+
+    Counts are derived from holds and stays for the nights asked, never kept as a counter.
+    """
+    actor = acting()
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    avoid = frozenset(args.get("avoid_area", ()))
+    require_areas_exist("avoid_area", avoid)
+    starts_on = args.get("starts_on") or today()
+    query = availability.AvailabilityQuery(
+        starts_on=starts_on,
+        ends_on=args.get("ends_on"),
+        tier=args.get("tier"),
+        household=availability.Household(args["adults"], args["children"]),
+        gender=args.get("gender"),
+        age_group=args.get("age_group"),
+        language=args.get("language"),
+        needs=frozenset(args.get("needs", ())),
+        pets=args["pets"],
+        avoid_area_ids=avoid,
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    result = availability.search(actor, query, today())
+    moment = now()
+    stale_after = current_app.config["STALE_AVAILABILITY_HOURS"]
+    items = []
+    for item in result.items:
+        hours = availability.freshness_hours(item.site.availability_confirmed_at, moment)
+        items.append(
+            {
+                "site": present_site(item.site, actor, item.held_by_actor),
+                "free_beds": item.free_beds,
+                "free_units": item.free_units,
+                "free_spaces": item.free_spaces,
+                "free_from": starts_on,
+                "free_until": item.free_until,
+                "confirmed_hours_ago": hours,
+                "availability_stale": hours is None or hours > stale_after,
+            }
+        )
+    return {"items": items, "total": result.total, "page": result.page, "per_page": result.per_page}

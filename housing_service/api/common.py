@@ -1,0 +1,110 @@
+"""What every API module shares: strict schemas, pages, the acting person and the moment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import flask_smorest
+from flask import current_app, request
+from flask_login import current_user
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from webargs.flaskparser import FlaskParser
+
+from .. import clock
+from ..services.actor import Actor
+
+
+class _StrictParser(FlaskParser):
+    # Every location follows the schema's own `unknown` (RAISE): an unknown query
+    # parameter is a mistake worth naming, not something to ignore silently.
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = _StrictParser()
+
+
+class StrictSchema(Schema):
+    """Unknown fields are refused, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class EnumList(fields.List):
+    """A list of enum values, deduplicated on load and dumped in the enum's own order."""
+
+    def __init__(self, enum: type[Enum], **kwargs: Any) -> None:
+        super().__init__(fields.Enum(enum, by_value=True), **kwargs)
+        self.order = {member: index for index, member in enumerate(enum)}
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[Any] | None:
+        if value is None:
+            return None
+        return super()._serialize(sorted(value, key=self.order.__getitem__), attr, obj, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        return list(dict.fromkeys(loaded))
+
+
+def language_list(**kwargs: Any) -> fields.List:
+    """ISO 639 language codes, e.g. ["es", "en"]."""
+    code = fields.String(validate=validate.Regexp(r"^[a-z]{2,3}$", error="Use an ISO 639 code such as 'es'."))
+    return fields.List(code, **kwargs)
+
+
+class PageArgs(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+_page_schemas: dict[type[Schema], type[Schema]] = {}
+
+
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """A response schema for one page of `item_schema` items."""
+    if item_schema not in _page_schemas:
+        name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+        _page_schemas[item_schema] = type(
+            name,
+            (Schema,),
+            {
+                "items": fields.List(fields.Nested(item_schema)),
+                "total": fields.Integer(),
+                "page": fields.Integer(),
+                "per_page": fields.Integer(),
+            },
+        )
+    return _page_schemas[item_schema]
+
+
+def page(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def paginate(records: list[Any], args: dict[str, Any]) -> dict[str, Any]:
+    """A page of an already loaded list (for short lists such as one site's beds)."""
+    start = (args["page"] - 1) * args["per_page"]
+    return page(records[start : start + args["per_page"]], len(records), args)
+
+
+def acting() -> Actor:
+    """The signed-in person making this request, and the address it came from."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return Actor(user=user, address=request.remote_addr)
+
+
+def now() -> datetime:
+    return clock.now()
+
+
+def today() -> date:
+    return clock.local_date(clock.now(), current_app.config["COALITION_TIMEZONE"])
+
+
+def require_nonempty(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be empty.")

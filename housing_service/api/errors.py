@@ -1,0 +1,84 @@
+"""One error shape for the whole API: {code, status, message, errors: {field: [problems]}}."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(
+    code: int, message: str, errors: dict[str, list[str]] | None = None
+) -> ResponseReturnValue:
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message, "errors": errors or {}}
+    return jsonify(body), code
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn webargs/marshmallow nested messages into {"field.path": [problems]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            # The first level names where the input came from (json, query, ...): drop it.
+            if not prefix and key in ("json", "query", "form", "headers", "view_args"):
+                if isinstance(value, list):
+                    flat.setdefault("body" if key == "json" else key, []).extend(map(str, value))
+                else:
+                    flat.update(flatten_messages(value, ""))
+                continue
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                name = prefix or "body"
+            flat.update(flatten_messages(value, name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat.setdefault(prefix or "body", []).extend(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}.{index}"))
+    else:
+        flat.setdefault(prefix or "body", []).append(str(messages))
+    return flat
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """JSON errors for /api/; pages register their own handlers on their blueprint."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> ResponseReturnValue:
+        return error_response(error.status, error.message, error.errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        if not _wants_json():
+            return error
+        code = error.code or 500
+        messages = (getattr(error, "data", None) or {}).get("messages")
+        if messages:
+            errors = flatten_messages(messages)
+            problems = ", ".join(sorted(errors))
+            message = f"Please check: {problems}." if code == 422 else "The request body is not valid JSON."
+            return error_response(code, message, errors)
+        return error_response(code, error.description or HTTPStatus(code).phrase)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> ResponseReturnValue:
+        # The traceback goes to the log (SQL parameters are hidden by the engine); the
+        # person asking gets only a request id to quote.
+        request_id = g.get("request_id", "-")
+        log.exception("request %s failed", request_id)
+        message = f"Something went wrong on our side. Nothing was changed. Quote request id {request_id}."
+        if _wants_json():
+            return error_response(500, message)
+        return message, 500, {"Content-Type": "text/plain; charset=utf-8"}

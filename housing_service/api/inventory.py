@@ -1,0 +1,120 @@
+"""Organisations, areas and sites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Forbidden
+from ..models import Area, Organisation, Site
+from ..services import inventory
+from ..services.access import manages_site
+from ..services.actor import Actor
+from ..services.availability import sites_held_by
+from .common import Blueprint, acting, page_of, paginate
+from .presenters import present_site
+from .schemas_inventory import (
+    AreaCreateSchema,
+    AreaSchema,
+    OrganisationCreateSchema,
+    OrganisationSchema,
+    OrganisationUpdateSchema,
+    SiteCreateSchema,
+    SiteListArgs,
+    SiteSchema,
+    SiteUpdateSchema,
+)
+
+blp = Blueprint("inventory", __name__, description="Organisations, areas and sites")
+
+
+def require_site_visible(actor: Actor, site: Site) -> None:
+    """Partners see their own organisation's sites only; the bed board is for advocates."""
+    if actor.is_partner and not manages_site(actor, site):
+        raise Forbidden("This site belongs to another organisation.")
+
+
+@blp.route("/organisations", methods=["GET"])
+@blp.response(200, OrganisationSchema(many=True))
+def list_organisations() -> list[Organisation]:
+    """The coalition's provider agencies."""
+    return inventory.list_organisations()
+
+
+@blp.route("/organisations", methods=["POST"])
+@blp.arguments(OrganisationCreateSchema)
+@blp.response(201, OrganisationSchema)
+def create_organisation(data: dict[str, Any]) -> Organisation:
+    """Add a provider agency (admins)."""
+    return inventory.create_organisation(acting(), data["name"], data["victim_service_provider"])
+
+
+@blp.route("/organisations/<int:organisation_id>", methods=["GET"])
+@blp.response(200, OrganisationSchema)
+def get_organisation(organisation_id: int) -> Organisation:
+    """One provider agency."""
+    return inventory.get_organisation(organisation_id)
+
+
+@blp.route("/organisations/<int:organisation_id>", methods=["PATCH"])
+@blp.arguments(OrganisationUpdateSchema)
+@blp.response(200, OrganisationSchema)
+def update_organisation(changes: dict[str, Any], organisation_id: int) -> Organisation:
+    """Rename an agency or change its victim-service-provider flag (admins)."""
+    return inventory.update_organisation(acting(), inventory.get_organisation(organisation_id), changes)
+
+
+@blp.route("/areas", methods=["GET"])
+@blp.response(200, AreaSchema(many=True))
+def list_areas() -> list[Area]:
+    """Counties and cities where sites are (and which survivors may need to avoid)."""
+    return inventory.list_areas()
+
+
+@blp.route("/areas", methods=["POST"])
+@blp.arguments(AreaCreateSchema)
+@blp.response(201, AreaSchema)
+def create_area(data: dict[str, Any]) -> Area:
+    """Add an area (admins)."""
+    return inventory.create_area(acting(), data["name"])
+
+
+@blp.route("/sites", methods=["GET"])
+@blp.arguments(SiteListArgs, location="query")
+@blp.response(200, page_of(SiteSchema))
+def list_sites(args: dict[str, Any]) -> dict[str, Any]:
+    """Sites (partners: their own organisation's)."""
+    actor = acting()
+    organisation_id = actor.organisation_id if actor.is_partner else args.get("organisation_id")
+    sites = inventory.list_sites(actor, organisation_id, args.get("tier"))
+    holding = sites_held_by(actor, [site.id for site in sites])
+    result = paginate(sites, args)
+    result["items"] = [present_site(site, actor, site.id in holding) for site in result["items"]]
+    return result
+
+
+@blp.route("/sites", methods=["POST"])
+@blp.arguments(SiteCreateSchema)
+@blp.response(201, SiteSchema)
+def create_site(data: dict[str, Any]) -> dict[str, Any]:
+    """Register a housing programme (admins)."""
+    actor = acting()
+    return present_site(inventory.create_site(actor, data), actor)
+
+
+@blp.route("/sites/<int:site_id>", methods=["GET"])
+@blp.response(200, SiteSchema)
+def get_site(site_id: int) -> dict[str, Any]:
+    """One site; its address only if you may see it."""
+    actor = acting()
+    site = inventory.get_site(site_id)
+    require_site_visible(actor, site)
+    return present_site(site, actor, site.id in sites_held_by(actor, [site.id]))
+
+
+@blp.route("/sites/<int:site_id>", methods=["PATCH"])
+@blp.arguments(SiteUpdateSchema)
+@blp.response(200, SiteSchema)
+def update_site(changes: dict[str, Any], site_id: int) -> dict[str, Any]:
+    """Change a site (admins; partners their own organisation's, apart from admin fields)."""
+    actor = acting()
+    return present_site(inventory.update_site(actor, inventory.get_site(site_id), changes), actor)

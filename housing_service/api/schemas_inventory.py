@@ -1,0 +1,174 @@
+"""Request and response bodies for organisations, areas, sites, beds and units."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
+from .common import EnumList, StrictSchema, language_list
+
+ALL_HUD_PROJECT_TYPES = sorted(set().union(*(tier.hud_project_types for tier in Tier)))
+
+
+class OrganisationSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    victim_service_provider = fields.Boolean()
+
+
+class OrganisationCreateSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    victim_service_provider = fields.Boolean(load_default=True)
+
+
+class OrganisationUpdateSchema(StrictSchema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    victim_service_provider = fields.Boolean()
+
+
+class AreaSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class AreaCreateSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class SiteSchema(Schema):
+    id = fields.Integer()
+    organisation_id = fields.Integer()
+    organisation_name = fields.String()
+    name = fields.String()
+    tier = fields.Enum(Tier, by_value=True)
+    hud_project_type = fields.Integer()
+    stay_limit_days = fields.Integer(allow_none=True)
+    hold_window_hours = fields.Integer()
+    area_id = fields.Integer()
+    area_name = fields.String()
+    confidential = fields.Boolean()
+    address = fields.String(
+        allow_none=True,
+        metadata={"description": "Null when the site is confidential and you may not see its address."},
+    )
+    households_served = EnumList(HouseholdType)
+    genders_served = EnumList(Gender)
+    age_groups_served = EnumList(AgeGroup)
+    languages = fields.List(fields.String())
+    accessibility_notes = fields.String()
+    pets_allowed = fields.Boolean()
+    substance_use_policy = fields.Enum(SubstanceUsePolicy, by_value=True)
+    intake_24_hours = fields.Boolean()
+    intake_hours = fields.String()
+    contact = fields.String()
+    availability_confirmed_at = fields.DateTime(allow_none=True)
+    active = fields.Boolean()
+
+
+class SiteCreateSchema(StrictSchema):
+    organisation_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    tier = fields.Enum(Tier, by_value=True, required=True)
+    hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
+    stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
+    hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
+    area_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    confidential = fields.Boolean(load_default=False)
+    address = fields.String(load_default="", validate=validate.Length(max=500))
+    households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
+    genders_served = EnumList(Gender, required=True, validate=validate.Length(min=1))
+    age_groups_served = EnumList(AgeGroup, required=True, validate=validate.Length(min=1))
+    languages = language_list(load_default=list)
+    accessibility_notes = fields.String(load_default="", validate=validate.Length(max=1000))
+    pets_allowed = fields.Boolean(load_default=False)
+    substance_use_policy = fields.Enum(SubstanceUsePolicy, by_value=True, required=True)
+    intake_24_hours = fields.Boolean(load_default=False)
+    intake_hours = fields.String(load_default="", validate=validate.Length(max=200))
+    contact = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class SiteUpdateSchema(StrictSchema):
+    organisation_id = fields.Integer(validate=validate.Range(min=1))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    tier = fields.Enum(Tier, by_value=True)
+    hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
+    stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
+    hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
+    area_id = fields.Integer(validate=validate.Range(min=1))
+    confidential = fields.Boolean()
+    address = fields.String(validate=validate.Length(max=500))
+    households_served = EnumList(HouseholdType, validate=validate.Length(min=1))
+    genders_served = EnumList(Gender, validate=validate.Length(min=1))
+    age_groups_served = EnumList(AgeGroup, validate=validate.Length(min=1))
+    languages = language_list()
+    accessibility_notes = fields.String(validate=validate.Length(max=1000))
+    pets_allowed = fields.Boolean()
+    substance_use_policy = fields.Enum(SubstanceUsePolicy, by_value=True)
+    intake_24_hours = fields.Boolean()
+    intake_hours = fields.String(validate=validate.Length(max=200))
+    contact = fields.String(validate=validate.Length(max=300))
+    active = fields.Boolean()
+
+
+class SiteListArgs(StrictSchema):
+    organisation_id = fields.Integer(validate=validate.Range(min=1))
+    tier = fields.Enum(Tier, by_value=True)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class SpaceSchema(Schema):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    label = fields.String()
+    kind = fields.Enum(SpaceKind, by_value=True)
+    capacity = fields.Integer()
+    features = EnumList(SpaceFeature)
+    in_service = fields.Boolean()
+    out_of_service_reason = fields.String(allow_none=True)
+
+
+class SpaceCreateSchema(StrictSchema):
+    label = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    kind = fields.Enum(SpaceKind, by_value=True, required=True)
+    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=20))
+    features = EnumList(SpaceFeature, load_default=list)
+    in_service = fields.Boolean(load_default=True)
+    out_of_service_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
+
+
+class SpaceUpdateSchema(StrictSchema):
+    label = fields.String(validate=validate.Length(min=1, max=60))
+    capacity = fields.Integer(validate=validate.Range(min=1, max=20))
+    features = EnumList(SpaceFeature)
+    in_service = fields.Boolean()
+    out_of_service_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
+
+
+class ServiceChangeSchema(StrictSchema):
+    space_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    in_service = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, validate=validate.Length(max=300))
+
+
+class ConfirmationCreateSchema(StrictSchema):
+    changes = fields.List(
+        fields.Nested(ServiceChangeSchema), load_default=list, validate=validate.Length(max=500)
+    )
+
+
+class ConfirmationSchema(Schema):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    confirmed_at = fields.DateTime()
+    confirmed_by_id = fields.Integer(allow_none=True)
+    changes = fields.Integer()
+
+
+class HistoryEntrySchema(Schema):
+    at = fields.DateTime()
+    kind = fields.String(metadata={"description": "confirmed, or service_status"})
+    by_user_id = fields.Integer(allow_none=True)
+    space_id = fields.Integer(allow_none=True)
+    in_service = fields.Boolean(allow_none=True)
+    reason = fields.String(allow_none=True)

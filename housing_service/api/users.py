@@ -1,0 +1,114 @@
+"""Accounts (admins manage them; everyone manages their own password and tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import ApiToken, User
+from ..services import accounts
+from ..services.access import require_admin
+from .common import Blueprint, PageArgs, acting, now, page, page_of
+from .schemas_accounts import (
+    NewTokenSchema,
+    PasswordChangeSchema,
+    PasswordResetSchema,
+    TokenCreateSchema,
+    TokenSchema,
+    UserCreateSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
+
+blp = Blueprint("users", __name__, description="Accounts and API tokens")
+
+
+@blp.route("/users", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(UserSchema))
+def list_users(args: dict[str, Any]) -> dict[str, Any]:
+    """All accounts (admins)."""
+    require_admin(acting())
+    total = db.session.scalar(select(func.count(User.id))) or 0
+    users = db.session.scalars(
+        select(User).order_by(User.id).limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
+    ).all()
+    return page(list(users), total, args)
+
+
+@blp.route("/users", methods=["POST"])
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+def create_user(data: dict[str, Any]) -> User:
+    """Create an account (admins)."""
+    return accounts.create_user(acting(), **data)
+
+
+@blp.route("/users/me", methods=["GET"])
+@blp.response(200, UserSchema)
+def my_account() -> User:
+    """Your own account."""
+    return acting().signed_in_user
+
+
+@blp.route("/users/me/password", methods=["POST"])
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_my_password(data: dict[str, Any]) -> None:
+    """Change your password; your other sessions end and this one needs a fresh sign-in."""
+    accounts.change_own_password(acting(), data["current_password"], data["new_password"], now())
+
+
+@blp.route("/users/<int:user_id>", methods=["GET"])
+@blp.response(200, UserSchema)
+def get_user(user_id: int) -> User:
+    """One account (admins, or yourself)."""
+    actor = acting()
+    if user_id != actor.user_id:
+        require_admin(actor)
+    return accounts.get_user(user_id)
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+def update_user(changes: dict[str, Any], user_id: int) -> User:
+    """Change an account's name, role, organisation or active flag (admins)."""
+    actor = acting()
+    require_admin(actor)
+    return accounts.update_user(actor, accounts.get_user(user_id), changes)
+
+
+@blp.route("/users/<int:user_id>/password", methods=["POST"])
+@blp.arguments(PasswordResetSchema)
+@blp.response(204)
+def reset_password(data: dict[str, Any], user_id: int) -> None:
+    """Set a new password for someone who lost theirs (admins); their sessions end."""
+    actor = acting()
+    require_admin(actor)
+    accounts.reset_password(actor, accounts.get_user(user_id), data["new_password"], now())
+
+
+@blp.route("/tokens", methods=["GET"])
+@blp.response(200, TokenSchema(many=True))
+def list_tokens() -> list[ApiToken]:
+    """Your API tokens (admins: everyone's). The tokens themselves are never shown again."""
+    return accounts.tokens_of(acting())
+
+
+@blp.route("/tokens", methods=["POST"])
+@blp.arguments(TokenCreateSchema)
+@blp.response(201, NewTokenSchema)
+def create_token(data: dict[str, Any]) -> dict[str, Any]:
+    """A new API token for your account, with your role's permissions. Shown once."""
+    token, plain = accounts.create_token(acting(), data["name"], data["valid_days"], now())
+    return {**{name: getattr(token, name) for name in TokenSchema().fields}, "token": plain}
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(200, TokenSchema)
+def revoke_token(token_id: int) -> ApiToken:
+    """Revoke a token; it stops working at once."""
+    return accounts.revoke_token(acting(), token_id, now())

@@ -1,0 +1,195 @@
+"""Accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import ApiToken, Organisation, Role, User
+from . import audit, passwords
+from .access import require_admin
+from .actor import Actor
+
+TOKEN_PREFIX = "hs_"  # noqa: S105 - a label that marks our tokens, not a secret
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < passwords.MINIMUM_LENGTH:
+        raise InvalidInput.field("password", f"Use at least {passwords.MINIMUM_LENGTH} characters.")
+
+
+def _check_organisation(role: Role, organisation_id: int | None) -> None:
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        raise InvalidInput.field("organisation_id", "No organisation has this id.")
+    if role == Role.PARTNER and organisation_id is None:
+        raise InvalidInput.field("organisation_id", "A partner account belongs to one organisation.")
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == _normalise_email(email)))
+
+
+def create_user(
+    actor: Actor | None,
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    organisation_id: int | None = None,
+) -> User:
+    """Create an account (by an admin; `actor` None only for operators at the command line)."""
+    if actor is not None:
+        require_admin(actor)
+    _check_password(password)
+    _check_organisation(role, organisation_id)
+    if find_by_email(email) is not None:
+        raise Conflict("An account with this email already exists.", {"email": ["Already in use."]})
+    user = User(
+        email=_normalise_email(email),
+        display_name=display_name.strip(),
+        role=role,
+        organisation_id=organisation_id,
+        password_hash=passwords.hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor or Actor.scheduler(), "user.create", "user", user.id, {"role": role.value})
+    return user
+
+
+def update_user(actor: Actor, user: User, changes: dict[str, Any]) -> User:
+    """Change an account's name, role, organisation or active flag (admins only)."""
+    require_admin(actor)
+    role = changes.get("role", user.role)
+    organisation_id = changes.get("organisation_id", user.organisation_id)
+    _check_organisation(role, organisation_id)
+    if user.id == actor.user_id and (changes.get("active") is False or role != user.role):
+        raise Conflict("You can't deactivate your own account or change your own role.")
+    ends_sessions = role != user.role or changes.get("active", user.active) != user.active
+    for field in ("display_name", "role", "organisation_id", "active"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if ends_sessions:
+        # A role change or deactivation takes effect now, not at the next sign-in.
+        user.session_version += 1
+    db.session.flush()
+    audit.record(actor, "user.update", "user", user.id, {"fields": sorted(changes)})
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No account has this id.")
+    return user
+
+
+def change_own_password(actor: Actor, current_password: str, new_password: str, now: datetime) -> None:
+    """A person changes their own password; every other session of theirs ends."""
+    user = actor.signed_in_user
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise InvalidInput.field("current_password", "This is not your current password.")
+    _set_password(user, new_password, now)
+    audit.record(actor, "user.password_change", "user", user.id, now=now)
+
+
+def reset_password(actor: Actor, user: User, new_password: str, now: datetime) -> None:
+    """An admin sets a new password for someone who lost theirs."""
+    require_admin(actor)
+    _set_password(user, new_password, now)
+    audit.record(actor, "user.password_reset", "user", user.id, now=now)
+
+
+def _set_password(user: User, new_password: str, now: datetime) -> None:
+    _check_password(new_password)
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+    user.session_version += 1
+    db.session.flush()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, or None (taking the same time)."""
+    user = find_by_email(email)
+    if user is None:
+        passwords.verify_against_nobody(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password) or not user.active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def end_all_sessions(actor: Actor) -> None:
+    """Sign out everywhere: every session of this person stops working."""
+    actor.signed_in_user.session_version += 1
+    db.session.flush()
+
+
+def _token_digest(token: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough, and lets us look them up.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(actor: Actor, name: str, valid_days: int, now: datetime) -> tuple[ApiToken, str]:
+    """A new token for the actor's own account; the plain token is returned only here."""
+    user = actor.signed_in_user
+    if not 1 <= valid_days <= 366:
+        raise InvalidInput.field("valid_days", "Choose between 1 and 366 days.")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name.strip(),
+        token_hash=_token_digest(plain),
+        prefix=plain[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(actor, "token.create", "api_token", token.id, now=now)
+    return token, plain
+
+
+def tokens_of(actor: Actor) -> list[ApiToken]:
+    query = select(ApiToken).order_by(ApiToken.id)
+    if not actor.is_admin:
+        query = query.where(ApiToken.user_id == actor.user_id)
+    return list(db.session.scalars(query))
+
+
+def revoke_token(actor: Actor, token_id: int, now: datetime) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.user_id and not actor.is_admin):
+        raise NotFound("No token of yours has this id.")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        db.session.flush()
+        audit.record(actor, "token.revoke", "api_token", token.id, now=now)
+    return token
+
+
+def user_for_token(plain: str, now: datetime) -> User | None:
+    """The active account behind a bearer token that is neither expired nor revoked."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+        token.last_used_at = now  # hourly is precise enough, and spares a write per request
+    return token.user

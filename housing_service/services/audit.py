@@ -1,0 +1,119 @@
+"""The audit trail: who did what to which record, when and from where; hash-chained.
+
+Entries are queued on the session and written just before it commits, in the same
+transaction as the change they describe, under a lock that keeps the chain in order.
+Details hold field names, never the values of a survivor's fields: the trail must not
+become a second copy of the data it protects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..extensions import db
+from ..models import AuditEvent
+from .actor import Actor
+
+GENESIS_HASH = "0" * 64
+_PENDING = "audit_pending"
+_CHAIN_LOCK_ID = 7_460_001  # pg advisory lock id for appending to the chain
+
+
+def record(
+    actor: Actor,
+    action: str,
+    record_type: str,
+    record_id: int | str | None,
+    details: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Queue an audit entry; it is written when (and only if) the transaction commits."""
+    db.session.info.setdefault(_PENDING, []).append(
+        {
+            "occurred_at": now or clock.now(),
+            "actor_id": actor.user_id,
+            "action": action,
+            "record_type": record_type,
+            "record_id": None if record_id is None else str(record_id),
+            "address": actor.address,
+            "details": details or {},
+        }
+    )
+
+
+def entry_hash(previous_hash: str, entry: dict[str, Any]) -> str:
+    """The hash that links an entry to the one before it."""
+    canonical = json.dumps(
+        {
+            "occurred_at": entry["occurred_at"].astimezone(UTC).isoformat(),
+            "actor_id": entry["actor_id"],
+            "action": entry["action"],
+            "record_type": entry["record_type"],
+            "record_id": entry["record_id"],
+            "address": entry["address"],
+            "details": entry["details"],
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
+
+
+def _append_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the entries wait for the real commit
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _CHAIN_LOCK_ID})
+    previous = (
+        session.scalar(select(AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS_HASH
+    )
+    for entry in pending:
+        digest = entry_hash(previous, entry)
+        session.add(AuditEvent(**entry, previous_hash=previous, entry_hash=digest))
+        previous = digest
+    session.flush()
+
+
+def _discard_pending(session: Session, *_args: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install(session_factory: Any) -> None:
+    """Write queued entries at commit, drop them on rollback."""
+    event.listen(session_factory, "before_commit", _append_pending)
+    event.listen(session_factory, "after_rollback", _discard_pending)
+
+
+def verify_chain(session: Session, batch: int = 5000) -> tuple[int, AuditEvent | None]:
+    """Walk the chain in order; return how many entries hold and the first that does not."""
+    previous, checked, last_id = GENESIS_HASH, 0, 0
+    while True:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+        ).all()
+        if not rows:
+            return checked, None
+        for row in rows:
+            entry = {
+                "occurred_at": row.occurred_at,
+                "actor_id": row.actor_id,
+                "action": row.action,
+                "record_type": row.record_type,
+                "record_id": row.record_id,
+                "address": row.address,
+                "details": row.details,
+            }
+            if row.previous_hash != previous or row.entry_hash != entry_hash(previous, entry):
+                return checked, row
+            previous, checked, last_id = row.entry_hash, checked + 1, row.id

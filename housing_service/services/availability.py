@@ -1,0 +1,266 @@
+"""The bed board: which sites have a bed or unit free for this household, over these nights.
+
+Free means: in service, fitting the household and its needs, and no active hold or stay
+overlapping the nights asked for. Without an end date, the nights asked for are the ones a
+hold would book: the site's stay limit (open-ended for long-term housing). A stay that is
+past its planned end but has no exit recorded still occupies its space: the survivor is
+presumably still there, and offering that bed would send two people to one bed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..db import has_all, has_any, plus_days
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Booking, Hold, HoldStatus, Placement, Site, SiteLanguage, Space
+from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier, household_type
+from .actor import Actor
+
+
+@dataclass(frozen=True)
+class Household:
+    adults: int = 1
+    children: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.adults + self.children
+
+
+@dataclass(frozen=True)
+class AvailabilityQuery:
+    starts_on: date
+    ends_on: date | None = None
+    tier: Tier | None = None
+    household: Household = field(default_factory=Household)
+    gender: Gender | None = None
+    age_group: AgeGroup | None = None
+    language: str | None = None
+    needs: frozenset[SpaceFeature] = frozenset()
+    pets: bool = False
+    avoid_area_ids: frozenset[int] = frozenset()
+    site_id: int | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class FreeSpace:
+    id: int
+    label: str
+    kind: SpaceKind
+    capacity: int
+    features: frozenset[SpaceFeature]
+
+
+@dataclass(frozen=True)
+class SiteAvailability:
+    site: Site
+    free_spaces: list[FreeSpace]
+    held_by_actor: bool  # the actor holds a bed here, and so may see a confidential address
+    free_until: date | None
+
+    @property
+    def free_beds(self) -> int:
+        return sum(1 for s in self.free_spaces if s.kind == SpaceKind.BED)
+
+    @property
+    def free_units(self) -> int:
+        return sum(1 for s in self.free_spaces if s.kind == SpaceKind.UNIT)
+
+
+@dataclass(frozen=True)
+class AvailabilityPage:
+    items: list[SiteAvailability]
+    total: int
+    page: int
+    per_page: int
+
+
+def check_dates(starts_on: date, ends_on: date | None, today: date) -> None:
+    """Refuse nights in the past and ranges that end before they begin."""
+    if starts_on < today:
+        raise InvalidInput.field("starts_on", "Choose today or a later date.")
+    if ends_on is not None and ends_on <= starts_on:
+        raise InvalidInput.field("ends_on", "The last night must come after the first: end after start.")
+
+
+def nights_end(site_limit: ColumnElement[int | None] | int | None, starts_on: date) -> ColumnElement[date]:
+    """SQL: the first night after a stay at a site starting on `starts_on` (NULL: open-ended)."""
+    return plus_days(literal(starts_on), site_limit)
+
+
+def space_is_free(
+    starts_on: date, ends_on: ColumnElement[date | None] | date | None, today: date
+) -> ColumnElement[bool]:
+    """SQL on Space: no active booking overlaps [starts_on, ends_on), and no stay is overdue.
+
+    `ends_on` None, or an SQL expression that is NULL, means open-ended.
+    """
+    booked = select(Booking.id).where(
+        Booking.space_id == Space.id,
+        Booking.active,
+        or_(Booking.ends_on.is_(None), Booking.ends_on > starts_on),
+    )
+    if isinstance(ends_on, date):
+        booked = booked.where(Booking.starts_on < ends_on)
+    elif ends_on is not None:
+        booked = booked.where(or_(ends_on.is_(None), Booking.starts_on < ends_on))
+    overdue = select(Placement.id).where(
+        Placement.space_id == Space.id,
+        Placement.exited_on.is_(None),
+        Placement.expected_end_on <= today,
+    )
+    return and_(not_(booked.exists()), not_(overdue.exists()))
+
+
+def fits_household(household: Household, needs: frozenset[SpaceFeature]) -> ColumnElement[bool]:
+    """SQL on Space: in service, with the needed features, and room for the household.
+
+    A bed sleeps one person; a household of two or more needs a unit of enough capacity.
+    """
+    room = (
+        Space.capacity >= 1
+        if household.size == 1
+        else and_(Space.kind == SpaceKind.UNIT, Space.capacity >= household.size)
+    )
+    conditions = [Space.in_service, room]
+    if needs:
+        conditions.append(has_all(Space.features, needs))
+    return and_(*conditions)
+
+
+def site_matches(query: AvailabilityQuery) -> list[ColumnElement[bool]]:
+    """SQL on Site: the hard constraints of the search."""
+    household = query.household
+    conditions: list[ColumnElement[bool]] = [
+        Site.active,
+        has_any(Site.households_served, {household_type(household.adults, household.children)}),
+    ]
+    if query.tier is not None:
+        conditions.append(Site.tier == query.tier)
+    if query.gender is not None:
+        conditions.append(has_any(Site.genders_served, {query.gender}))
+    age_group = query.age_group or (AgeGroup.MINOR if household.adults == 0 else None)
+    if age_group is not None:
+        conditions.append(has_any(Site.age_groups_served, {age_group}))
+    if query.language:
+        conditions.append(
+            select(SiteLanguage.site_id)
+            .where(SiteLanguage.site_id == Site.id, SiteLanguage.code == query.language)
+            .exists()
+        )
+    if query.pets:
+        conditions.append(Site.pets_allowed)
+    if query.avoid_area_ids:
+        conditions.append(Site.area_id.not_in(query.avoid_area_ids))
+    if query.site_id is not None:
+        conditions.append(Site.id == query.site_id)
+    return conditions
+
+
+def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityPage:
+    """Sites with free beds or units for the query, most free first, one page at a time."""
+    check_dates(query.starts_on, query.ends_on, today)
+    if query.household.size < 1:
+        raise InvalidInput.field("adults", "A household has at least one person.")
+    ends_on = (
+        query.ends_on if query.ends_on is not None else nights_end(Site.stay_limit_days, query.starts_on)
+    )
+    free_space_conditions = [
+        Space.site_id == Site.id,
+        fits_household(query.household, query.needs),
+        space_is_free(query.starts_on, ends_on, today),
+        *site_matches(query),
+    ]
+    free_count = func.count(Space.id)
+    per_site = (
+        select(Site.id, free_count.label("free"), func.count().over().label("total"))
+        .select_from(Site)
+        .join(Space, Space.site_id == Site.id)
+        .where(*free_space_conditions)
+        .group_by(Site.id, Site.name)
+        .order_by(free_count.desc(), Site.name, Site.id)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    )
+    page_rows = db.session.execute(per_site).all()
+    total = page_rows[0].total if page_rows else _count_sites(free_space_conditions)
+    site_ids = [row.id for row in page_rows]
+    if not site_ids:
+        return AvailabilityPage([], total, query.page, query.per_page)
+
+    spaces = db.session.execute(
+        select(Space.id, Space.site_id, Space.label, Space.kind, Space.capacity, Space.features)
+        .select_from(Site)
+        .join(Space, Space.site_id == Site.id)
+        .where(Site.id.in_(site_ids), *free_space_conditions)
+        .order_by(Space.label)
+    ).all()
+    free_by_site: dict[int, list[FreeSpace]] = {site_id: [] for site_id in site_ids}
+    for row in spaces:
+        free_by_site[row.site_id].append(FreeSpace(row.id, row.label, row.kind, row.capacity, row.features))
+
+    sites = {
+        site.id: site
+        for site in db.session.scalars(
+            select(Site)
+            .where(Site.id.in_(site_ids))
+            .options(selectinload(Site.languages), selectinload(Site.area), selectinload(Site.organisation))
+        )
+    }
+    holding = sites_held_by(actor, site_ids)
+    items = []
+    for site_id in site_ids:
+        site = sites[site_id]
+        free_until = query.ends_on or (
+            None if site.stay_limit_days is None else query.starts_on + timedelta(days=site.stay_limit_days)
+        )
+        items.append(
+            SiteAvailability(
+                site=site,
+                free_spaces=free_by_site[site_id],
+                held_by_actor=site_id in holding,
+                free_until=free_until,
+            )
+        )
+    return AvailabilityPage(items, total, query.page, query.per_page)
+
+
+def _count_sites(conditions: list[ColumnElement[bool]]) -> int:
+    # Only reached when the page is empty (past the last page), to still report the total.
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(Site.id)))
+            .select_from(Site)
+            .join(Space, Space.site_id == Site.id)
+            .where(*conditions)
+        )
+        or 0
+    )
+
+
+def sites_held_by(actor: Actor, site_ids: list[int]) -> set[int]:
+    """Of these sites, those where the actor holds a bed right now (and so may see the address)."""
+    if actor.user is None or not site_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Hold.site_id).where(
+                Hold.site_id.in_(site_ids), Hold.held_by_id == actor.user_id, Hold.status == HoldStatus.HELD
+            )
+        )
+    )
+
+
+def freshness_hours(confirmed_at: datetime | None, now: datetime) -> float | None:
+    """Hours since the site's availability was last confirmed (None: never)."""
+    if confirmed_at is None:
+        return None
+    return round((now - confirmed_at).total_seconds() / 3600, 1)

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from housing_service.config import ConfigurationError, database_url, load_config
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_config(tmp_path, {"HOUSING_ENV": "production"})
+
+
+def test_production_refuses_a_short_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="32 characters"):
+        load_config(tmp_path, {"HOUSING_ENV": "production", "SECRET_KEY": "short"})
+
+
+def test_testing_mode_also_needs_a_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_config(tmp_path, {"HOUSING_ENV": "testing"})
+
+
+def test_development_uses_a_development_key_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    config = load_config(tmp_path, {"HOUSING_ENV": "development"})
+    assert config["SECRET_KEY"].startswith("development-only")
+    assert "SECRET_KEY is not set" in caplog.text
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_cookies_are_secure(tmp_path: Path):
+    config = load_config(tmp_path, {"HOUSING_ENV": "production", "SECRET_KEY": "x" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_database_defaults_to_a_sqlite_file_in_the_instance_folder(tmp_path: Path):
+    assert database_url(None, tmp_path) == f"sqlite:///{tmp_path / 'housing.db'}"
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["postgres://u@h/db", "postgresql://u@h/db", "postgresql+psycopg://u@h/db"],
+)
+def test_postgresql_urls_use_psycopg_3(given: str, tmp_path: Path):
+    assert database_url(given, tmp_path) == "postgresql+psycopg://u@h/db"
+
+
+def test_an_unknown_time_zone_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="COALITION_TIMEZONE"):
+        load_config(tmp_path, {"HOUSING_ENV": "development", "COALITION_TIMEZONE": "Mars/Olympus"})
+
+
+def test_thresholds_are_read_per_tier(tmp_path: Path):
+    config = load_config(
+        tmp_path, {"HOUSING_ENV": "development", "STAY_REVIEW_THRESHOLDS": "emergency:7,21;transitional:30"}
+    )
+    assert config["STAY_REVIEW_THRESHOLDS"] == {"emergency": (21, 7), "transitional": (30,)}
+
+
+def test_malformed_thresholds_are_refused(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="STAY_REVIEW_THRESHOLDS"):
+        load_config(tmp_path, {"HOUSING_ENV": "development", "STAY_REVIEW_THRESHOLDS": "emergency:soon"})
