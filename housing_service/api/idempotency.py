@@ -1,0 +1,88 @@
+"""`Idempotency-Key`: a retried write returns the first answer instead of acting twice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..db import savepoint
+from ..errors import Conflict, InvalidInput
+from ..extensions import db
+from ..models import IdempotentRequest
+from .common import acting
+
+HEADER = "Idempotency-Key"
+_IN_PROGRESS = 0
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{request.method} {request.path} {canonical}".encode()).hexdigest()
+
+
+def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
+    if stored.fingerprint != fingerprint:
+        raise InvalidInput(
+            "This Idempotency-Key was already used for a different request; use a new key.",
+            {HEADER: ["Already used for a different request."]},
+        )
+    if stored.status_code == _IN_PROGRESS:
+        raise Conflict("The first request with this Idempotency-Key is still being handled; retry shortly.")
+    response = jsonify(stored.response)
+    response.status_code = stored.status_code
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Honour an Idempotency-Key header on a write (per account; same key and body, same answer)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        if not 1 <= len(key) <= 200:
+            raise InvalidInput.field(HEADER, "Use a key of 1 to 200 characters.")
+        user_id = acting().signed_in_user.id
+        fingerprint = _fingerprint()
+        lookup = select(IdempotentRequest).where(
+            IdempotentRequest.user_id == user_id, IdempotentRequest.key == key
+        )
+        if (stored := db.session.scalar(lookup)) is not None:
+            return _replay(stored, fingerprint)
+        # Claim the key before acting: a concurrent retry waits on the unique index, then
+        # finds the first answer.
+        claim = IdempotentRequest(
+            user_id=user_id,
+            key=key,
+            fingerprint=fingerprint,
+            status_code=_IN_PROGRESS,
+            response={},
+            created_at=clock.now(),
+        )
+        try:
+            with savepoint(db.session):
+                db.session.add(claim)
+                db.session.flush()
+        except IntegrityError:
+            stored = db.session.scalar(lookup.execution_options(populate_existing=True))
+            if stored is None:
+                raise
+            return _replay(stored, fingerprint)
+        response = view(*args, **kwargs)
+        claim.status_code = response.status_code
+        claim.response = response.get_json()
+        db.session.flush()
+        return response
+
+    return wrapper

@@ -1,0 +1,116 @@
+"""Stays: walk-ins, extensions, exits; days used and left against the limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..services import inventory, placements
+from .common import Blueprint, acting, now, page, page_of, today
+from .idempotency import idempotent
+from .presenters import present_hold, present_placement
+from .schemas_stays import (
+    ArrivalsArgs,
+    ExitSchema,
+    ExtensionCreateSchema,
+    ExtensionSchema,
+    HoldSchema,
+    PlacementListArgs,
+    PlacementSchema,
+    WalkInSchema,
+)
+
+blp = Blueprint("placements", __name__, description="Stays")
+
+
+@blp.route("/placements", methods=["GET"])
+@blp.arguments(PlacementListArgs, location="query")
+@blp.response(200, page_of(PlacementSchema))
+def list_placements(args: dict[str, Any]) -> dict[str, Any]:
+    """Stays: for case teams their clients', for partners those at their sites."""
+    records, total = placements.list_placements(
+        acting(),
+        current=args.get("current"),
+        client_id=args.get("client_id"),
+        site_id=args.get("site_id"),
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    on = today()
+    return page([present_placement(p, on) for p in records], total, args)
+
+
+@blp.route("/placements", methods=["POST"])
+@idempotent
+@blp.arguments(WalkInSchema)
+@blp.response(201, PlacementSchema)
+def place_walk_in(data: dict[str, Any]) -> dict[str, Any]:
+    """Place someone who arrived without a hold, from tonight (the site's staff)."""
+    placement = placements.place_walk_in(
+        acting(),
+        space_id=data["space_id"],
+        client_id=data.get("client_id"),
+        new_client=data.get("client"),
+        ends_on=data.get("ends_on"),
+        now=now(),
+        today=today(),
+    )
+    return present_placement(placement, today())
+
+
+@blp.route("/placements/<int:placement_id>", methods=["GET"])
+@blp.response(200, PlacementSchema)
+def get_placement(placement_id: int) -> dict[str, Any]:
+    """One stay, with its extensions and the stays before and after it."""
+    return present_placement(placements.get_placement(acting(), placement_id), today())
+
+
+@blp.route("/placements/<int:placement_id>/extensions", methods=["POST"])
+@blp.arguments(ExtensionCreateSchema)
+@blp.response(201, ExtensionSchema)
+def extend(data: dict[str, Any], placement_id: int) -> Any:
+    """Extend a stay: the new end date, why, and who approved it."""
+    actor = acting()
+    return placements.extend(
+        actor,
+        placements.get_placement(actor, placement_id),
+        new_end_on=data["new_end_on"],
+        reason=data["reason"],
+        approved_by=data["approved_by"],
+        now=now(),
+    )
+
+
+@blp.route("/placements/<int:placement_id>/exit", methods=["POST"])
+@blp.arguments(ExitSchema)
+@blp.response(200, PlacementSchema)
+def exit_stay(data: dict[str, Any], placement_id: int) -> dict[str, Any]:
+    """Record the end of a stay, with its HUD destination; the bed is free from that date."""
+    actor = acting()
+    placement = placements.exit_stay(
+        actor,
+        placements.get_placement(actor, placement_id),
+        exited_on=data["exited_on"],
+        destination=data["destination"],
+        subsidy_type=data.get("subsidy_type"),
+        destination_text=data.get("destination_text"),
+        now=now(),
+        today=today(),
+    )
+    return present_placement(placement, today())
+
+
+@blp.route("/extensions", methods=["GET"])
+@blp.response(200, ExtensionSchema(many=True))
+def extensions_beyond_limit() -> Any:
+    """Extensions past the tier's limit, for reporting (admins; case managers for their clients)."""
+    return placements.extensions_beyond_limit(acting())
+
+
+@blp.route("/sites/<int:site_id>/arrivals", methods=["GET"])
+@blp.arguments(ArrivalsArgs, location="query")
+@blp.response(200, HoldSchema(many=True))
+def arrivals(args: dict[str, Any], site_id: int) -> list[dict[str, Any]]:
+    """Who is expected at the site in the next days (the site's staff)."""
+    actor = acting()
+    expected = placements.arrivals(actor, inventory.get_site(site_id), today(), args["days"])
+    return [present_hold(hold, actor) for hold in expected]

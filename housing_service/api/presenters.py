@@ -1,0 +1,85 @@
+"""How records look to the person asking: a confidential address only for those who need it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Client, Hold, HoldStatus, Placement, Site
+from ..services import placements
+from ..services.access import may_see_address
+from ..services.actor import Actor
+from ..vocabulary import EXIT_DESTINATIONS
+from .schemas_inventory import SiteSchema
+from .schemas_stays import ClientSchema, HoldSchema, PlacementSchema
+
+
+def present_site(site: Site, actor: Actor, holds_bed_here: bool = False) -> dict[str, Any]:
+    """A site as this person may see it: a confidential address only for those who need it."""
+    visible = may_see_address(actor, site, holds_bed_here)
+    return {
+        **{name: getattr(site, name) for name in SiteSchema().fields if hasattr(site, name)},
+        "organisation_name": site.organisation.name,
+        "area_name": site.area.name,
+        "languages": site.language_codes,
+        "address": site.address if visible else None,
+    }
+
+
+def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:
+    """A hold; the address shows for the advocate holding it (and the site's own staff)."""
+    site = hold.site
+    reserving = hold.held_by_id == actor.user_id and hold.status == HoldStatus.HELD
+    return {
+        **{name: getattr(hold, name) for name in HoldSchema().fields if hasattr(hold, name)},
+        "client": hold.client,
+        "space_label": hold.space.label,
+        "site_name": site.name,
+        "confidential": site.confidential,
+        "address": site.address if may_see_address(actor, site, reserving) else None,
+        "ends_on": hold.booking.ends_on,
+        "placement_id": hold.placement.id if hold.placement else None,
+    }
+
+
+def present_placement(placement: Placement, on: date) -> dict[str, Any]:
+    progress = placements.progress(placement, on)
+    return {
+        **{name: getattr(placement, name) for name in PlacementSchema().fields if hasattr(placement, name)},
+        "client": placement.client,
+        "space_label": placement.space.label,
+        "site_name": placement.site.name,
+        "destination_label": EXIT_DESTINATIONS.get(placement.destination) if placement.destination else None,
+        "next_placement_id": placement.next_placement.id if placement.next_placement else None,
+        "day": progress.day,
+        "limit_days": progress.limit_days,
+        "days_left": progress.days_left,
+    }
+
+
+def present_client(client: Client, on: date) -> dict[str, Any]:
+    current = db.session.scalar(
+        select(Placement).where(Placement.client_id == client.id, Placement.exited_on.is_(None))
+    )
+    stay = None
+    if current is not None:
+        progress = placements.progress(current, on)
+        stay = {
+            "placement_id": current.id,
+            "site_id": current.site_id,
+            "site_name": current.site.name,
+            "tier": current.tier,
+            "starts_on": current.starts_on,
+            "ends_on": current.expected_end_on,
+            "day": progress.day,
+            "limit_days": progress.limit_days,
+            "days_left": progress.days_left,
+        }
+    return {
+        **{name: getattr(client, name) for name in ClientSchema().fields if hasattr(client, name)},
+        "team_user_ids": [member.user_id for member in client.team],
+        "current_stay": stay,
+    }

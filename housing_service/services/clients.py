@@ -1,0 +1,188 @@
+"""Survivors' records: created and read only by the people working the case, every read audited."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..db import savepoint
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..extensions import db
+from ..models import CaseTeamMember, Client, Role, Site, User
+from ..vocabulary import AgeGroup, CasePhase
+from . import audit
+from .access import clients_visible_to, require_case_worker, require_role
+from .actor import Actor
+from .inventory import require_areas_exist
+
+# No 0/O or 1/I/L: codes are read aloud over the phone and copied by hand.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+
+# The fields a survivor's record holds; the audit trail names them, never their values.
+PERSONAL_FIELDS = (
+    "alias",
+    "adults",
+    "children",
+    "gender",
+    "age_group",
+    "languages",
+    "accessibility_needs",
+    "has_pets",
+    "avoid_area_ids",
+    "avoid_site_ids",
+    "preferred_area_ids",
+    "substance_use_preference",
+    "case_phase",
+    "stage_of_change",
+    "has_income",
+    "has_identity_documents",
+    "legal_status",
+    "says_ready_to_move",
+)
+
+
+NEW_RECORD_DEFAULTS: dict[str, Any] = {
+    "adults": 1,
+    "children": [],
+    "languages": [],
+    "accessibility_needs": frozenset(),
+    "has_pets": False,
+    "avoid_area_ids": [],
+    "avoid_site_ids": [],
+    "preferred_area_ids": [],
+    "case_phase": CasePhase.CRISIS,
+    "has_income": False,
+    "has_identity_documents": False,
+    "says_ready_to_move": False,
+}
+
+
+def new_client_code() -> str:
+    return "S-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _check_client(client: Client) -> None:
+    if client.adults + len(client.children) < 1:
+        raise InvalidInput.field("adults", "A household has at least one person.")
+    if client.age_group == AgeGroup.MINOR and not client.children:
+        raise InvalidInput.field("children", "A survivor who is a minor is counted among the children.")
+    require_areas_exist("avoid_area_ids", client.avoid_area_ids)
+    require_areas_exist("preferred_area_ids", client.preferred_area_ids)
+    if overlap := sorted(set(client.avoid_area_ids) & set(client.preferred_area_ids)):
+        raise InvalidInput.field("preferred_area_ids", f"Area {overlap[0]} is also an area to avoid.")
+    if client.avoid_site_ids:
+        known = set(db.session.scalars(select(Site.id).where(Site.id.in_(client.avoid_site_ids))))
+        if missing := sorted(set(client.avoid_site_ids) - known):
+            raise InvalidInput.field("avoid_site_ids", f"No site has id {', '.join(map(str, missing))}.")
+    if client.case_manager_id is not None:
+        manager = db.session.get(User, client.case_manager_id)
+        if manager is None or manager.role != Role.CASE_MANAGER or not manager.active:
+            raise InvalidInput.field("case_manager_id", "Choose an active case manager's account.")
+
+
+def _apply(client: Client, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        if field == "accessibility_needs":
+            value = frozenset(value)
+        elif field in ("avoid_area_ids", "avoid_site_ids", "preferred_area_ids", "languages"):
+            value = list(dict.fromkeys(value))
+        elif field == "children":
+            value = [str(getattr(bracket, "value", bracket)) for bracket in value]
+        elif field == "alias" and value is not None:
+            value = value.strip() or None
+        setattr(client, field, value)
+
+
+def create_client(actor: Actor, data: dict[str, Any], now: datetime) -> Client:
+    """Open a survivor's record; an advocate who opens it joins the case team."""
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER, Role.PARTNER)
+    data = dict(data)
+    if actor.role == Role.CASE_MANAGER:
+        data.setdefault("case_manager_id", actor.user_id)
+    if actor.is_partner and data.get("case_manager_id") is not None:
+        raise Forbidden("Partners record walk-ins; a case manager is assigned by the case team.")
+    client = Client(
+        organisation_id=actor.organisation_id,
+        created_by_id=actor.user_id,
+        created_at=now,
+        **NEW_RECORD_DEFAULTS,
+    )
+    _apply(client, data)
+    _check_client(client)
+    if actor.role == Role.ADVOCATE:
+        client.team.append(CaseTeamMember(user_id=actor.signed_in_user.id, added_at=now))
+    db.session.add(client)
+    for _attempt in range(5):
+        client.code = new_client_code()
+        try:
+            with savepoint(db.session):
+                db.session.flush()
+            break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - 31^6 codes make five collisions in a row unthinkable
+        raise Conflict("Could not give the record a unique code; please try again.")
+    audit.record(actor, "client.create", "client", client.id, {"fields": sorted(data)}, now=now)
+    return client
+
+
+def get_client(actor: Actor, client_id: int, now: datetime) -> Client:
+    """A survivor's record, for the people working the case; the read is audited."""
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise NotFound("No survivor record has this id.")
+    require_case_worker(actor, client)
+    audit.record(actor, "client.read", "client", client.id, now=now)
+    return client
+
+
+def update_client(actor: Actor, client: Client, changes: dict[str, Any], now: datetime) -> Client:
+    require_case_worker(actor, client)
+    if "case_manager_id" in changes and actor.role == Role.ADVOCATE:
+        raise Forbidden("A case manager or an admin assigns the case manager.")
+    _apply(client, changes)
+    _check_client(client)
+    client.updated_at = now
+    db.session.flush()
+    audit.record(actor, "client.update", "client", client.id, {"fields": sorted(changes)}, now=now)
+    return client
+
+
+def list_clients(actor: Actor, page: int, per_page: int, now: datetime) -> tuple[list[Client], int]:
+    """The records the actor works on, newest first; the read of each is audited."""
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    visible = clients_visible_to(actor)
+    total = db.session.scalar(select(func.count(Client.id)).where(visible)) or 0
+    clients = list(
+        db.session.scalars(
+            select(Client)
+            .where(visible)
+            .order_by(Client.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    if clients:
+        audit.record(actor, "client.list", "client", None, {"ids": [c.id for c in clients]}, now=now)
+    return clients, total
+
+
+def add_to_team(actor: Actor, client: Client, user_id: int, now: datetime) -> CaseTeamMember:
+    """Bring an advocate onto the case (the case manager or an admin)."""
+    if not (actor.is_admin or (actor.role == Role.CASE_MANAGER and client.case_manager_id == actor.user_id)):
+        raise Forbidden("The survivor's case manager or an admin builds the case team.")
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.ADVOCATE or not user.active:
+        raise InvalidInput.field("user_id", "Choose an active advocate's account.")
+    if any(member.user_id == user_id for member in client.team):
+        raise Conflict("This advocate is already on the case team.")
+    member = CaseTeamMember(user_id=user_id, added_at=now)
+    client.team.append(member)
+    db.session.flush()
+    audit.record(actor, "client.team_add", "client", client.id, {"user_id": user_id}, now=now)
+    return member

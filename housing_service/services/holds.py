@@ -1,0 +1,240 @@
+"""Reserving a bed or unit for a survivor: now (arrival within the window) or from a future date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..db import savepoint, violated_constraint
+from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
+from ..extensions import db
+from ..models import Booking, Client, Hold, HoldStatus, Placement, Role, Site, Space
+from ..models.bookings import OVERLAP_CONSTRAINT
+from ..vocabulary import SpaceFeature, SpaceKind, Tier, household_type
+from . import audit
+from .access import clients_visible_to, require_role, works_case
+from .actor import Actor
+from .availability import check_dates
+
+ONE_HOLD_PER_DAY_INDEX = "uq_holds_one_active_per_client_day"
+
+
+def check_fit(client: Client, space: Space) -> None:
+    """Refuse a space the survivor can't or must not use: eligibility, needs and safety plan."""
+    site = space.site
+    size = client.household_size
+    kind = household_type(client.adults, len(client.children))
+    if client.id is not None and (site.id in client.avoid_site_ids or site.area_id in client.avoid_area_ids):
+        raise Conflict(
+            "This site is one the survivor's safety plan says to avoid.", {"space_id": ["Safety plan."]}
+        )
+    if not space.in_service:
+        raise Conflict(
+            f"{space.label} is out of service: {space.out_of_service_reason}.",
+            {"space_id": ["Out of service."]},
+        )
+    if not site.active:
+        raise Conflict("This site is closed.", {"space_id": ["Site closed."]})
+    if kind not in site.households_served:
+        raise Conflict(
+            f"{site.name} does not serve this household ({kind.value.replace('_', ' ')}).",
+            {"space_id": ["Household not served."]},
+        )
+    if size > 1 and (space.kind != SpaceKind.UNIT or space.capacity < size):
+        raise Conflict(
+            f"A household of {size} needs a unit for at least {size}; {space.label} is not one.",
+            {"space_id": ["Too small for the household."]},
+        )
+    if client.gender is not None and client.gender not in site.genders_served:
+        raise Conflict(
+            f"{site.name} does not serve this survivor's gender.", {"space_id": ["Gender not served."]}
+        )
+    if client.age_group not in site.age_groups_served:
+        raise Conflict(f"{site.name} does not serve this age group.", {"space_id": ["Age group not served."]})
+    if client.has_pets and not site.pets_allowed:
+        raise Conflict(f"{site.name} does not allow pets.", {"space_id": ["No pets."]})
+    if missing := sorted(set(client.accessibility_needs) - set(space.features)):
+        names = ", ".join(SpaceFeature(m).value.replace("_", " ") for m in missing)
+        raise Conflict(f"{space.label} is not {names}.", {"space_id": ["Missing needed features."]})
+
+
+def stay_end(site: Site, starts_on: date, ends_on: date | None) -> date | None:
+    """The first night after a stay at `site` starting `starts_on` (None: open-ended)."""
+    if site.tier == Tier.LONG_TERM:
+        if ends_on is not None:
+            raise InvalidInput.field("ends_on", "Long-term housing has no end date.")
+        return None
+    limit_end = starts_on + timedelta(days=site.stay_limit_days or 0)
+    if ends_on is None:
+        return limit_end
+    if ends_on > limit_end:
+        raise InvalidInput.field(
+            "ends_on",
+            f"The site's stay limit is {site.stay_limit_days} days: end by {limit_end}, then extend.",
+        )
+    return ends_on
+
+
+def require_no_overdue_stay(space: Space, today: date) -> None:
+    """Someone whose stay passed its end without an exit is presumably still in this bed."""
+    overdue = db.session.scalar(
+        select(Placement.id).where(
+            Placement.space_id == space.id, Placement.exited_on.is_(None), Placement.expected_end_on <= today
+        )
+    )
+    if overdue is not None:
+        raise Conflict(
+            f"{space.label} still has a stay past its end date with no exit recorded; the site must record "
+            "the exit or an extension first.",
+            {"space_id": ["Occupied."]},
+        )
+
+
+def book(space: Space, client: Client, starts_on: date, ends_on: date | None) -> Booking:
+    """Claim the nights; the database refuses them if anyone holds or occupies any of them."""
+    booking = Booking(space_id=space.id, client_id=client.id, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(booking)
+    flush_booking()
+    return booking
+
+
+def flush_booking() -> None:
+    try:
+        with savepoint(db.session):
+            db.session.flush()
+    except IntegrityError as error:
+        if OVERLAP_CONSTRAINT in violated_constraint(error):
+            raise Conflict(
+                "This bed or unit is already held or occupied for some of those nights.",
+                {"space_id": ["Already booked for those nights."]},
+            ) from error
+        raise
+
+
+def hold_expiry(site: Site, starts_on: date, today: date, now: datetime) -> datetime:
+    """Now: the site's window from now. Future: the end of the start date, plus the window."""
+    window = timedelta(hours=site.hold_window_hours)
+    if starts_on == today:
+        return now + window
+    end_of_start_day = clock.start_of_day(
+        starts_on + timedelta(days=1), current_app.config["COALITION_TIMEZONE"]
+    )
+    return end_of_start_day + window
+
+
+def create_hold(
+    actor: Actor,
+    *,
+    client_id: int,
+    space_id: int,
+    starts_on: date | None,
+    ends_on: date | None,
+    override_reason: str | None,
+    now: datetime,
+    today: date,
+) -> Hold:
+    """Hold a specific bed or unit for a survivor whose case the actor works."""
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    client = db.session.get(Client, client_id)
+    if client is None or not works_case(actor, client):
+        raise InvalidInput.field("client_id", "No survivor on your caseload has this id.")
+    space = db.session.get(Space, space_id)
+    if space is None:
+        raise InvalidInput.field("space_id", "No bed or unit has this id.")
+    starts_on = starts_on or today
+    check_dates(starts_on, ends_on, today)
+    check_fit(client, space)
+    require_no_overdue_stay(space, today)
+    nights_end = stay_end(space.site, starts_on, ends_on)
+    override_reason = (override_reason or "").strip() or None
+
+    booking = book(space, client, starts_on, nights_end)
+    hold = Hold(
+        booking=booking,
+        client_id=client.id,
+        space_id=space.id,
+        site_id=space.site_id,
+        starts_on=starts_on,
+        expires_at=hold_expiry(space.site, starts_on, today, now),
+        override_reason=override_reason,
+        held_by_id=actor.signed_in_user.id,
+        created_at=now,
+    )
+    db.session.add(hold)
+    try:
+        with savepoint(db.session):
+            db.session.flush()
+    except IntegrityError as error:
+        if ONE_HOLD_PER_DAY_INDEX in violated_constraint(error) or "holds.client_id" in violated_constraint(
+            error
+        ):
+            raise Conflict(
+                "This survivor already has a hold starting that day. To hold a second place, give a reason.",
+                {"override_reason": ["Needed for a second hold on the same day."]},
+            ) from error
+        raise
+    audit.record(
+        actor, "hold.create", "hold", hold.id, {"client_id": client.id, "space_id": space.id}, now=now
+    )
+    return hold
+
+
+def get_hold(actor: Actor, hold_id: int) -> Hold:
+    hold = db.session.get(Hold, hold_id)
+    if hold is None or not may_see_hold(actor, hold):
+        raise NotFound("No hold you may see has this id.")
+    return hold
+
+
+def may_see_hold(actor: Actor, hold: Hold) -> bool:
+    if actor.is_admin or hold.held_by_id == actor.user_id:
+        return True
+    if actor.is_partner:
+        return hold.site.organisation_id == actor.organisation_id
+    return works_case(actor, hold.client)
+
+
+def list_holds(actor: Actor, status: HoldStatus | None, site_id: int | None) -> list[Hold]:
+    query = select(Hold).order_by(Hold.starts_on, Hold.id)
+    if actor.is_partner:
+        query = query.join(Site, Site.id == Hold.site_id).where(Site.organisation_id == actor.organisation_id)
+    elif not actor.is_admin:
+        query = query.join(Client, Client.id == Hold.client_id).where(
+            or_(Hold.held_by_id == actor.user_id, clients_visible_to(actor))
+        )
+    if status is not None:
+        query = query.where(Hold.status == status)
+    if site_id is not None:
+        query = query.where(Hold.site_id == site_id)
+    return list(db.session.scalars(query.limit(500)))
+
+
+def release_hold(actor: Actor, hold: Hold, reason: str | None, now: datetime) -> Hold:
+    """Cancel a hold; its nights are free again at once."""
+    if not (hold.held_by_id == actor.user_id or works_case(actor, hold.client)):
+        raise Forbidden("Only the person who made the hold, the case team or an admin may release it.")
+    if hold.status != HoldStatus.HELD:
+        raise InvalidTransition(f"This hold is {hold.status.value}; only a current hold can be released.")
+    hold.status = HoldStatus.RELEASED
+    hold.ended_at = now
+    hold.ended_by_id = actor.user_id
+    hold.release_reason = (reason or "").strip() or None
+    hold.booking.active = False
+    db.session.flush()
+    audit.record(actor, "hold.release", "hold", hold.id, now=now)
+    return hold
+
+
+def require_current(hold: Hold, now: datetime) -> None:
+    """A hold that is placed, released or past its window can't be used."""
+    if hold.status != HoldStatus.HELD:
+        raise InvalidTransition(f"This hold is {hold.status.value}; check-in needs a current hold.")
+    if hold.expires_at <= now:
+        raise InvalidTransition(
+            f"This hold expired at {hold.expires_at.isoformat(timespec='minutes')}; "
+            "make a new hold if the bed is still free."
+        )

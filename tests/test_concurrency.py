@@ -1,0 +1,60 @@
+"""The rule that never breaks: no bed or unit held or occupied twice over overlapping nights.
+
+Real concurrent clients, each with its own database connection, race for a few beds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from housing_service import clock
+from housing_service.extensions import db
+from housing_service.models import Role
+
+CLIENTS = 64
+BEDS = 10
+
+OVERLAPS = """
+SELECT count(*) FROM bookings a JOIN bookings b
+  ON a.space_id = b.space_id AND a.id < b.id AND a.active AND b.active
+ AND a.starts_on < COALESCE(b.ends_on, '9999-12-31') AND b.starts_on < COALESCE(a.ends_on, '9999-12-31')
+"""
+
+
+def test_64_clients_racing_for_10_beds_get_exactly_10_holds(app, api, make):
+    advocate = make.user(Role.ADVOCATE)
+    site = make.site()
+    beds = [make.space(site) for _ in range(BEDS)]
+    survivors = [make.client(advocates=(advocate,)) for _ in range(CLIENTS)]
+    today = clock.local_date(clock.now(), app.config["COALITION_TIMEZONE"])
+    sessions = [api(advocate) for _ in range(CLIENTS)]
+    start = threading.Barrier(CLIENTS)
+    statuses: list[int] = [0] * CLIENTS
+
+    def race(index: int) -> None:
+        body = {
+            "client_id": survivors[index].id,
+            "space_id": beds[index % BEDS].id,
+            # Different first nights, all within each other's 60-night stays: every pair overlaps.
+            "starts_on": str(today + timedelta(days=index % 3)),
+        }
+        start.wait()
+        statuses[index] = sessions[index].post("/api/v1/holds", json=body).status_code
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert Counter(statuses) == {201: BEDS, 409: CLIENTS - BEDS}
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text(OVERLAPS)).scalar() == 0
+        held_beds = connection.execute(
+            text("SELECT count(DISTINCT space_id) FROM bookings WHERE active")
+        ).scalar()
+    assert held_beds == BEDS
