@@ -4,6 +4,7 @@ from .accounts import ApiToken, Role, User
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement
 from .clients import CaseTeamMember, Client
+from .flags import Flag, FlagKind, JobRun
 from .idempotency import IdempotentRequest
 from .inventory import (
     Area,
@@ -14,6 +15,8 @@ from .inventory import (
     Space,
     SpaceStatusChange,
 )
+from .plans import Decision, PlanStep, StepKind, StepStatus, SuggestionDecision, TransitionPlan
+from .sign_ins import SignInAttempt
 
 __all__ = [
     "ApiToken",
@@ -23,16 +26,26 @@ __all__ = [
     "Booking",
     "CaseTeamMember",
     "Client",
+    "Decision",
     "Extension",
+    "Flag",
+    "FlagKind",
     "Hold",
     "HoldStatus",
     "IdempotentRequest",
+    "JobRun",
     "Organisation",
     "Placement",
+    "PlanStep",
     "Role",
+    "SignInAttempt",
     "Site",
     "SiteLanguage",
     "Space",
     "SpaceStatusChange",
+    "StepKind",
+    "StepStatus",
+    "SuggestionDecision",
+    "TransitionPlan",
     "User",
 ]
