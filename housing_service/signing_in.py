@@ -1,0 +1,39 @@
+"""Signing a person in and out of a browser session; shared by the API and the pages."""
+
+from __future__ import annotations
+
+from flask import g, session
+from flask_login import login_user, logout_user
+
+from . import clock
+from .errors import NotSignedIn
+from .models import User
+from .services import accounts, audit
+from .services.actor import Actor
+
+
+def check_credentials(actor: Actor, email: str, password: str) -> User:
+    """The account for these credentials; every attempt is audited, failed ones too."""
+    user = accounts.authenticate(email, password)
+    if user is None:
+        # The answer is an error, but the audit entry of the attempt must be kept.
+        g.keep_changes_on_error = True
+        audit.record(actor, "session.sign_in_refused", "user", None)
+        raise NotSignedIn("That email and password don't match an active account.")
+    audit.record(Actor(user=user, address=actor.address), "session.sign_in", "user", user.id)
+    return user
+
+
+def start_session(user: User) -> None:
+    """A fresh session for a person who just proved who they are (no fixation)."""
+    session.clear()
+    login_user(user, remember=False)
+    session["signed_in_at"] = clock.now().timestamp()
+
+
+def end_session(actor: Actor) -> None:
+    """Sign out: this session ends on the server, and so do the person's other sessions."""
+    accounts.end_all_sessions(actor)
+    audit.record(actor, "session.sign_out", "user", actor.user_id)
+    logout_user()
+    session.clear()
