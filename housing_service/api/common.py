@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 import flask_smorest
-from flask import current_app, request
-from flask_login import current_user
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
-from .. import clock
-from ..services.actor import Actor
+from ..request_context import acting, now, today
 
 
 class _StrictParser(FlaskParser):
@@ -91,20 +87,16 @@ def paginate(records: list[Any], args: dict[str, Any]) -> dict[str, Any]:
     return page(records[start : start + args["per_page"]], len(records), args)
 
 
-def acting() -> Actor:
-    """The signed-in person making this request, and the address it came from."""
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    return Actor(user=user, address=request.remote_addr)
-
-
-def now() -> datetime:
-    return clock.now()
-
-
-def today() -> date:
-    return clock.local_date(clock.now(), current_app.config["COALITION_TIMEZONE"])
-
-
-def require_nonempty(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be empty.")
+__all__ = [
+    "Blueprint",
+    "EnumList",
+    "PageArgs",
+    "StrictSchema",
+    "acting",
+    "language_list",
+    "now",
+    "page",
+    "page_of",
+    "paginate",
+    "today",
+]
