@@ -25,6 +25,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
         # Parameters (survivor data among them) never appear in errors or logs.
         "hide_parameters": True,
         "pool_pre_ping": True,
+        **_dialect_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     app.config["TESTING"] = app.config["HOUSING_ENV"] == "testing"
@@ -45,7 +46,18 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     _quiet_noisy_loggers()
+
+    from .scheduling.scheduler import start_in_process
+
+    start_in_process(app)
     return app
+
+
+def _dialect_options(url: str) -> dict[str, Any]:
+    if url.startswith("postgresql"):
+        # Timestamps rendered as text (flag keys, logs) are always in UTC.
+        return {"connect_args": {"options": "-c timezone=UTC"}}
+    return {}
 
 
 def _install_request_lifecycle(app: Flask) -> None:

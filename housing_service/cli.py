@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 from flask import Flask
 
 from .extensions import db
 from .models import Role
+from .scheduling.jobs import JOBS
 from .services import accounts
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(run_job_command)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("create-user")
@@ -54,3 +59,39 @@ def seed_demo_command() -> None:
     for role, email, password in sign_ins:
         click.echo(f"  {role:<13} {email:<32} {password}")
     click.echo("These are demo accounts with demo data: never put real survivors' data here.")
+
+
+@click.command("run-job")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+@click.option("--now", "moment", default=None, help="Judge as of this ISO 8601 moment (default: now).")
+def run_job_command(name: str, moment: str | None) -> None:
+    """Run one scheduled job once (operators and tests)."""
+    from . import clock
+    from .scheduling.runner import run_job
+
+    when = clock.now()
+    if moment:
+        when = datetime.fromisoformat(moment)
+        if when.tzinfo is None:
+            raise click.BadParameter("give an offset, e.g. 2027-03-10T12:00:00-08:00", param_hint="--now")
+    # A manual run is its own slot: it runs even if the scheduler already did this period.
+    report = run_job(name, when.astimezone(UTC), slot=f"manual:{when.astimezone(UTC).isoformat()}")
+    if not report.ran:
+        click.echo(f"{name}: not run ({report.reason}).")
+        return
+    outcome = report.outcome
+    click.echo(
+        f"{name}: {report.duration_ms} ms, {outcome.flags_raised} flag(s) raised, "
+        f"{outcome.flags_resolved} resolved, {outcome.records_changed} record(s) changed."
+    )
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler as its own process (production; set SCHEDULER=off for web workers)."""
+    from flask import current_app
+
+    from .scheduling.scheduler import run_blocking
+
+    click.echo(f"Scheduler running jobs: {', '.join(sorted(JOBS))}. Stop with Ctrl+C.")
+    run_blocking(current_app._get_current_object())

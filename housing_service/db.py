@@ -158,3 +158,18 @@ def _plus_days_postgresql(element: plus_days, compiler: Any, **kw: Any) -> str:
 def _plus_days_sqlite(element: plus_days, compiler: Any, **kw: Any) -> str:
     day, days = list(element.clauses)
     return f"date({compiler.process(day, **kw)}, ({compiler.process(days, **kw)}) || ' days')"
+
+
+def insert_ignoring_duplicates(session: Session, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database: the unique index decides."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()
+
+
+def count_inserted(session: Session, statement: Any) -> int:
+    """Execute an INSERT and return how many rows it wrote (skipped duplicates not counted)."""
+    # SQLAlchemy keeps the row count of INSERTs only when asked to.
+    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount or 0

@@ -19,6 +19,7 @@ from . import audit
 from .access import clients_visible_to, require_role, works_case
 from .actor import Actor
 from .availability import check_dates
+from .flags import resolve_hold_flags
 
 ONE_HOLD_PER_DAY_INDEX = "uq_holds_one_active_per_client_day"
 
@@ -225,6 +226,7 @@ def release_hold(actor: Actor, hold: Hold, reason: str | None, now: datetime) ->
     hold.release_reason = (reason or "").strip() or None
     hold.booking.active = False
     db.session.flush()
+    resolve_hold_flags(now, [hold.id])
     audit.record(actor, "hold.release", "hold", hold.id, now=now)
     return hold
 

@@ -27,6 +27,7 @@ from ..vocabulary import SpaceKind, Tier
 from . import audit
 from .access import require_admin, require_site_manager
 from .actor import Actor
+from .flags import resolve_freshness_flags
 
 # Fields a partner may change on their own organisation's site; the rest are admins'.
 PARTNER_EDITABLE_SITE_FIELDS = frozenset(
@@ -320,6 +321,7 @@ def confirm_availability(
     site.availability_confirmed_at = now
     site.availability_confirmed_by_id = actor.user_id
     db.session.flush()
+    resolve_freshness_flags(now, [site.id])
     audit.record(actor, "site.confirm_availability", "site", site.id, {"changes": len(changes)}, now=now)
     return confirmation
 

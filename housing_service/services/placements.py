@@ -22,6 +22,7 @@ from ..vocabulary import (
 from . import audit, clients
 from .access import clients_visible_to, manages_site, works_case
 from .actor import Actor
+from .flags import resolve_hold_flags, resolve_stale_stay_flags
 from .holds import book, check_fit, flush_booking, require_current, require_no_overdue_stay, stay_end
 
 # When a stay ends because the survivor moves into the coalition's next place, the exit
@@ -81,10 +82,13 @@ def list_placements(
     return list(rows), total
 
 
-def _end_for_transition(actor: Actor, previous: Placement, next_site: Site, today: date) -> None:
+def _end_for_transition(
+    actor: Actor, previous: Placement, next_site: Site, today: date, now: datetime
+) -> None:
     """The survivor moves on: the current stay ends today, with the destination it leads to."""
     destination, subsidy = transition_destination(next_site)
     _record_exit(actor, previous, today, destination, subsidy, None)
+    resolve_stale_stay_flags(now, [previous.id])
 
 
 def _start_placement(
@@ -96,7 +100,7 @@ def _start_placement(
     if previous is not None:
         if previous.space_id == space.id:
             raise Conflict("This survivor is already staying in this bed or unit.")
-        _end_for_transition(actor, previous, space.site, today)
+        _end_for_transition(actor, previous, space.site, today, now)
     site = space.site
     placement = Placement(
         booking=booking,
@@ -133,6 +137,7 @@ def check_in(actor: Actor, hold: Hold, now: datetime, today: date) -> Placement:
     hold.ended_at = now
     hold.ended_by_id = actor.user_id
     placement = _start_placement(actor, hold.client, hold.space, booking, hold, now, today)
+    resolve_hold_flags(now, [hold.id])
     audit.record(actor, "placement.check_in", "placement", placement.id, {"hold_id": hold.id}, now=now)
     return placement
 
@@ -211,6 +216,7 @@ def extend(
     flush_booking()
     db.session.add(extension)
     db.session.flush()
+    resolve_stale_stay_flags(now, [placement.id])
     audit.record(
         actor,
         "placement.extend",
@@ -259,6 +265,7 @@ def exit_stay(
         raise InvalidInput.field("exited_on", "Record an exit once it has happened (today or earlier).")
     check_destination(destination, subsidy_type, destination_text)
     _record_exit(actor, placement, exited_on, destination, subsidy_type, destination_text)
+    resolve_stale_stay_flags(now, [placement.id])
     audit.record(actor, "placement.exit", "placement", placement.id, {"destination": destination}, now=now)
     return placement
 

@@ -1,0 +1,75 @@
+"""Flags: what needs attention, why, and by when; acknowledge them with a note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
+
+from ..models import Flag, FlagKind
+from ..services import flags
+from .common import Blueprint, StrictSchema, acting, now, page, page_of
+
+blp = Blueprint("flags", __name__, description="Flags raised by the scheduler")
+
+
+class FlagSchema(Schema):
+    id = fields.Integer()
+    kind = fields.Enum(FlagKind, by_value=True)
+    title = fields.String(metadata={"description": "What needs attention."})
+    reason = fields.String(metadata={"description": "Why, with the numbers."})
+    act_by = fields.Date(allow_none=True, metadata={"description": "The date by which to act."})
+    client_id = fields.Integer(allow_none=True)
+    client_code = fields.String(allow_none=True)
+    placement_id = fields.Integer(allow_none=True)
+    hold_id = fields.Integer(allow_none=True)
+    site_id = fields.Integer(allow_none=True)
+    raised_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    acknowledged_by_id = fields.Integer(allow_none=True)
+    acknowledgement_note = fields.String(allow_none=True)
+
+
+class FlagListArgs(StrictSchema):
+    open = fields.Boolean(load_default=True, metadata={"description": "Only flags not yet resolved."})
+    kind = fields.Enum(FlagKind, by_value=True)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AcknowledgeSchema(StrictSchema):
+    note = fields.String(validate=validate.Length(max=2000))
+
+
+def present_flag(flag: Flag) -> dict[str, Any]:
+    text = flags.describe(flag, current_app.config["STALE_AVAILABILITY_HOURS"])
+    client = flag.placement.client if flag.placement else (flag.hold.client if flag.hold else None)
+    return {
+        **{name: getattr(flag, name) for name in FlagSchema().fields if hasattr(flag, name)},
+        "title": text.title,
+        "reason": text.reason,
+        "client_code": client.code if client else None,
+    }
+
+
+@blp.route("/flags", methods=["GET"])
+@blp.arguments(FlagListArgs, location="query")
+@blp.response(200, page_of(FlagSchema))
+def list_flags(args: dict[str, Any]) -> dict[str, Any]:
+    """Flags for your clients (case teams), your sites (partners) or everyone (admins); soonest first."""
+    records, total = flags.list_flags(
+        acting(), open_only=args["open"], kind=args.get("kind"), page=args["page"], per_page=args["per_page"]
+    )
+    return page([present_flag(flag) for flag in records], total, args)
+
+
+@blp.route("/flags/<int:flag_id>/acknowledge", methods=["POST"])
+@blp.arguments(AcknowledgeSchema)
+@blp.response(200, FlagSchema)
+def acknowledge(data: dict[str, Any], flag_id: int) -> dict[str, Any]:
+    """Say you are on it, with a note. The flag resolves itself once its cause is dealt with."""
+    actor = acting()
+    flag = flags.acknowledge(actor, flags.get_flag(actor, flag_id), data.get("note"), now())
+    return present_flag(flag)

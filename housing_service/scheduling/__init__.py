@@ -1,0 +1,1 @@
+"""Scheduled jobs: APScheduler wiring, one elected runner per run, jobs that call services."""

@@ -1,0 +1,63 @@
+"""The jobs: each takes the moment it judges by, calls services, and says what it did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from .. import clock
+from ..services import digest, hold_expiry, site_freshness, stay_review
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    flags_raised: int = 0
+    flags_resolved: int = 0
+    records_changed: int = 0
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[datetime, int | None], JobOutcome]
+    every: timedelta  # how often the scheduler runs it; runs are claimed per period
+
+
+def _review_stays(now: datetime, run_id: int | None) -> JobOutcome:
+    config = current_app.config
+    today = clock.local_date(now, config["COALITION_TIMEZONE"])
+    result = stay_review.review_stays(config["STAY_REVIEW_THRESHOLDS"], today, now, run_id)
+    return JobOutcome(flags_raised=result.raised, flags_resolved=result.resolved)
+
+
+def _expire_holds(now: datetime, run_id: int | None) -> JobOutcome:
+    warning = timedelta(minutes=current_app.config["HOLD_WARNING_MINUTES"])
+    result = hold_expiry.warn_and_expire_holds(warning, now, run_id)
+    return JobOutcome(
+        flags_raised=result.warned, flags_resolved=result.resolved, records_changed=result.expired
+    )
+
+
+def _flag_stale_sites(now: datetime, run_id: int | None) -> JobOutcome:
+    stale_after = timedelta(hours=current_app.config["STALE_AVAILABILITY_HOURS"])
+    result = site_freshness.flag_stale_sites(stale_after, now, run_id)
+    return JobOutcome(flags_raised=result.raised, flags_resolved=result.resolved)
+
+
+def _send_digests(now: datetime, run_id: int | None) -> JobOutcome:
+    sent = digest.send_daily_digests(now)
+    return JobOutcome(records_changed=sent)
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("stay_review", _review_stays, timedelta(hours=1)),
+        Job("hold_expiry", _expire_holds, timedelta(minutes=5)),
+        Job("stale_availability", _flag_stale_sites, timedelta(minutes=15)),
+        Job("daily_digest", _send_digests, timedelta(days=1)),
+    )
+}

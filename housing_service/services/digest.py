@@ -1,0 +1,76 @@
+"""The daily email to each case manager: new flags about their clients, by client code only.
+
+No names, aliases or addresses ever go into an email: it may be read on a shared phone
+or forwarded. Each case manager's digest is sent, then marked sent and committed, so a
+failure leaves the flags for the next day's digest (sent at least once, never lost).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import Client, Flag, Role, User
+from .flags import describe
+
+log = logging.getLogger(__name__)
+
+
+def compose(manager: User, entries: list[tuple[str, Flag]], stale_after_hours: int) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = f"housing_service: {len(entries)} new item(s) for your caseload"
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = manager.email
+    lines = [f"Hello {manager.display_name},", "", "New since your last digest:", ""]
+    for code, flag in entries:
+        text = describe(flag, stale_after_hours)
+        act_by = f" (act by {flag.act_by:%d %b %Y})" if flag.act_by else ""
+        lines.append(f"- {code}: {text.title}{act_by}")
+    lines += ["", "Open housing_service to see the details and acknowledge them."]
+    message.set_content("\n".join(lines))
+    return message
+
+
+def send_daily_digests(now: datetime) -> int:
+    """Send each case manager their new, unacknowledged flags; return how many emails went out."""
+    config = current_app.config
+    if not config["SMTP_HOST"]:
+        return 0
+    rows = db.session.execute(
+        select(Flag, Client.code, User)
+        .join(Client, Client.id == Flag.client_id)
+        .join(User, User.id == Client.case_manager_id)
+        .where(
+            Flag.resolved_at.is_(None),
+            Flag.acknowledged_at.is_(None),
+            Flag.emailed_at.is_(None),
+            User.role == Role.CASE_MANAGER,
+            User.active,
+        )
+        .order_by(User.id, Flag.act_by, Flag.id)
+    ).all()
+    digests: dict[int, tuple[User, list[tuple[str, Flag]]]] = {}
+    for flag, code, manager in rows:
+        digests.setdefault(manager.id, (manager, []))[1].append((code, flag))
+    sent = 0
+    for manager, entries in digests.values():
+        message = compose(manager, entries, config["STALE_AVAILABILITY_HOURS"])
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USERNAME"]:
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+            smtp.send_message(message)
+        db.session.execute(
+            update(Flag).where(Flag.id.in_([flag.id for _, flag in entries])).values(emailed_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+        sent += 1
+    return sent

@@ -1,0 +1,194 @@
+"""Flags: what needs someone's attention, why, and by when. Raised by the scheduler's jobs.
+
+Reading a flag answers three questions in plain words: what (the title), why (the
+reason, with the numbers), and the date by which to act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
+
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..models import Client, Flag, FlagKind, Hold, Placement, PlanStep, Role, Site, TransitionPlan
+from ..vocabulary import Tier
+from . import audit
+from .access import clients_visible_to
+from .actor import Actor
+
+STAY_FLAG_KINDS = (FlagKind.NEARING_LIMIT, FlagKind.OVER_LIMIT)
+
+
+def visible_to(actor: Actor) -> ColumnElement[bool]:
+    """SQL filter on Flag: case teams see their clients' flags, partners their sites'."""
+    if actor.is_admin:
+        return Flag.id.is_not(None)
+    if actor.is_partner:
+        return Flag.site_id.in_(select(Site.id).where(Site.organisation_id == actor.organisation_id))
+    own_clients = Flag.client_id.in_(select(Client.id).where(clients_visible_to(actor)))
+    if actor.role == Role.ADVOCATE:
+        own_holds = Flag.hold_id.in_(select(Hold.id).where(Hold.held_by_id == actor.user_id))
+        return or_(own_clients, own_holds)
+    return own_clients
+
+
+def list_flags(
+    actor: Actor, *, open_only: bool, kind: FlagKind | None, page: int, per_page: int
+) -> tuple[list[Flag], int]:
+    if actor.role is None:
+        raise Forbidden("Sign in first.")
+    query = select(Flag).where(visible_to(actor))
+    if open_only:
+        query = query.where(Flag.resolved_at.is_(None))
+    if kind is not None:
+        query = query.where(Flag.kind == kind)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    flags = db.session.scalars(
+        query.order_by(Flag.act_by.is_(None), Flag.act_by, Flag.raised_at.desc(), Flag.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(flags), total
+
+
+def get_flag(actor: Actor, flag_id: int) -> Flag:
+    flag = db.session.scalar(select(Flag).where(Flag.id == flag_id, visible_to(actor)))
+    if flag is None:
+        raise NotFound("No flag you may see has this id.")
+    return flag
+
+
+def acknowledge(actor: Actor, flag: Flag, note: str | None, now: datetime) -> Flag:
+    """Say that someone is on it. The flag stays open until its cause is dealt with."""
+    flag.acknowledged_at = now
+    flag.acknowledged_by_id = actor.signed_in_user.id
+    flag.acknowledgement_note = (note or "").strip() or None
+    db.session.flush()
+    audit.record(actor, "flag.acknowledge", "flag", flag.id, now=now)
+    return flag
+
+
+# Resolving: a flag closes itself when what it warned about is no longer true ---------------
+
+
+def _resolve(now: datetime, *conditions: ColumnElement[bool]) -> int:
+    statement = update(Flag).where(Flag.resolved_at.is_(None), *conditions).values(resolved_at=now)
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount or 0
+
+
+def _only(column: ColumnElement[int | None], ids: Iterable[int] | None) -> list[ColumnElement[bool]]:
+    return [] if ids is None else [column.in_(list(ids))]
+
+
+def resolve_stale_stay_flags(now: datetime, placement_ids: Iterable[int] | None = None) -> int:
+    """Close stay flags whose stay ended, or whose end date moved (extended past them)."""
+    no_longer_true = exists().where(
+        Placement.id == Flag.placement_id,
+        or_(Placement.exited_on.is_not(None), Placement.expected_end_on.is_distinct_from(Flag.subject_on)),
+    )
+    return _resolve(
+        now, Flag.kind.in_(STAY_FLAG_KINDS), no_longer_true, *_only(Flag.placement_id, placement_ids)
+    )
+
+
+def resolve_hold_flags(now: datetime, hold_ids: Iterable[int] | None = None) -> int:
+    """Close 'hold ends soon' flags of holds that were checked in, released or expired."""
+    ended = exists().where(Hold.id == Flag.hold_id, Hold.status != "held")
+    return _resolve(now, Flag.kind == FlagKind.HOLD_EXPIRING, ended, *_only(Flag.hold_id, hold_ids))
+
+
+def resolve_freshness_flags(now: datetime, site_ids: Iterable[int] | None = None) -> int:
+    """Close 'confirm availability' flags of sites confirmed since the flag was raised."""
+    confirmed = exists().where(
+        Site.id == Flag.site_id,
+        Site.availability_confirmed_at.is_not(None),
+        Site.availability_confirmed_at > Flag.raised_at,
+    )
+    return _resolve(now, Flag.kind == FlagKind.STALE_AVAILABILITY, confirmed, *_only(Flag.site_id, site_ids))
+
+
+def resolve_plan_flags(now: datetime) -> int:
+    """Close plan flags once the step is done (or its date moved), or an option was chosen."""
+    stay_ended = exists().where(Placement.id == Flag.placement_id, Placement.exited_on.is_not(None))
+    step_settled = exists().where(
+        PlanStep.id == Flag.plan_step_id,
+        or_(PlanStep.status.in_(["done", "not_needed"]), PlanStep.due_on.is_distinct_from(Flag.subject_on)),
+    )
+    choice_made = exists().where(
+        TransitionPlan.placement_id == Flag.placement_id,
+        or_(
+            TransitionPlan.chosen_site_id.is_not(None),
+            TransitionPlan.move_by.is_distinct_from(Flag.subject_on),
+        ),
+    )
+    return _resolve(now, Flag.kind == FlagKind.PLAN_STEP_OVERDUE, or_(step_settled, stay_ended)) + _resolve(
+        now, Flag.kind == FlagKind.MOVE_WITHOUT_CHOICE, or_(choice_made, stay_ended)
+    )
+
+
+# How a flag reads ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagText:
+    title: str
+    reason: str
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def describe(flag: Flag, stale_after_hours: int) -> FlagText:
+    """What the flag is about and why, in plain words with the numbers that matter."""
+    if flag.kind in STAY_FLAG_KINDS and flag.placement is not None and flag.subject_on is not None:
+        stay = flag.placement
+        limit_day = (flag.subject_on - stay.starts_on).days
+        site = stay.site.name
+        if flag.kind == FlagKind.OVER_LIMIT:
+            return FlagText(
+                "Stay past its planned end",
+                f"The stay at {site} was planned to end after day {limit_day} ({_day(flag.subject_on)}). "
+                "Record the exit, or an extension with its reason.",
+            )
+        days_left = flag.days_before or 0
+        today_number = limit_day - days_left + 1
+        next_step = "the move to transitional housing" if stay.tier == Tier.EMERGENCY else "the move"
+        return FlagText(
+            f"{days_left} days left in this stay",
+            f"Day {today_number} of {limit_day} at {site}, {days_left} days left: plan {next_step} "
+            f"for {_day(flag.subject_on)} at the latest.",
+        )
+    if flag.kind in (FlagKind.HOLD_EXPIRING, FlagKind.HOLD_EXPIRED) and flag.hold is not None:
+        hold = flag.hold
+        where = f"{hold.space.label} at {hold.site.name}"
+        ends = hold.expires_at.strftime("%d %b %H:%M UTC")
+        if flag.kind == FlagKind.HOLD_EXPIRED:
+            return FlagText(
+                "Hold ended",
+                f"The hold on {where} ended at {ends} without a check-in; the bed is free again.",
+            )
+        return FlagText(
+            "Hold ends soon", f"The hold on {where} ends at {ends}: check the survivor in, or release it."
+        )
+    if flag.kind == FlagKind.STALE_AVAILABILITY and flag.site is not None:
+        return FlagText(
+            "Availability needs confirming",
+            f"{flag.site.name}'s beds were not confirmed in the last {stale_after_hours} hours; "
+            "confirm them so advocates can rely on the board.",
+        )
+    if flag.kind == FlagKind.PLAN_STEP_OVERDUE:
+        step = db.session.get(PlanStep, flag.plan_step_id) if flag.plan_step_id else None
+        what = step.description if step else "A step"
+        due = f"'{what}' was due on {_day(flag.subject_on)}." if flag.subject_on else what
+        return FlagText("Plan step past its date", due)
+    if flag.kind == FlagKind.MOVE_WITHOUT_CHOICE and flag.subject_on is not None:
+        return FlagText(
+            "Move-by date near, no option chosen",
+            f"The move is planned by {_day(flag.subject_on)} and the survivor has not chosen a place yet.",
+        )
+    return FlagText(flag.kind.value.replace("_", " ").capitalize(), "")
