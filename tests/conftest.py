@@ -132,6 +132,9 @@ class ApiClient:
     def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
         return self._call("POST", path, json=json, **kwargs)
 
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self._call("PUT", path, json=json, **kwargs)
+
     def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
         return self._call("PATCH", path, json=json, **kwargs)
 

@@ -14,8 +14,34 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
     api.spec.options["security"] = [{"bearer": []}, {"session": []}]
 
-    from . import availability, clients, flags, health, holds, inventory, placements, sessions, spaces, users
+    from . import (
+        availability,
+        clients,
+        flags,
+        health,
+        holds,
+        inventory,
+        placements,
+        plans,
+        sessions,
+        spaces,
+        suggestions,
+        users,
+    )
 
-    for module in (health, sessions, users, inventory, spaces, availability, clients, holds, placements, flags):
+    for module in (
+        health,
+        sessions,
+        users,
+        inventory,
+        spaces,
+        availability,
+        clients,
+        holds,
+        placements,
+        flags,
+        suggestions,
+        plans,
+    ):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
     register_error_handlers(app)

@@ -69,4 +69,4 @@ def check_in(hold_id: int) -> dict[str, Any]:
     """The survivor arrived: the hold becomes a stay from tonight (the site's staff)."""
     actor = acting()
     placement = placements.check_in(actor, holds.get_hold(actor, hold_id), now(), today())
-    return present_placement(placement, today())
+    return present_placement(placement, today(), actor)

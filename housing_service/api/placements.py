@@ -35,8 +35,8 @@ def list_placements(args: dict[str, Any]) -> dict[str, Any]:
         page=args["page"],
         per_page=args["per_page"],
     )
-    on = today()
-    return page([present_placement(p, on) for p in records], total, args)
+    on, actor = today(), acting()
+    return page([present_placement(p, on, actor) for p in records], total, args)
 
 
 @blp.route("/placements", methods=["POST"])
@@ -45,8 +45,9 @@ def list_placements(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(201, PlacementSchema)
 def place_walk_in(data: dict[str, Any]) -> dict[str, Any]:
     """Place someone who arrived without a hold, from tonight (the site's staff)."""
+    actor = acting()
     placement = placements.place_walk_in(
-        acting(),
+        actor,
         space_id=data["space_id"],
         client_id=data.get("client_id"),
         new_client=data.get("client"),
@@ -54,14 +55,15 @@ def place_walk_in(data: dict[str, Any]) -> dict[str, Any]:
         now=now(),
         today=today(),
     )
-    return present_placement(placement, today())
+    return present_placement(placement, today(), actor)
 
 
 @blp.route("/placements/<int:placement_id>", methods=["GET"])
 @blp.response(200, PlacementSchema)
 def get_placement(placement_id: int) -> dict[str, Any]:
     """One stay, with its extensions and the stays before and after it."""
-    return present_placement(placements.get_placement(acting(), placement_id), today())
+    actor = acting()
+    return present_placement(placements.get_placement(actor, placement_id), today(), actor)
 
 
 @blp.route("/placements/<int:placement_id>/extensions", methods=["POST"])
@@ -96,7 +98,7 @@ def exit_stay(data: dict[str, Any], placement_id: int) -> dict[str, Any]:
         now=now(),
         today=today(),
     )
-    return present_placement(placement, today())
+    return present_placement(placement, today(), actor)
 
 
 @blp.route("/extensions", methods=["GET"])

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Client, Hold, HoldStatus, Placement, Site
-from ..services import placements
-from ..services.access import may_see_address
+from ..models import Client, Hold, HoldStatus, Placement, Site, TransitionPlan
+from ..services import placements, plans
+from ..services.access import may_see_address, works_case
 from ..services.actor import Actor
 from ..vocabulary import EXIT_DESTINATIONS
 from .schemas_inventory import SiteSchema
+from .schemas_plans import PlanSchema
 from .schemas_stays import ClientSchema, HoldSchema, PlacementSchema
 
 
@@ -45,8 +46,17 @@ def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:
     }
 
 
-def present_placement(placement: Placement, on: date) -> dict[str, Any]:
+def present_plan(plan: TransitionPlan) -> dict[str, Any]:
+    return {
+        **{name: getattr(plan, name) for name in PlanSchema().fields if hasattr(plan, name)},
+        "chosen_site_name": plan.chosen_site.name if plan.chosen_site else None,
+    }
+
+
+def present_placement(placement: Placement, on: date, actor: Actor) -> dict[str, Any]:
+    """A stay; its transition plan only for the survivor's case team (not the site's staff)."""
     progress = placements.progress(placement, on)
+    plan = plans.plan_of(placement) if works_case(actor, placement.client) else None
     return {
         **{name: getattr(placement, name) for name in PlacementSchema().fields if hasattr(placement, name)},
         "client": placement.client,
@@ -57,6 +67,7 @@ def present_placement(placement: Placement, on: date) -> dict[str, Any]:
         "day": progress.day,
         "limit_days": progress.limit_days,
         "days_left": progress.days_left,
+        "plan": present_plan(plan) if plan else None,
     }
 
 

@@ -17,6 +17,7 @@ from ..vocabulary import (
     Tier,
 )
 from .common import EnumList, StrictSchema, language_list
+from .schemas_plans import PlanSchema
 
 ACCESSIBILITY_NEEDS = [SpaceFeature.WHEELCHAIR_ACCESSIBLE, SpaceFeature.GROUND_FLOOR]
 _ids = fields.Integer(validate=validate.Range(min=1))
@@ -194,6 +195,7 @@ class PlacementSchema(Schema):
     limit_days = fields.Integer(allow_none=True)
     days_left = fields.Integer(allow_none=True)
     extensions = fields.List(fields.Nested(ExtensionSchema))
+    plan = fields.Nested(PlanSchema, allow_none=True, metadata={"description": "For the case team only."})
 
 
 class WalkInSchema(StrictSchema):

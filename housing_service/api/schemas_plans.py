@@ -1,0 +1,115 @@
+"""Request and response bodies for suggestions, survivors' decisions and transition plans."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..matching import Action, Exclusion, Preference
+from ..models import Decision, StepKind, StepStatus
+from ..vocabulary import SpaceKind, Tier
+from .common import StrictSchema
+
+
+class ReasonSchema(Schema):
+    preference = fields.Enum(Preference, by_value=True)
+    text = fields.String()
+
+
+class SuggestedSpaceSchema(Schema):
+    space_id = fields.Integer()
+    label = fields.String()
+    kind = fields.Enum(SpaceKind, by_value=True)
+    capacity = fields.Integer()
+
+
+class CandidateSchema(Schema):
+    site_id = fields.Integer()
+    site_name = fields.String()
+    space = fields.Nested(SuggestedSpaceSchema)
+    free_spaces = fields.Integer(metadata={"description": "Fitting beds or units free for the whole stay."})
+    score = fields.Integer()
+    met = fields.List(fields.Nested(ReasonSchema))
+    missed = fields.List(fields.Nested(ReasonSchema))
+
+
+class SuggestionSchema(Schema):
+    placement_id = fields.Integer()
+    client_code = fields.String()
+    action = fields.Enum(Action, by_value=True)
+    current_tier = fields.Enum(Tier, by_value=True)
+    target_tier = fields.Enum(Tier, by_value=True, allow_none=True)
+    move_by = fields.Date(allow_none=True)
+    plan_from = fields.Date(allow_none=True)
+    explanation = fields.String()
+    candidates = fields.List(fields.Nested(CandidateSchema))
+    excluded = fields.Dict(
+        keys=fields.Enum(Exclusion, by_value=True),
+        values=fields.Integer(),
+        metadata={"description": "How many sites of the target tier were left out, by reason."},
+    )
+    excluded_text = fields.String()
+
+
+class DecisionSchema(Schema):
+    id = fields.Integer()
+    placement_id = fields.Integer()
+    site_id = fields.Integer()
+    decision = fields.Enum(Decision, by_value=True)
+    reason = fields.String(allow_none=True)
+    recorded_by_id = fields.Integer()
+    recorded_at = fields.DateTime()
+
+
+class DecisionCreateSchema(StrictSchema):
+    site_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    decision = fields.Enum(Decision, by_value=True, required=True)
+    reason = fields.String(validate=validate.Length(max=2000))
+
+
+class HoldSuggestionSchema(StrictSchema):
+    site_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    space_id = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "Default: the bed or unit suggested."}
+    )
+
+
+class StepSchema(Schema):
+    id = fields.Integer()
+    kind = fields.Enum(StepKind, by_value=True)
+    description = fields.String()
+    owner = fields.String()
+    due_on = fields.Date(allow_none=True)
+    status = fields.Enum(StepStatus, by_value=True)
+    updated_at = fields.DateTime()
+
+
+class StepCreateSchema(StrictSchema):
+    kind = fields.Enum(StepKind, by_value=True, required=True)
+    description = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    owner = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    due_on = fields.Date(allow_none=True)
+    status = fields.Enum(StepStatus, by_value=True)
+
+
+class StepUpdateSchema(StrictSchema):
+    description = fields.String(validate=validate.Length(min=1, max=300))
+    owner = fields.String(validate=validate.Length(min=1, max=120))
+    due_on = fields.Date(allow_none=True)
+    status = fields.Enum(StepStatus, by_value=True)
+
+
+class PlanSchema(Schema):
+    id = fields.Integer()
+    placement_id = fields.Integer()
+    target_tier = fields.Enum(Tier, by_value=True)
+    move_by = fields.Date()
+    chosen_site_id = fields.Integer(allow_none=True)
+    chosen_site_name = fields.String(allow_none=True)
+    hold_id = fields.Integer(allow_none=True)
+    steps = fields.List(fields.Nested(StepSchema))
+    updated_at = fields.DateTime()
+
+
+class PlanSaveSchema(StrictSchema):
+    target_tier = fields.Enum(Tier, by_value=True)
+    move_by = fields.Date()

@@ -1,0 +1,203 @@
+"""Next-tier suggestions: gather plain values from the database, let `matching` rank them.
+
+The matching module suggests; a person chooses with the survivor. This service only reads
+and translates: sites with their free spaces, the survivor's needs and preferences, and the
+places the survivor declined recently.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..matching import (
+    CurrentStay,
+    Household,
+    Matcher,
+    MatchingPolicy,
+    PlacementRequest,
+    Readiness,
+    SiteOption,
+    Suggestion,
+    SurvivorProfile,
+)
+from ..matching import (
+    Space as SpaceOption,
+)
+from ..matching.next_step import plan_next_step
+from ..models import Booking, Client, Decision, Placement, Site, SiteLanguage, Space, SuggestionDecision
+from ..vocabulary import ChildAgeBracket, Tier
+from .access import clients_visible_to, require_case_worker
+from .actor import Actor
+
+
+def policy() -> MatchingPolicy:
+    config = current_app.config
+    thresholds = {Tier(tier): days for tier, days in config["STAY_REVIEW_THRESHOLDS"].items()}
+    return MatchingPolicy(
+        planning_thresholds=thresholds, stale_after_hours=config["STALE_AVAILABILITY_HOURS"]
+    )
+
+
+def current_stay(placement: Placement) -> CurrentStay:
+    return CurrentStay(
+        placement_id=placement.id,
+        site_id=placement.site_id,
+        tier=Tier(placement.tier),
+        starts_on=placement.starts_on,
+        ends_on=placement.expected_end_on,
+    )
+
+
+def survivor_profile(client: Client) -> SurvivorProfile:
+    return SurvivorProfile(
+        household=Household(client.adults, tuple(ChildAgeBracket(c) for c in client.children)),
+        age_group=client.age_group,
+        case_phase=client.case_phase,
+        gender=client.gender,
+        languages=tuple(client.languages),
+        accessibility_needs=frozenset(client.accessibility_needs),
+        has_pets=client.has_pets,
+        avoid_area_ids=frozenset(client.avoid_area_ids),
+        avoid_site_ids=frozenset(client.avoid_site_ids),
+        preferred_area_ids=frozenset(client.preferred_area_ids),
+        substance_use_preference=client.substance_use_preference,
+        readiness=Readiness(
+            has_income=client.has_income,
+            has_identity_documents=client.has_identity_documents,
+            legal_status=client.legal_status,
+            says_ready=client.says_ready_to_move,
+        ),
+    )
+
+
+def declined_recently(placement_ids: Iterable[int], now: datetime) -> dict[int, frozenset[int]]:
+    """Per placement, the sites the survivor declined within the cool-down."""
+    since = now - timedelta(days=current_app.config["DECLINE_COOLDOWN_DAYS"])
+    rows = db.session.execute(
+        select(SuggestionDecision.placement_id, SuggestionDecision.site_id).where(
+            SuggestionDecision.placement_id.in_(list(placement_ids)),
+            SuggestionDecision.decision == Decision.DECLINED,
+            SuggestionDecision.recorded_at >= since,
+        )
+    )
+    declined: dict[int, set[int]] = defaultdict(set)
+    for placement_id, site_id in rows:
+        declined[placement_id].add(site_id)
+    return {placement_id: frozenset(sites) for placement_id, sites in declined.items()}
+
+
+def site_options(tiers: Iterable[Tier], today: date) -> list[SiteOption]:
+    """Every active site of these tiers with its in-service spaces and their future bookings."""
+    tiers = list(tiers)
+    sites = db.session.execute(select(Site).where(Site.active, Site.tier.in_(tiers))).scalars().all()
+    languages: dict[int, set[str]] = defaultdict(set)
+    for site_id, code in db.session.execute(
+        select(SiteLanguage.site_id, SiteLanguage.code).join(Site).where(Site.active, Site.tier.in_(tiers))
+    ):
+        languages[site_id].add(code)
+    in_service = select(Space.id).join(Site).where(Space.in_service, Site.active, Site.tier.in_(tiers))
+    booked: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for space_id, starts_on, ends_on in db.session.execute(
+        select(Booking.space_id, Booking.starts_on, Booking.ends_on).where(
+            Booking.active,
+            Booking.space_id.in_(in_service),
+            or_(Booking.ends_on.is_(None), Booking.ends_on > today),
+        )
+    ):
+        booked[space_id].append((starts_on, ends_on))
+    # A stay past its end with no exit recorded still occupies its space, from today on.
+    for (space_id,) in db.session.execute(
+        select(Placement.space_id).where(
+            Placement.exited_on.is_(None),
+            Placement.expected_end_on <= today,
+            Placement.space_id.in_(in_service),
+        )
+    ):
+        booked[space_id].append((today, None))
+    spaces: dict[int, list[SpaceOption]] = defaultdict(list)
+    for space_id, site_id, label, kind, capacity, features in db.session.execute(
+        select(Space.id, Space.site_id, Space.label, Space.kind, Space.capacity, Space.features).where(
+            Space.id.in_(in_service)
+        )
+    ):
+        spaces[site_id].append(
+            SpaceOption(space_id, label, kind, capacity, frozenset(features), tuple(sorted(booked[space_id])))
+        )
+    return [
+        SiteOption(
+            site_id=site.id,
+            name=site.name,
+            tier=Tier(site.tier),
+            area_id=site.area_id,
+            households_served=site.households_served,
+            genders_served=site.genders_served,
+            age_groups_served=site.age_groups_served,
+            substance_use_policy=site.substance_use_policy,
+            stay_limit_days=site.stay_limit_days,
+            languages=frozenset(languages[site.id]),
+            pets_allowed=site.pets_allowed,
+            intake_24_hours=site.intake_24_hours,
+            intake_hours=site.intake_hours,
+            availability_confirmed_at=site.availability_confirmed_at,
+            spaces=tuple(spaces[site.id]),
+        )
+        for site in sites
+    ]
+
+
+def _tiers_needed(
+    stays_and_profiles: Iterable[tuple[CurrentStay, SurvivorProfile]], today: date
+) -> set[Tier]:
+    rules = policy()
+    tiers: set[Tier] = set()
+    for stay, profile in stays_and_profiles:
+        step = plan_next_step(stay, profile, rules, today)
+        if step is not None and step.wait_until is None:
+            tiers.add(step.target_tier)
+            if step.chosen_for_readiness:
+                tiers.add(Tier.TRANSITIONAL)  # to say how many transitional places would fit
+    return tiers
+
+
+def suggest_for_placement(actor: Actor, placement: Placement, today: date, now: datetime) -> Suggestion:
+    """The next step for one stay, with the places that fit, best first, and their reasons."""
+    require_case_worker(actor, placement.client)
+    stay, profile = current_stay(placement), survivor_profile(placement.client)
+    matcher = Matcher(site_options(_tiers_needed([(stay, profile)], today), today), policy())
+    declined = declined_recently([placement.id], now).get(placement.id, frozenset())
+    return matcher.suggest(stay, profile, declined, today, now)
+
+
+def suggest_for_caseload(
+    actor: Actor, today: date, now: datetime, page: int, per_page: int
+) -> tuple[list[tuple[Placement, Suggestion]], int]:
+    """Suggestions for every current stay of the survivors the actor works with, one page at a time."""
+    visible = (
+        select(Placement)
+        .join(Client, Client.id == Placement.client_id)
+        .where(Placement.exited_on.is_(None), clients_visible_to(actor))
+    )
+    total = db.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+    placements = list(
+        db.session.scalars(
+            visible.order_by(Placement.expected_end_on.is_(None), Placement.expected_end_on, Placement.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    if not placements:
+        return [], total
+    declined = declined_recently([p.id for p in placements], now)
+    requests = [
+        PlacementRequest(current_stay(p), survivor_profile(p.client), declined.get(p.id, frozenset()))
+        for p in placements
+    ]
+    tiers = _tiers_needed(((r.stay, r.profile) for r in requests), today)
+    matcher = Matcher(site_options(tiers, today), policy())
+    return list(zip(placements, matcher.suggest_many(requests, today, now), strict=True)), total
