@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from .extensions import db
 from .models import Role
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True, help="How the person is shown to colleagues.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
@@ -49,6 +51,7 @@ def create_user_command(
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Load a demo coalition and print one sign-in per role (new passwords on every run)."""
     from .demo import seed_demo
@@ -57,11 +60,12 @@ def seed_demo_command() -> None:
     db.session.commit()
     click.echo("Demo coalition ready. Sign in with:")
     for role, email, password in sign_ins:
-        click.echo(f"  {role:<13} {email:<32} {password}")
+        click.echo(f"  {role:<13} {email:<40} {password}")
     click.echo("These are demo accounts with demo data: never put real survivors' data here.")
 
 
 @click.command("run-job")
+@with_appcontext
 @click.argument("name", type=click.Choice(sorted(JOBS)))
 @click.option("--now", "moment", default=None, help="Judge as of this ISO 8601 moment (default: now).")
 def run_job_command(name: str, moment: str | None) -> None:
@@ -87,6 +91,7 @@ def run_job_command(name: str, moment: str | None) -> None:
 
 
 @click.command("scheduler")
+@with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler as its own process (production; set SCHEDULER=off for web workers)."""
     from flask import current_app

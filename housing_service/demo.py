@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from . import clock
 from .extensions import db
-from .models import Organisation, Role, User
-from .services import accounts, inventory, passwords
+from .models import Booking, Organisation, Placement, Role, Site, Space, User
+from .services import accounts, clients, holds, inventory, passwords
 from .services.actor import Actor
-from .vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
+from .services.stay_review import review_stays
+from .vocabulary import (
+    AgeGroup,
+    CasePhase,
+    Gender,
+    HouseholdType,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
 
 DEMO_DOMAIN = "demo.housing.invalid"
 DEMO_ACCOUNTS = [
@@ -137,6 +148,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     now = clock.now()
     if db.session.scalar(select(Organisation).where(Organisation.name == ORGANISATIONS[0][0])) is None:
         _create_coalition(now)
+        _create_caseload(now)
     return _reset_demo_passwords(now)
 
 
@@ -233,3 +245,111 @@ def _reset_demo_passwords(now: object) -> list[tuple[str, str, str]]:
         sign_ins.append((role.value, user.email, password))
     db.session.flush()
     return sign_ins
+
+
+# (alias, adults, children, languages, needs, site, space label, days into the stay, phase, ready)
+DEMO_STAYS = [
+    (
+        "Amaya",
+        1,
+        ["3-5", "6-12"],
+        ["es", "en"],
+        [],
+        "Harbor House",
+        "Unit 1",
+        50,
+        CasePhase.STABILISATION,
+        False,
+    ),
+    ("Lin", 1, [], ["zh", "en"], [], "Harbor House", "Bed 2", 8, CasePhase.CRISIS, False),
+    (
+        "Oksana",
+        1,
+        [],
+        ["uk", "en"],
+        [SpaceFeature.WHEELCHAIR_ACCESSIBLE],
+        "Lantern Shelter",
+        "Bed 1",
+        57,
+        CasePhase.STABILISATION,
+        False,
+    ),
+    (
+        "Grace",
+        1,
+        [],
+        ["en", "tl"],
+        [],
+        "Bridgeway Transitional",
+        "Bed 1",
+        215,
+        CasePhase.SUSTAINABILITY,
+        True,
+    ),
+]
+
+
+def _create_caseload(now: datetime) -> None:
+    """Survivors (by alias, fictional) in stays at different points, so every page has something to show."""
+    case_manager = db.session.scalar(select(User).where(User.email == f"case.manager@{DEMO_DOMAIN}"))
+    advocate = db.session.scalar(select(User).where(User.email == f"advocate@{DEMO_DOMAIN}"))
+    admin = db.session.scalar(select(User).where(User.email == f"admin@{DEMO_DOMAIN}"))
+    today = clock.local_date(now, current_app.config["COALITION_TIMEZONE"])
+    for alias, adults, children, languages, needs, site_name, label, days_in, phase, ready in DEMO_STAYS:
+        client = clients.create_client(
+            Actor(case_manager),
+            {
+                "alias": alias,
+                "adults": adults,
+                "children": children,
+                "languages": languages,
+                "accessibility_needs": needs,
+                "age_group": AgeGroup.ADULT,
+                "gender": Gender.WOMAN,
+                "case_phase": phase,
+                "has_income": ready,
+                "has_identity_documents": ready,
+                "says_ready_to_move": ready,
+            },
+            now,
+        )
+        clients.add_to_team(Actor(case_manager), client, advocate.id, now)
+        site = db.session.scalar(select(Site).where(Site.name == site_name))
+        space = db.session.scalar(select(Space).where(Space.site_id == site.id, Space.label == label))
+        starts_on = today - timedelta(days=days_in)
+        ends_on = starts_on + timedelta(days=site.stay_limit_days)
+        # Stays that began before today are written directly: the services only start stays tonight.
+        booking = Booking(space_id=space.id, client_id=client.id, starts_on=starts_on, ends_on=ends_on)
+        db.session.add(
+            Placement(
+                booking=booking,
+                client_id=client.id,
+                space_id=space.id,
+                site_id=site.id,
+                tier=site.tier,
+                stay_limit_days=site.stay_limit_days,
+                starts_on=starts_on,
+                expected_end_on=ends_on,
+                placed_by_id=admin.id,
+                created_at=now,
+            )
+        )
+    newcomer = clients.create_client(
+        Actor(advocate),
+        {"alias": "Marisol", "languages": ["es"], "age_group": AgeGroup.YOUTH, "gender": Gender.WOMAN},
+        now,
+    )
+    lantern = db.session.scalar(select(Site).where(Site.name == "Lantern Shelter"))
+    bed = db.session.scalar(select(Space).where(Space.site_id == lantern.id, Space.label == "Bed 3"))
+    holds.create_hold(
+        Actor(advocate),
+        client_id=newcomer.id,
+        space_id=bed.id,
+        starts_on=None,
+        ends_on=None,
+        override_reason=None,
+        now=now,
+        today=today,
+    )
+    db.session.flush()
+    review_stays(current_app.config["STAY_REVIEW_THRESHOLDS"], today, now)
