@@ -48,6 +48,15 @@ def record(
     )
 
 
+def record_reads(actor: Actor, client_ids: list[int], via: str, now: datetime | None = None) -> None:
+    """Audit that survivors' details were shown (e.g. in a list of stays); one entry per request."""
+    if client_ids:
+        ids = sorted(set(client_ids))
+        record(
+            actor, "client.read", "client", ids[0] if len(ids) == 1 else None, {"ids": ids, "via": via}, now
+        )
+
+
 def entry_hash(previous_hash: str, entry: dict[str, Any]) -> str:
     """The hash that links an entry to the one before it."""
     canonical = json.dumps(

@@ -188,6 +188,7 @@ def get_hold(actor: Actor, hold_id: int) -> Hold:
     hold = db.session.get(Hold, hold_id)
     if hold is None or not may_see_hold(actor, hold):
         raise NotFound("No hold you may see has this id.")
+    audit.record_reads(actor, [hold.client_id], "hold")
     return hold
 
 
@@ -211,7 +212,9 @@ def list_holds(actor: Actor, status: HoldStatus | None, site_id: int | None) -> 
         query = query.where(Hold.status == status)
     if site_id is not None:
         query = query.where(Hold.site_id == site_id)
-    return list(db.session.scalars(query.limit(500)))
+    found = list(db.session.scalars(query.limit(500)))
+    audit.record_reads(actor, [hold.client_id for hold in found], "holds")
+    return found
 
 
 def release_hold(actor: Actor, hold: Hold, reason: str | None, now: datetime) -> Hold:

@@ -48,6 +48,7 @@ def get_placement(actor: Actor, placement_id: int) -> Placement:
     placement = db.session.get(Placement, placement_id)
     if placement is None or not may_see_placement(actor, placement):
         raise NotFound("No stay you may see has this id.")
+    audit.record_reads(actor, [placement.client_id], "placement")
     return placement
 
 
@@ -74,12 +75,15 @@ def list_placements(
     if site_id is not None:
         query = query.where(Placement.site_id == site_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(Placement.starts_on.desc(), Placement.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    rows = list(
+        db.session.scalars(
+            query.order_by(Placement.starts_on.desc(), Placement.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
     )
-    return list(rows), total
+    audit.record_reads(actor, [placement.client_id for placement in rows], "placements")
+    return rows, total
 
 
 def _end_for_transition(
@@ -314,7 +318,7 @@ def arrivals(actor: Actor, site: Site, today: date, days: int) -> list[Hold]:
     """Holds at the site whose arrival is due within `days` days (the site's staff)."""
     if not manages_site(actor, site):
         raise Forbidden("Only the site's own staff see who is coming.")
-    return list(
+    expected = list(
         db.session.scalars(
             select(Hold)
             .where(
@@ -325,6 +329,8 @@ def arrivals(actor: Actor, site: Site, today: date, days: int) -> list[Hold]:
             .order_by(Hold.starts_on, Hold.expires_at)
         )
     )
+    audit.record_reads(actor, [hold.client_id for hold in expected], "arrivals")
+    return expected
 
 
 def extensions_beyond_limit(actor: Actor) -> list[Extension]:

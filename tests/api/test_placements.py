@@ -230,3 +230,21 @@ def test_partners_see_stays_at_their_sites_only(api, make, world):
     other_partner = make.user(Role.PARTNER)
     assert api(other_partner).get("/api/v1/placements").get_json()["total"] == 0
     assert api(world.partner).get("/api/v1/placements").get_json()["total"] == 1
+
+
+def test_showing_a_survivors_details_in_a_list_is_audited(api, make, world):
+    from housing_service.models import AuditEvent
+
+    _stay(make, world)
+    api(world.partner).get("/api/v1/placements")
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from housing_service.extensions import db
+
+    with make.app.app_context(), Session(db.engine) as session:
+        entry = session.scalars(select(AuditEvent).where(AuditEvent.action == "client.read")).one()
+    assert entry.actor_id == world.partner.id and entry.details == {
+        "ids": [world.client.id],
+        "via": "placements",
+    }

@@ -33,17 +33,31 @@ def world(make):
     w.partner = make.user(Role.PARTNER, organisation=w.shelter_org)
     w.case_manager = make.user(Role.CASE_MANAGER)
     w.advocate = make.user(Role.ADVOCATE)
-    w.bridgeway = make.site(tier=Tier.TRANSITIONAL, name="Bridgeway", languages=("en", "es"), households_served=families)
-    w.cedar = make.site(tier=Tier.TRANSITIONAL, name="Cedar Commons", languages=("en",), households_served=families)
-    w.maple = make.site(tier=Tier.TRANSITIONAL, name="Maple Rooms", languages=("es",),
-                        households_served=frozenset({HouseholdType.SINGLE_ADULTS}))
-    w.oak = make.site(tier=Tier.TRANSITIONAL, name="Oak House", languages=("es",), households_served=families,
-                      area=w.avoid)
+    w.bridgeway = make.site(
+        tier=Tier.TRANSITIONAL, name="Bridgeway", languages=("en", "es"), households_served=families
+    )
+    w.cedar = make.site(
+        tier=Tier.TRANSITIONAL, name="Cedar Commons", languages=("en",), households_served=families
+    )
+    w.maple = make.site(
+        tier=Tier.TRANSITIONAL,
+        name="Maple Rooms",
+        languages=("es",),
+        households_served=frozenset({HouseholdType.SINGLE_ADULTS}),
+    )
+    w.oak = make.site(
+        tier=Tier.TRANSITIONAL, name="Oak House", languages=("es",), households_served=families, area=w.avoid
+    )
     for site in (w.bridgeway, w.cedar, w.maple, w.oak):
         make.space(site, kind=SpaceKind.UNIT, capacity=4, label="Unit 1")
     w.client = make.client(
-        case_manager=w.case_manager, advocates=(w.advocate,), adults=1, children=["3-5", "6-12"],
-        languages=["es", "en"], avoid_area_ids=[w.avoid.id], case_phase=CasePhase.STABILISATION,
+        case_manager=w.case_manager,
+        advocates=(w.advocate,),
+        adults=1,
+        children=["3-5", "6-12"],
+        languages=["es", "en"],
+        avoid_area_ids=[w.avoid.id],
+        case_phase=CasePhase.STABILISATION,
     )
     unit = make.space(w.shelter, kind=SpaceKind.UNIT, capacity=3)
     w.stay = make.placement(w.client, unit, w.shelter, TODAY - timedelta(days=50), w.partner)
@@ -80,7 +94,11 @@ def test_only_the_case_team_sees_suggestions(api, make, world):
 def test_a_declined_place_is_not_suggested_again_during_the_cool_down(api, world):
     declined = api(world.case_manager).post(
         f"/api/v1/placements/{world.stay.id}/decisions",
-        json={"site_id": world.bridgeway.id, "decision": "declined", "reason": "Too far from the children's school"},
+        json={
+            "site_id": world.bridgeway.id,
+            "decision": "declined",
+            "reason": "Too far from the children's school",
+        },
     )
     assert declined.status_code == 201
     suggestion = _suggestion(api, world)
@@ -93,7 +111,8 @@ def test_a_declined_place_is_not_suggested_again_during_the_cool_down(api, world
 
 def test_declining_needs_the_survivors_reason(api, world):
     response = api(world.case_manager).post(
-        f"/api/v1/placements/{world.stay.id}/decisions", json={"site_id": world.cedar.id, "decision": "declined"}
+        f"/api/v1/placements/{world.stay.id}/decisions",
+        json={"site_id": world.cedar.id, "decision": "declined"},
     )
     assert response.status_code == 422 and "reason" in response.get_json()["errors"]
 
@@ -122,8 +141,12 @@ def test_a_place_that_is_not_suggested_can_not_be_held_this_way(api, world):
 
 
 def test_ready_for_a_home_of_her_own_goes_straight_to_long_term(api, make, world):
-    home = make.site(tier=Tier.LONG_TERM, name="Maple Court", languages=("es",),
-                     households_served=frozenset({HouseholdType.ADULTS_WITH_CHILDREN}))
+    home = make.site(
+        tier=Tier.LONG_TERM,
+        name="Maple Court",
+        languages=("es",),
+        households_served=frozenset({HouseholdType.ADULTS_WITH_CHILDREN}),
+    )
     make.space(home, kind=SpaceKind.UNIT, capacity=3)
     admin = make.user(Role.ADMIN)
     api(admin).patch(
@@ -162,8 +185,12 @@ def test_a_plan_with_steps_flags_an_overdue_step_and_a_missing_choice(api, app, 
     assert plan.get_json()["move_by"] == str(world.stay.expected_end_on)
     step = session.post(
         f"/api/v1/placements/{world.stay.id}/plan/steps",
-        json={"kind": "identity_documents", "description": "Replacement passport appointment",
-              "owner": "Case manager", "due_on": str(TODAY + timedelta(days=2))},
+        json={
+            "kind": "identity_documents",
+            "description": "Replacement passport appointment",
+            "owner": "Case manager",
+            "due_on": str(TODAY + timedelta(days=2)),
+        },
     )
     assert step.status_code == 201
     with app.app_context():
@@ -174,7 +201,8 @@ def test_a_plan_with_steps_flags_an_overdue_step_and_a_missing_choice(api, app, 
     done = session.patch(f"/api/v1/plan-steps/{step.get_json()['id']}", json={"status": "done"})
     assert done.status_code == 200
     session.post(
-        f"/api/v1/placements/{world.stay.id}/decisions", json={"site_id": world.cedar.id, "decision": "chosen"}
+        f"/api/v1/placements/{world.stay.id}/decisions",
+        json={"site_id": world.cedar.id, "decision": "chosen"},
     )
     with app.app_context():
         run_job("stay_review", NOW + timedelta(days=3, hours=1))
