@@ -45,7 +45,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
-    _quiet_noisy_loggers()
+    _configure_logging()
 
     from .scheduling.scheduler import start_in_process
 
@@ -77,6 +77,25 @@ def _install_request_lifecycle(app: Flask) -> None:
         return response
 
 
-def _quiet_noisy_loggers() -> None:
-    # Werkzeug's access log prints query strings; keep it to warnings.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+class _WithoutQueryStrings(logging.Filter):
+    """Drop query strings from the development server's access log: a bed search's query
+    (household, language, needs) says something about a survivor."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            request_line = record.args[0]
+            if "?" in request_line:
+                method_path, _, rest = request_line.partition("?")
+                protocol = rest.rsplit(" ", 1)[-1] if " " in rest else ""
+                record.args = (f"{method_path} {protocol}".rstrip(), *record.args[1:])
+        return True
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler's own lines repeat each run; the job runner logs what each run did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _WithoutQueryStrings) for f in werkzeug.filters):
+        werkzeug.addFilter(_WithoutQueryStrings())
