@@ -237,15 +237,7 @@ def add_space(actor: Actor, site: Site, data: dict[str, Any], now: datetime) -> 
     )
     db.session.add(space)
     _flush_unique("label", "This site already has a bed or unit with this label.")
-    db.session.add(
-        SpaceStatusChange(
-            space_id=space.id,
-            in_service=in_service,
-            reason=space.out_of_service_reason,
-            changed_by_id=actor.user_id,
-            changed_at=now,
-        )
-    )
+    _keep_status_history(actor, space, now)
     audit.record(actor, "space.create", "space", space.id, now=now)
     return space
 
@@ -281,17 +273,21 @@ def set_in_service(actor: Actor, space: Space, in_service: bool, reason: str | N
         return
     space.in_service = in_service
     space.out_of_service_reason = None if in_service else reason
+    _keep_status_history(actor, space, now)
+    db.session.flush()
+    audit.record(actor, "space.service_status", "space", space.id, {"in_service": in_service}, now=now)
+
+
+def _keep_status_history(actor: Actor, space: Space, now: datetime) -> None:
     db.session.add(
         SpaceStatusChange(
             space_id=space.id,
-            in_service=in_service,
+            in_service=space.in_service,
             reason=space.out_of_service_reason,
             changed_by_id=actor.user_id,
             changed_at=now,
         )
     )
-    db.session.flush()
-    audit.record(actor, "space.service_status", "space", space.id, {"in_service": in_service}, now=now)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import String, and_, cast, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, literal, select
 
 from ..db import UTCDateTime, count_inserted, insert_ignoring_duplicates
 from ..extensions import db
@@ -26,27 +27,42 @@ class ReviewResult:
     resolved: int
 
 
-def _text(column: object) -> object:
-    return cast(column, String)
+def _key(*parts: Any) -> ColumnElement[str]:
+    """SQL: a flag key such as 'stay:12:2027-04-30:14' from literals and columns."""
+    pieces = [literal(part) if isinstance(part, str) else cast(part, String) for part in parts]
+    key = pieces[0]
+    for piece in pieces[1:]:
+        key = key + piece
+    return key
 
 
-def _raise(select_statement: object, columns: list[str]) -> int:
-    insert = insert_ignoring_duplicates(db.session, Flag.__table__).from_select(columns, select_statement)
+def _flags_from(
+    key: ColumnElement[str],
+    kind: FlagKind,
+    subject_on: Any,
+    now: datetime,
+    run_id: int | None,
+    **extra: Any,
+) -> tuple[list[str], Select[Any]]:
+    """Column names and a SELECT producing one flag row per stay (joined from Placement)."""
+    columns = {
+        "key": key,
+        "kind": literal(kind.value),
+        "client_id": Placement.client_id,
+        "placement_id": Placement.id,
+        "site_id": Placement.site_id,
+        "subject_on": subject_on,
+        "act_by": subject_on,
+        "raised_at": literal(now, UTCDateTime()),
+        "job_run_id": literal(run_id),
+        **extra,
+    }
+    return list(columns), select(*columns.values())
+
+
+def _raise(names: list[str], rows: Select[Any]) -> int:
+    insert = insert_ignoring_duplicates(db.session, Flag.__table__).from_select(names, rows)
     return count_inserted(db.session, insert)
-
-
-STAY_FLAG_COLUMNS = [
-    "key",
-    "kind",
-    "client_id",
-    "placement_id",
-    "site_id",
-    "subject_on",
-    "days_before",
-    "act_by",
-    "raised_at",
-    "job_run_id",
-]
 
 
 def raise_stay_flags(
@@ -56,44 +72,18 @@ def raise_stay_flags(
     current = and_(Placement.exited_on.is_(None), Placement.expected_end_on.is_not(None))
     raised = 0
     for tier_name, days_list in thresholds.items():
-        tier = Tier(tier_name)
         for days in days_list:
-            due = select(
-                literal("stay:")
-                + _text(Placement.id)
-                + literal(":")
-                + _text(Placement.expected_end_on)
-                + literal(f":{days}"),
-                literal(FlagKind.NEARING_LIMIT.value),
-                Placement.client_id,
-                Placement.id,
-                Placement.site_id,
-                Placement.expected_end_on,
-                literal(days),
-                Placement.expected_end_on,
-                literal(now, UTCDateTime()),
-                literal(run_id),
-            ).where(
-                current, Placement.tier == tier, Placement.expected_end_on <= today + timedelta(days=days)
+            key = _key("stay:", Placement.id, ":", Placement.expected_end_on, f":{days}")
+            names, rows = _flags_from(
+                key, FlagKind.NEARING_LIMIT, Placement.expected_end_on, now, run_id, days_before=literal(days)
             )
-            raised += _raise(due, STAY_FLAG_COLUMNS)
-    past_end = select(
-        literal("stay:")
-        + _text(Placement.id)
-        + literal(":")
-        + _text(Placement.expected_end_on)
-        + literal(":over"),
-        literal(FlagKind.OVER_LIMIT.value),
-        Placement.client_id,
-        Placement.id,
-        Placement.site_id,
-        Placement.expected_end_on,
-        literal(0),
-        Placement.expected_end_on,
-        literal(now, UTCDateTime()),
-        literal(run_id),
-    ).where(current, Placement.expected_end_on <= today)
-    return raised + _raise(past_end, STAY_FLAG_COLUMNS)
+            due = Placement.expected_end_on <= today + timedelta(days=days)
+            raised += _raise(names, rows.where(current, Placement.tier == Tier(tier_name), due))
+    key = _key("stay:", Placement.id, ":", Placement.expected_end_on, ":over")
+    names, rows = _flags_from(
+        key, FlagKind.OVER_LIMIT, Placement.expected_end_on, now, run_id, days_before=literal(0)
+    )
+    return raised + _raise(names, rows.where(current, Placement.expected_end_on <= today))
 
 
 def raise_plan_flags(
@@ -101,19 +91,12 @@ def raise_plan_flags(
 ) -> int:
     """Flag steps past their due date, and move-by dates drawing near with no option chosen."""
     current = Placement.exited_on.is_(None)
+    key = _key("step:", PlanStep.id, ":", PlanStep.due_on)
+    names, rows = _flags_from(
+        key, FlagKind.PLAN_STEP_OVERDUE, PlanStep.due_on, now, run_id, plan_step_id=PlanStep.id
+    )
     overdue = (
-        select(
-            literal("step:") + _text(PlanStep.id) + literal(":") + _text(PlanStep.due_on),
-            literal(FlagKind.PLAN_STEP_OVERDUE.value),
-            Placement.client_id,
-            Placement.id,
-            Placement.site_id,
-            PlanStep.id,
-            PlanStep.due_on,
-            PlanStep.due_on,
-            literal(now, UTCDateTime()),
-            literal(run_id),
-        )
+        rows.select_from(PlanStep)
         .join(TransitionPlan, TransitionPlan.id == PlanStep.plan_id)
         .join(Placement, Placement.id == TransitionPlan.placement_id)
         .where(
@@ -123,62 +106,22 @@ def raise_plan_flags(
             PlanStep.due_on < today,
         )
     )
-    raised = _raise(
-        overdue,
-        [
-            "key",
-            "kind",
-            "client_id",
-            "placement_id",
-            "site_id",
-            "plan_step_id",
-            "subject_on",
-            "act_by",
-            "raised_at",
-            "job_run_id",
-        ],
-    )
+    raised = _raise(names, overdue)
     # A plan needs a chosen option once its stay reaches the tier's first review threshold.
+    key = _key("plan:", TransitionPlan.id, ":", TransitionPlan.move_by, ":no-choice")
+    names, rows = _flags_from(key, FlagKind.MOVE_WITHOUT_CHOICE, TransitionPlan.move_by, now, run_id)
     for tier_name, days_list in thresholds.items():
-        first = max(days_list)
         no_choice = (
-            select(
-                literal("plan:")
-                + _text(TransitionPlan.id)
-                + literal(":")
-                + _text(TransitionPlan.move_by)
-                + literal(":no-choice"),
-                literal(FlagKind.MOVE_WITHOUT_CHOICE.value),
-                Placement.client_id,
-                Placement.id,
-                Placement.site_id,
-                TransitionPlan.move_by,
-                TransitionPlan.move_by,
-                literal(now, UTCDateTime()),
-                literal(run_id),
-            )
+            rows.select_from(TransitionPlan)
             .join(Placement, Placement.id == TransitionPlan.placement_id)
             .where(
                 current,
                 Placement.tier == Tier(tier_name),
                 TransitionPlan.chosen_site_id.is_(None),
-                TransitionPlan.move_by <= today + timedelta(days=first),
+                TransitionPlan.move_by <= today + timedelta(days=max(days_list)),
             )
         )
-        raised += _raise(
-            no_choice,
-            [
-                "key",
-                "kind",
-                "client_id",
-                "placement_id",
-                "site_id",
-                "subject_on",
-                "act_by",
-                "raised_at",
-                "job_run_id",
-            ],
-        )
+        raised += _raise(names, no_choice)
     return raised
 
 

@@ -34,7 +34,8 @@ def test_flask_run_starts_the_scheduler_and_runs_the_jobs(app, database_url):
     seen: list[str] = []
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any("job hold_expiry" in line for line in seen):
+        wanted = ("job stay_review", "job hold_expiry")
+        while time.monotonic() < deadline and not all(any(w in line for line in seen) for w in wanted):
             line = server.stderr.readline()
             if not line:
                 break
