@@ -25,7 +25,12 @@ def _flask(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "HOUSING_ENV": "testing"}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "housing_service", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -49,7 +49,14 @@ class Booking(Base):
             using="gist",
             name=OVERLAP_CONSTRAINT,
         ).ddl_if(dialect="postgresql"),
-        Index("ix_bookings_space_ends", "space_id", "ends_on"),
+        # Availability looks up a space's bookings ending after a date (or open-ended).
+        Index(
+            "ix_bookings_active_space_ends",
+            "space_id",
+            "ends_on",
+            postgresql_where=text("active"),
+            sqlite_where=text("active"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +147,13 @@ class Placement(Base):
             name="limit_fits_tier",
         ),
         Index("ix_placements_current_end", "exited_on", "expected_end_on"),
+        # A stay past its end without an exit still occupies its space.
+        Index(
+            "ix_placements_current_space",
+            "space_id",
+            postgresql_where=text("exited_on IS NULL"),
+            sqlite_where=text("exited_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

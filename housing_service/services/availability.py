@@ -101,23 +101,36 @@ def space_is_free(
 ) -> ColumnElement[bool]:
     """SQL on Space: no active booking overlaps [starts_on, ends_on), and no stay is overdue.
 
-    `ends_on` None, or an SQL expression that is NULL, means open-ended.
+    `ends_on` None, or an SQL expression that is NULL, means open-ended. Bookings that end
+    and open-ended ones are looked up separately, so each half is one range scan of the
+    (space, end) index.
     """
-    booked = select(Booking.id).where(
-        Booking.space_id == Space.id,
-        Booking.active,
-        or_(Booking.ends_on.is_(None), Booking.ends_on > starts_on),
+
+    def booked(ending: ColumnElement[bool]) -> ColumnElement[bool]:
+        # Correlate with every enclosing query (the space's, and the site's for its stay limit).
+        overlapping = (
+            select(Booking.id)
+            .where(Booking.space_id == Space.id, Booking.active, ending)
+            .correlate_except(Booking)
+        )
+        if isinstance(ends_on, date):
+            overlapping = overlapping.where(Booking.starts_on < ends_on)
+        elif ends_on is not None:
+            overlapping = overlapping.where(or_(ends_on.is_(None), Booking.starts_on < ends_on))
+        return overlapping.exists()
+
+    overdue = (
+        select(Placement.id)
+        .where(
+            Placement.space_id == Space.id, Placement.exited_on.is_(None), Placement.expected_end_on <= today
+        )
+        .correlate_except(Placement)
     )
-    if isinstance(ends_on, date):
-        booked = booked.where(Booking.starts_on < ends_on)
-    elif ends_on is not None:
-        booked = booked.where(or_(ends_on.is_(None), Booking.starts_on < ends_on))
-    overdue = select(Placement.id).where(
-        Placement.space_id == Space.id,
-        Placement.exited_on.is_(None),
-        Placement.expected_end_on <= today,
+    return and_(
+        not_(booked(Booking.ends_on > starts_on)),
+        not_(booked(Booking.ends_on.is_(None))),
+        not_(overdue.exists()),
     )
-    return and_(not_(booked.exists()), not_(overdue.exists()))
 
 
 def fits_household(household: Household, needs: frozenset[SpaceFeature]) -> ColumnElement[bool]:
@@ -166,47 +179,43 @@ def site_matches(query: AvailabilityQuery) -> list[ColumnElement[bool]]:
 
 
 def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityPage:
-    """Sites with free beds or units for the query, most free first, one page at a time."""
+    """Sites with free beds or units for the query, most recently confirmed first, a page at a time.
+
+    Freshness comes first because an advocate needs a bed that is really there tonight. Only
+    the page's sites have their free spaces listed: deciding that a site has one free space
+    stops at the first it finds, so a search costs about one lookup per site, not per bed.
+    """
     check_dates(query.starts_on, query.ends_on, today)
     if query.household.size < 1:
         raise InvalidInput.field("adults", "A household has at least one person.")
     ends_on = (
         query.ends_on if query.ends_on is not None else nights_end(Site.stay_limit_days, query.starts_on)
     )
-    free_space_conditions = [
+    free_fitting_space = and_(
         Space.site_id == Site.id,
         fits_household(query.household, query.needs),
         space_is_free(query.starts_on, ends_on, today),
-        *site_matches(query),
-    ]
-    free_count = func.count(Space.id)
-    per_site = (
-        select(Site.id, free_count.label("free"), func.count().over().label("total"))
-        .select_from(Site)
-        .join(Space, Space.site_id == Site.id)
-        .where(*free_space_conditions)
-        .group_by(Site.id, Site.name)
-        .order_by(free_count.desc(), Site.name, Site.id)
+    )
+    page_rows = db.session.execute(
+        select(Site.id, func.count().over().label("total"))
+        .where(*site_matches(query), has_one(free_fitting_space))
+        .order_by(Site.availability_confirmed_at.desc().nulls_last(), Site.name, Site.id)
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
-    )
-    page_rows = db.session.execute(per_site).all()
-    total = page_rows[0].total if page_rows else _count_sites(free_space_conditions)
+    ).all()
     site_ids = [row.id for row in page_rows]
     if not site_ids:
+        total = 0 if query.page == 1 else _count_sites(query, free_fitting_space)
         return AvailabilityPage([], total, query.page, query.per_page)
 
-    spaces = db.session.execute(
-        select(Space.id, Space.site_id, Space.label, Space.kind, Space.capacity, Space.features)
-        .select_from(Site)
-        .join(Space, Space.site_id == Site.id)
-        .where(Site.id.in_(site_ids), *free_space_conditions)
-        .order_by(Space.label)
-    ).all()
     free_by_site: dict[int, list[FreeSpace]] = {site_id: [] for site_id in site_ids}
-    for row in spaces:
+    for row in db.session.execute(
+        select(Space.id, Space.site_id, Space.label, Space.kind, Space.capacity, Space.features)
+        .join(Site, Site.id == Space.site_id)
+        .where(Site.id.in_(site_ids), free_fitting_space)
+        .order_by(Space.label)
+    ):
         free_by_site[row.site_id].append(FreeSpace(row.id, row.label, row.kind, row.capacity, row.features))
-
     sites = {
         site.id: site
         for site in db.session.scalars(
@@ -216,34 +225,32 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
         )
     }
     holding = sites_held_by(actor, site_ids)
-    items = []
-    for site_id in site_ids:
-        site = sites[site_id]
-        free_until = query.ends_on or (
-            None if site.stay_limit_days is None else query.starts_on + timedelta(days=site.stay_limit_days)
+    items = [
+        SiteAvailability(
+            site=sites[site_id],
+            free_spaces=free_by_site[site_id],
+            held_by_actor=site_id in holding,
+            free_until=query.ends_on or _stay_end(sites[site_id], query.starts_on),
         )
-        items.append(
-            SiteAvailability(
-                site=site,
-                free_spaces=free_by_site[site_id],
-                held_by_actor=site_id in holding,
-                free_until=free_until,
-            )
-        )
-    return AvailabilityPage(items, total, query.page, query.per_page)
+        for site_id in site_ids
+    ]
+    return AvailabilityPage(items, page_rows[0].total, query.page, query.per_page)
 
 
-def _count_sites(conditions: list[ColumnElement[bool]]) -> int:
-    # Only reached when the page is empty (past the last page), to still report the total.
-    return (
-        db.session.scalar(
-            select(func.count(func.distinct(Site.id)))
-            .select_from(Site)
-            .join(Space, Space.site_id == Site.id)
-            .where(*conditions)
-        )
-        or 0
-    )
+def has_one(free_fitting_space: ColumnElement[bool]) -> ColumnElement[bool]:
+    """SQL on Site: at least one space matches. OFFSET 0 keeps PostgreSQL from turning this into
+    a join over every space: each site's spaces are looked at only until one is free."""
+    return select(Space.id).where(free_fitting_space).limit(1).offset(0).exists()
+
+
+def _stay_end(site: Site, starts_on: date) -> date | None:
+    return None if site.stay_limit_days is None else starts_on + timedelta(days=site.stay_limit_days)
+
+
+def _count_sites(query: AvailabilityQuery, free_fitting_space: ColumnElement[bool]) -> int:
+    # Only for a page past the last one, to still report the total.
+    counted = select(func.count(Site.id)).where(*site_matches(query), has_one(free_fitting_space))
+    return db.session.scalar(counted) or 0
 
 
 def sites_held_by(actor: Actor, site_ids: list[int]) -> set[int]:

@@ -137,16 +137,29 @@ def test_stale_availability_is_marked(api, make):
     assert item["availability_stale"] is True and item["confirmed_hours_ago"] >= 30
 
 
-def test_sites_with_more_free_places_come_first_and_pages_are_counted(api, make):
+def test_the_most_recently_confirmed_sites_come_first_and_pages_are_counted(api, make):
     advocate = make.user(Role.ADVOCATE)
-    small, large = make.site(name="A small site"), make.site(name="B large site")
-    make.space(small)
-    for _ in range(3):
-        make.space(large)
-    first_page = _search(api(advocate), per_page=1)
-    assert first_page["total"] == 2 and _site_ids(first_page) == [large.id]
-    assert _site_ids(_search(api(advocate), per_page=1, page=2)) == [small.id]
-    assert _search(api(advocate), per_page=1, page=3) == {"items": [], "total": 2, "page": 3, "per_page": 1}
+    stale = make.site(name="A site confirmed yesterday", availability_confirmed_at=clock.now() - timedelta(hours=20))
+    fresh = make.site(name="B site confirmed now", availability_confirmed_at=clock.now())
+    never = make.site(name="C site never confirmed", availability_confirmed_at=None)
+    for site in (stale, fresh, never):
+        make.space(site)
+    first_page = _search(api(advocate), per_page=2)
+    assert first_page["total"] == 3 and _site_ids(first_page) == [fresh.id, stale.id]
+    assert _site_ids(_search(api(advocate), per_page=2, page=2)) == [never.id]
+    assert _search(api(advocate), per_page=2, page=3) == {"items": [], "total": 3, "page": 3, "per_page": 2}
+
+
+def test_every_free_fitting_space_of_a_site_on_the_page_is_listed(api, make):
+    advocate = make.user(Role.ADVOCATE)
+    site = make.site()
+    labels = ["Bed 1", "Bed 2", "Bed 3"]
+    for label in labels:
+        make.space(site, label=label)
+    make.space(site, label="Unit 9", kind=SpaceKind.UNIT, capacity=4)
+    item = _search(api(advocate))["items"][0]
+    assert [space["label"] for space in item["free_spaces"]] == [*labels, "Unit 9"]
+    assert item["free_beds"] == 3 and item["free_units"] == 1
 
 
 def test_search_refuses_past_dates_and_unknown_areas(api, make):
