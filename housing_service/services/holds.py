@@ -154,16 +154,18 @@ def create_hold(
     override_reason = (override_reason or "").strip() or None
 
     booking = book(space, client, starts_on, nights_end)
+    # Linking the loaded records (not just their ids) keeps them in the session for the answer.
     hold = Hold(
         booking=booking,
-        client_id=client.id,
-        space_id=space.id,
-        site_id=space.site_id,
+        client=client,
+        space=space,
+        site=space.site,
         starts_on=starts_on,
         expires_at=hold_expiry(space.site, starts_on, today, now),
         override_reason=override_reason,
-        held_by_id=actor.signed_in_user.id,
+        held_by=actor.signed_in_user,
         created_at=now,
+        placement=None,
     )
     db.session.add(hold)
     try:
