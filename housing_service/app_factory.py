@@ -42,6 +42,10 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_api(app)
 
+    from .web import register_web
+
+    register_web(app)
+
     from .cli import register_commands
 
     register_commands(app)

@@ -97,15 +97,20 @@ def require_no_overdue_stay(space: Space, today: date) -> None:
 
 def book(space: Space, client: Client, starts_on: date, ends_on: date | None) -> Booking:
     """Claim the nights; the database refuses them if anyone holds or occupies any of them."""
-    booking = Booking(space_id=space.id, client_id=client.id, starts_on=starts_on, ends_on=ends_on)
-    db.session.add(booking)
-    flush_booking()
+    booking = Booking(space=space, client_id=client.id, starts_on=starts_on, ends_on=ends_on)
+    flush_booking(booking)
     return booking
 
 
-def flush_booking() -> None:
+def flush_booking(*new_records: object) -> None:
+    """Write booking changes (and `new_records`) in a savepoint; an overlap becomes a 409.
+
+    New records are added inside the savepoint, so that a refused one leaves nothing
+    pending behind and the session stays usable for the error page.
+    """
     try:
         with savepoint(db.session):
+            db.session.add_all(new_records)
             db.session.flush()
     except IntegrityError as error:
         if OVERLAP_CONSTRAINT in violated_constraint(error):
@@ -167,9 +172,9 @@ def create_hold(
         created_at=now,
         placement=None,
     )
-    db.session.add(hold)
     try:
         with savepoint(db.session):
+            db.session.add(hold)
             db.session.flush()
     except IntegrityError as error:
         if ONE_HOLD_PER_DAY_INDEX in violated_constraint(error) or "holds.client_id" in violated_constraint(

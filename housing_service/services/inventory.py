@@ -67,9 +67,11 @@ def get_space(space_id: int) -> Space:
     return _get(Space, space_id, "bed or unit")
 
 
-def _flush_unique(field: str, message: str) -> None:
+def _flush_unique(field: str, message: str, *new_records: object) -> None:
+    """Flush (adding `new_records`) in a savepoint; a duplicate name becomes a 409 naming `field`."""
     try:
         with savepoint(db.session):
+            db.session.add_all(new_records)
             db.session.flush()
     except IntegrityError as error:
         raise Conflict(message, {field: [message]}) from error
@@ -81,8 +83,7 @@ def _flush_unique(field: str, message: str) -> None:
 def create_organisation(actor: Actor, name: str, victim_service_provider: bool) -> Organisation:
     require_admin(actor)
     organisation = Organisation(name=name.strip(), victim_service_provider=victim_service_provider)
-    db.session.add(organisation)
-    _flush_unique("name", "An organisation with this name already exists.")
+    _flush_unique("name", "An organisation with this name already exists.", organisation)
     audit.record(actor, "organisation.create", "organisation", organisation.id)
     return organisation
 
@@ -103,8 +104,7 @@ def list_organisations() -> list[Organisation]:
 def create_area(actor: Actor, name: str) -> Area:
     require_admin(actor)
     area = Area(name=name.strip())
-    db.session.add(area)
-    _flush_unique("name", "An area with this name already exists.")
+    _flush_unique("name", "An area with this name already exists.", area)
     audit.record(actor, "area.create", "area", area.id)
     return area
 
@@ -175,8 +175,7 @@ def create_site(actor: Actor, data: dict[str, Any]) -> Site:
     )
     _apply_site_fields(site, {k: v for k, v in data.items() if k not in ("tier",)})
     _check_site(site, data)
-    db.session.add(site)
-    _flush_unique("name", "This organisation already has a site with this name.")
+    _flush_unique("name", "This organisation already has a site with this name.", site)
     audit.record(actor, "site.create", "site", site.id)
     return site
 
@@ -227,7 +226,7 @@ def add_space(actor: Actor, site: Site, data: dict[str, Any], now: datetime) -> 
     if not in_service and not reason:
         raise InvalidInput.field("out_of_service_reason", "Say why it is out of service.")
     space = Space(
-        site=site,
+        site_id=site.id,
         label=data["label"].strip(),
         kind=kind,
         capacity=capacity,
@@ -235,8 +234,7 @@ def add_space(actor: Actor, site: Site, data: dict[str, Any], now: datetime) -> 
         in_service=in_service,
         out_of_service_reason=None if in_service else reason,
     )
-    db.session.add(space)
-    _flush_unique("label", "This site already has a bed or unit with this label.")
+    _flush_unique("label", "This site already has a bed or unit with this label.", space)
     _keep_status_history(actor, space, now)
     audit.record(actor, "space.create", "space", space.id, now=now)
     return space

@@ -1,0 +1,229 @@
+"""Admin pages: organisations, areas, sites with their beds and units, and accounts."""
+
+from __future__ import annotations
+
+from flask import flash, url_for
+from flask.typing import ResponseReturnValue
+
+from ..errors import Conflict, InvalidInput
+from ..models import Role
+from ..services import accounts, inventory
+from ..services.access import require_admin
+from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
+from .blueprint import bp
+from .forms import AccountForm, AreaForm, OrganisationForm, SiteForm, SpaceForm, options
+from .queries import all_accounts, space_rows, state_counts
+from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
+
+
+@bp.route("/admin", methods=["GET"])
+def admin_index() -> ResponseReturnValue:
+    require_admin(acting())
+    return page(
+        "admin/index.html",
+        organisations=len(inventory.list_organisations()),
+        areas=len(inventory.list_areas()),
+        sites=len(inventory.list_sites(acting())),
+        accounts=len(all_accounts()),
+    )
+
+
+# Organisations and areas ------------------------------------------------------------------
+
+
+def _organisations_page(form: OrganisationForm, status: int = 200, problems: list[Problem] | None = None):
+    return page(
+        "admin/organisations.html",
+        status,
+        organisations=inventory.list_organisations(),
+        form=form,
+        problems=problems or [],
+    )
+
+
+@bp.route("/admin/organisations", methods=["GET", "POST"])
+def admin_organisations() -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    form = OrganisationForm()
+    if not form.validate_on_submit():
+        return _organisations_page(form, 422 if form.is_submitted() else 200, problems_of(form))
+    try:
+        organisation = inventory.create_organisation(
+            actor, form.name.data or "", bool(form.victim_service_provider.data)
+        )
+    except (InvalidInput, Conflict) as error:
+        return _organisations_page(form, error.status, attach(form, error))
+    flash(f"{organisation.name} is added.", "success")
+    return see_other(url_for("web.admin_organisations"))
+
+
+def _areas_page(form: AreaForm, status: int = 200, problems: list[Problem] | None = None):
+    return page("admin/areas.html", status, areas=inventory.list_areas(), form=form, problems=problems or [])
+
+
+@bp.route("/admin/areas", methods=["GET", "POST"])
+def admin_areas() -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    form = AreaForm()
+    if not form.validate_on_submit():
+        return _areas_page(form, 422 if form.is_submitted() else 200, problems_of(form))
+    try:
+        area = inventory.create_area(actor, form.name.data or "")
+    except (InvalidInput, Conflict) as error:
+        return _areas_page(form, error.status, attach(form, error))
+    flash(f"{area.name} is added.", "success")
+    return see_other(url_for("web.admin_areas"))
+
+
+# Sites, beds and units ----------------------------------------------------------------------
+
+
+@bp.route("/admin/sites", methods=["GET"])
+def admin_sites() -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    on = today()
+    sites = [(site, state_counts(space_rows(site, on))) for site in inventory.list_sites(actor)]
+    return page("admin/sites.html", sites=sites)
+
+
+def _site_form_choices(form: SiteForm) -> None:
+    form.organisation_id.choices = options(
+        ((o.id, o.name) for o in inventory.list_organisations()), "Choose an organisation"
+    )
+    form.area_id.choices = options(((a.id, a.name) for a in inventory.list_areas()), "Choose an area")
+
+
+def _site_data(form: SiteForm) -> dict[str, object]:
+    data: dict[str, object] = {
+        "organisation_id": form.organisation_id.data,
+        "name": form.name.data or "",
+        "tier": Tier(form.tier.data),
+        "area_id": form.area_id.data,
+        "confidential": bool(form.confidential.data),
+        "address": form.address.data or "",
+        "households_served": [HouseholdType(value) for value in form.households_served.data or []],
+        "genders_served": [Gender(value) for value in form.genders_served.data or []],
+        "age_groups_served": [AgeGroup(value) for value in form.age_groups_served.data or []],
+        "languages": sorted(
+            {code.strip() for code in (form.languages.data or "").split(",") if code.strip()}
+        ),
+        "pets_allowed": bool(form.pets_allowed.data),
+        "substance_use_policy": SubstanceUsePolicy(form.substance_use_policy.data),
+        "intake_24_hours": bool(form.intake_24_hours.data),
+        "intake_hours": form.intake_hours.data or "",
+        "contact": form.contact.data or "",
+    }
+    for optional in ("stay_limit_days", "hold_window_hours"):
+        if form[optional].data is not None:
+            data[optional] = form[optional].data
+    return data
+
+
+@bp.route("/admin/sites/new", methods=["GET", "POST"])
+def admin_new_site() -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    form = SiteForm()
+    _site_form_choices(form)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return page("admin/site_new.html", status, form=form, problems=problems_of(form))
+    try:
+        site = inventory.create_site(actor, _site_data(form))
+    except (InvalidInput, Conflict) as error:
+        return page("admin/site_new.html", error.status, form=form, problems=attach(form, error))
+    flash(f"{site.name} is added. Now add its beds and units.", "success")
+    return see_other(url_for("web.admin_site", site_id=site.id))
+
+
+def _site_page(site_id: int, form: SpaceForm, status: int = 200, problems: list[Problem] | None = None):
+    site = inventory.get_site(site_id)
+    return page(
+        "admin/site.html",
+        status,
+        site=site,
+        rows=space_rows(site, today()),
+        form=form,
+        problems=problems or [],
+    )
+
+
+@bp.route("/admin/sites/<int:site_id>", methods=["GET"])
+def admin_site(site_id: int) -> ResponseReturnValue:
+    require_admin(acting())
+    return _site_page(site_id, SpaceForm(formdata=None))
+
+
+@bp.route("/admin/sites/<int:site_id>/spaces", methods=["POST"])
+def admin_add_space(site_id: int) -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    form = SpaceForm()
+    if not form.validate_on_submit():
+        return _site_page(site_id, form, 422, problems_of(form))
+    data = {
+        "label": form.label.data or "",
+        "kind": SpaceKind(form.kind.data),
+        "capacity": form.capacity.data,
+        "features": [SpaceFeature(value) for value in form.features.data or []],
+    }
+    try:
+        space = inventory.add_space(actor, inventory.get_site(site_id), data, now())
+    except (InvalidInput, Conflict) as error:
+        return _site_page(site_id, form, error.status, attach(form, error))
+    flash(f"{space.label} is added.", "success")
+    return see_other(url_for("web.admin_site", site_id=site_id))
+
+
+# Accounts -----------------------------------------------------------------------------------
+
+
+def _accounts_page(form: AccountForm, status: int = 200, problems: list[Problem] | None = None):
+    return page("admin/accounts.html", status, users=all_accounts(), form=form, problems=problems or [])
+
+
+def _account_form(**kwargs: object) -> AccountForm:
+    form = AccountForm(**kwargs)
+    form.organisation_id.choices = options(((o.id, o.name) for o in inventory.list_organisations()), "None")
+    return form
+
+
+@bp.route("/admin/accounts", methods=["GET", "POST"])
+def admin_accounts() -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    form = _account_form()
+    if not form.validate_on_submit():
+        return _accounts_page(form, 422 if form.is_submitted() else 200, problems_of(form))
+    try:
+        user = accounts.create_user(
+            actor,
+            email=form.email.data or "",
+            display_name=form.display_name.data or "",
+            role=Role(form.role.data),
+            password=form.password.data or "",
+            organisation_id=form.organisation_id.data,
+        )
+    except (InvalidInput, Conflict) as error:
+        return _accounts_page(form, error.status, attach(form, error))
+    flash(f"Account for {user.display_name} is ready. Give them their first password in person.", "success")
+    return see_other(url_for("web.admin_accounts"))
+
+
+@bp.route("/admin/accounts/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+def admin_set_active(user_id: int, action: str) -> ResponseReturnValue:
+    actor = acting()
+    require_admin(actor)
+    user = accounts.get_user(user_id)
+    try:
+        accounts.update_user(actor, user, {"active": action == "reactivate"})
+    except Conflict as error:
+        return _accounts_page(_account_form(formdata=None), error.status, attach(None, error))
+    if action == "deactivate":
+        flash(f"{user.display_name} can no longer sign in; their sessions have ended.", "success")
+    else:
+        flash(f"{user.display_name} can sign in again.", "success")
+    return see_other(url_for("web.admin_accounts"))

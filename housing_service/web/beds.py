@@ -1,0 +1,266 @@
+"""The bed board, and holding a bed in three steps: choose the survivor, the bed, confirm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import flash, request, url_for
+from flask.typing import ResponseReturnValue
+from wtforms.fields.choices import SelectChoice
+
+from ..errors import Conflict, InvalidInput
+from ..models import Client, Hold, HoldStatus, Role, Site, Space
+from ..services import availability, clients, holds, inventory
+from ..services.access import may_see_address, require_role
+from ..services.actor import Actor
+from ..vocabulary import AgeGroup, Gender, SpaceFeature, Tier
+from .blueprint import bp
+from .forms import BedSearchForm, HoldForm, ReleaseForm, options
+from .presentation import (
+    AGE_GROUP_LABELS,
+    FEATURE_LABELS,
+    GENDER_LABELS,
+    TIER_LABELS,
+    Freshness,
+    freshness,
+    language_name,
+    plural,
+)
+from .queries import languages_offered
+from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
+
+RESULTS_PER_PAGE = 10
+CASELOAD_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class BoardSite:
+    """One site on the board, as this person may see it."""
+
+    site: Site
+    free_spaces: list[availability.FreeSpace]
+    free_beds: int
+    free_units: int
+    freshness: Freshness
+    address: str | None
+    free_until: date | None
+
+
+def _caseload(actor: Actor) -> list[Client]:
+    records, _total = clients.list_clients(actor, 1, CASELOAD_LIMIT, now())
+    return records
+
+
+def client_choices(caseload: list[Client]) -> list[SelectChoice]:
+    return options(
+        ((c.id, f"{c.code} — {c.alias}" if c.alias else c.code) for c in caseload), "Choose a survivor"
+    )
+
+
+def _prefill_from_record(form: BedSearchForm, client: Client) -> None:
+    """Start the search from the survivor's household, needs and safety plan.
+
+    Only hard constraints are copied; the languages they speak are a preference, so the
+    board is not narrowed to them.
+    """
+    form.adults.data = client.adults
+    form.children.data = len(client.children)
+    form.gender.data = client.gender.value if client.gender else None
+    form.age_group.data = client.age_group.value
+    form.needs.data = [str(need) for need in client.accessibility_needs]
+    form.pets.data = client.has_pets
+    form.avoid_area.data = list(client.avoid_area_ids)
+
+
+def _query(form: BedSearchForm, starts_on: date, page_number: int) -> availability.AvailabilityQuery:
+    return availability.AvailabilityQuery(
+        starts_on=starts_on,
+        tier=Tier(form.tier.data) if form.tier.data else None,
+        household=availability.Household(form.adults.data or 0, form.children.data or 0),
+        gender=Gender(form.gender.data) if form.gender.data else None,
+        age_group=AgeGroup(form.age_group.data) if form.age_group.data else None,
+        language=form.language.data,
+        needs=frozenset(SpaceFeature(need) for need in form.needs.data or ()),
+        pets=bool(form.pets.data),
+        avoid_area_ids=frozenset(form.avoid_area.data or ()),
+        page=page_number,
+        per_page=RESULTS_PER_PAGE,
+    )
+
+
+def _criteria(form: BedSearchForm) -> list[str]:
+    """The search in words, shown while the form is folded away."""
+    adults, children = form.adults.data or 0, form.children.data or 0
+    words = [plural(adults, "adult") + (f", {plural(children, 'child', 'children')}" if children else "")]
+    if form.tier.data:
+        words.append(TIER_LABELS[Tier(form.tier.data)].lower())
+    if form.gender.data:
+        words.append(GENDER_LABELS[Gender(form.gender.data)].lower())
+    if form.age_group.data:
+        words.append(AGE_GROUP_LABELS[AgeGroup(form.age_group.data)].lower())
+    words += [FEATURE_LABELS[SpaceFeature(need)].lower() for need in form.needs.data or ()]
+    if form.pets.data:
+        words.append("with a pet")
+    if form.language.data:
+        words.append(f"staff speak {language_name(form.language.data)}")
+    avoided = [
+        str(choice.label)
+        for choice in form.avoid_area.choices or ()
+        if int(choice.value) in (form.avoid_area.data or ())
+    ]
+    if avoided:
+        words.append("leaving out " + ", ".join(avoided))
+    return words
+
+
+def _board_site(actor: Actor, item: availability.SiteAvailability) -> BoardSite:
+    site = item.site
+    return BoardSite(
+        site=site,
+        free_spaces=item.free_spaces,
+        free_beds=item.free_beds,
+        free_units=item.free_units,
+        freshness=freshness(site.availability_confirmed_at, now()),
+        address=site.address if may_see_address(actor, site, item.held_by_actor) else None,
+        free_until=item.free_until,
+    )
+
+
+@bp.route("/beds", methods=["GET"])
+def bed_board() -> ResponseReturnValue:
+    actor = acting()
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    caseload = _caseload(actor)
+    form = BedSearchForm(request.args)
+    form.client.choices = client_choices(caseload)
+    form.language.choices = options(((code, language_name(code)) for code in languages_offered()), "Any")
+    form.avoid_area.choices = options((area.id, area.name) for area in inventory.list_areas())
+    chosen = next((c for c in caseload if c.id == form.client.data), None)
+    if chosen is not None and "searched" not in request.args:
+        _prefill_from_record(form, chosen)
+    valid = form.validate()
+    if form.client.data is not None and chosen is None:
+        form.client.errors = ["That survivor is not on your caseload; choose one from the list."]
+        valid = False
+
+    on = today()
+    starts_on = form.starts_on.data or on
+    page_number = max(request.args.get("page", 1, type=int), 1)
+    problems: list[Problem] = []
+    result = None
+    if valid:
+        try:
+            result = availability.search(actor, _query(form, starts_on, page_number), on)
+        except InvalidInput as error:
+            problems = attach(form, error)
+    else:
+        problems = problems_of(form)
+    sites = [_board_site(actor, item) for item in result.items] if result else []
+    pages = -(-result.total // RESULTS_PER_PAGE) if result else 0
+    return page(
+        "beds.html",
+        422 if problems else 200,
+        form=form,
+        problems=problems,
+        chosen=chosen,
+        sites=sites,
+        criteria=_criteria(form) if valid else [],
+        total=result.total if result else 0,
+        page_number=page_number,
+        pages=pages,
+        starts_on=starts_on,
+        today=on,
+        my_holds=holds.list_holds(actor, HoldStatus.HELD, None),
+    )
+
+
+def _hold_page(
+    form: HoldForm,
+    space: Space,
+    caseload: list[Client],
+    status: int = 200,
+    problems: list[Problem] | None = None,
+) -> ResponseReturnValue:
+    starts_on = form.starts_on.data or today()
+    return page(
+        "hold_confirm.html",
+        status,
+        form=form,
+        space=space,
+        site=space.site,
+        starts_on=starts_on,
+        today=today(),
+        problems=problems or [],
+        ask_for_override=bool(form.override_reason.data) or bool(form.override_reason.errors),
+        has_caseload=bool(caseload),
+    )
+
+
+@bp.route("/holds/new", methods=["GET"])
+def new_hold() -> ResponseReturnValue:
+    """Step 3: check the details and confirm (nothing is held until then)."""
+    actor = acting()
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    space = inventory.get_space(request.args.get("space", 0, type=int))
+    caseload = _caseload(actor)
+    starts_on = request.args.get("starts_on", None, type=date.fromisoformat)
+    form = HoldForm(
+        client_id=request.args.get("client", None, type=int), space_id=space.id, starts_on=starts_on
+    )
+    form.client_id.choices = client_choices(caseload)
+    return _hold_page(form, space, caseload)
+
+
+@bp.route("/holds", methods=["POST"])
+def create_hold() -> ResponseReturnValue:
+    actor = acting()
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    caseload = _caseload(actor)
+    form = HoldForm()
+    form.client_id.choices = client_choices(caseload)
+    space = inventory.get_space(form.space_id.data or 0)
+    if not form.validate_on_submit():
+        return _hold_page(form, space, caseload, 422, problems_of(form))
+    try:
+        hold = holds.create_hold(
+            actor,
+            client_id=form.client_id.data,
+            space_id=space.id,
+            starts_on=form.starts_on.data,
+            ends_on=None,
+            override_reason=form.override_reason.data,
+            now=now(),
+            today=today(),
+        )
+    except (InvalidInput, Conflict) as error:
+        return _hold_page(form, space, caseload, error.status, attach(form, error))
+    return see_other(url_for("web.hold", hold_id=hold.id))
+
+
+@bp.route("/holds/<int:hold_id>", methods=["GET"])
+def hold(hold_id: int) -> ResponseReturnValue:
+    """The hold: where to take the survivor (the address, for the person holding it) and by when."""
+    actor = acting()
+    record: Hold = holds.get_hold(actor, hold_id)
+    reserving = record.held_by_id == actor.user_id and record.status == HoldStatus.HELD
+    return page(
+        "hold.html",
+        hold=record,
+        address=record.site.address if may_see_address(actor, record.site, reserving) else None,
+        mine=record.held_by_id == actor.user_id,
+        release_form=ReleaseForm(),
+        today=today(),
+    )
+
+
+@bp.route("/holds/<int:hold_id>/release", methods=["POST"])
+def release_hold(hold_id: int) -> ResponseReturnValue:
+    actor = acting()
+    record = holds.get_hold(actor, hold_id)
+    form = ReleaseForm()
+    if not form.validate_on_submit():
+        return page("hold.html", 422, hold=record, address=None, mine=True, release_form=form, today=today())
+    holds.release_hold(actor, record, form.reason.data, now())
+    flash(f"The hold on {record.space.label} at {record.site.name} is released; it is free again.", "success")
+    return see_other(url_for("web.bed_board"))

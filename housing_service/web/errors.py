@@ -1,0 +1,82 @@
+"""Error pages: what happened, in plain words, and what to do next. Never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import g, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DomainError
+from .blueprint import bp
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "We couldn't use what was sent",
+    401: "Please sign in",
+    403: "You can't open this page",
+    404: "We couldn't find that",
+    405: "This address only takes form submissions",
+    409: "That couldn't be done",
+    422: "Please check what you entered",
+    429: "Please wait a moment",
+}
+
+# Werkzeug's own descriptions are written for developers; these are for people.
+_MESSAGES = {
+    400: "The form or address was incomplete, so nothing was saved.",
+    404: "There is no page at this address.",
+    405: "This address can't be opened directly.",
+}
+
+_NEXT_STEPS = {
+    403: "If you need it for your work, ask your coalition's admin for access.",
+    404: "It may have been removed, or the link may be incomplete. Go back and try again from the menu.",
+    405: "Use the buttons on the page rather than typing the address.",
+}
+
+
+def error_page(status: int, message: str, next_step: str | None = None) -> ResponseReturnValue:
+    title = _TITLES.get(status, "Something went wrong")
+    body = render_template(
+        "error.html", title=title, message=message, next_step=next_step or _NEXT_STEPS.get(status)
+    )
+    return body, status
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(_error: CSRFError) -> ResponseReturnValue:
+    return error_page(
+        400,
+        "This form had expired or did not come from this service, so nothing was saved.",
+        "Go back, reload the page, and send the form again.",
+    )
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError) -> ResponseReturnValue:
+    return error_page(error.status, error.message)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    if status >= 500:
+        return unexpected_error(error)
+    return error_page(status, _MESSAGES.get(status, error.description or ""))
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error: Exception) -> ResponseReturnValue:
+    # The traceback goes to the log (SQL parameters are hidden by the engine); the person
+    # sees only a request id to quote. The request's changes are rolled back (status 500).
+    request_id = g.get("request_id", "-")
+    log.exception("request %s failed", request_id)
+    return error_page(
+        500,
+        "Something went wrong on our side. Nothing was changed.",
+        f"Try again in a moment. If it happens again, tell your admin and quote request id {request_id}.",
+    )

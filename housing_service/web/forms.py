@@ -1,0 +1,331 @@
+"""The pages' forms: fields, labels and first checks. The services decide what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from ..models import Role
+from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceKind
+from .presentation import (
+    ACCESSIBILITY_NEEDS,
+    AGE_GROUP_LABELS,
+    EXIT_CHOICES,
+    FEATURE_LABELS,
+    GENDER_LABELS,
+    HOUSEHOLD_LABELS,
+    KIND_LABELS,
+    LANGUAGE_NAMES,
+    POLICY_LABELS,
+    ROLE_LABELS,
+    TIER_LABELS,
+    subsidy_options,
+)
+
+
+def optional_int(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def optional_str(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def options(pairs: Iterable[tuple[Any, str]], empty: str | None = None) -> list[SelectChoice]:
+    """Choices for a select or a group of checkboxes, with an optional empty first option."""
+    first = [SelectChoice("", empty)] if empty is not None else []
+    return first + [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def _choices(labels: dict[Any, str], empty: str | None = None) -> list[SelectChoice]:
+    return options(labels.items(), empty)
+
+
+class DayField(DateField):
+    """A date from an <input type="date">; empty is simply no date (required-ness is a validator's)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a real date, for example 2027-03-10.") from error
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (easier to use by touch and keyboard than a multi-select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PageForm(FlaskForm):
+    class Meta:
+        # Every form post is checked once, app-wide, before any view runs (web/__init__.py).
+        csrf = False
+
+
+# Signing in -------------------------------------------------------------------------------
+
+
+class SignInForm(PageForm):
+    email = StringField(
+        "Email address",
+        validators=[InputRequired("Enter your email address."), Length(max=254)],
+        render_kw={"autocomplete": "username", "type": "email", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Enter your password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+# Bed board and holds ------------------------------------------------------------------------
+
+
+class BedSearchForm(Form):
+    """The bed board's search; read from the query string (a search changes nothing)."""
+
+    client = SelectField("Who is the bed for?", coerce=optional_int, validate_choice=False)
+    starts_on = DayField("First night", validators=[Optional()])
+    tier = SelectField("Kind of housing", choices=_choices(TIER_LABELS, "Any"), coerce=optional_str)
+    # Not InputRequired: the board opens with no query string, and these defaults apply.
+    adults = IntegerField(
+        "Adults", default=1, validators=[NumberRange(0, 20, "Enter a number from 0 to 20.")]
+    )
+    children = IntegerField(
+        "Children", default=0, validators=[NumberRange(0, 20, "Enter a number from 0 to 20.")]
+    )
+    gender = SelectField("Gender", choices=_choices(GENDER_LABELS, "Any"), coerce=optional_str)
+    age_group = SelectField("Age group", choices=_choices(AGE_GROUP_LABELS, "Any"), coerce=optional_str)
+    language = SelectField("Staff speak", coerce=optional_str)
+    needs = MultiCheckboxField("Needs", choices=_choices(FEATURE_LABELS))
+    pets = BooleanField("Has a pet")
+    avoid_area = MultiCheckboxField("Areas to avoid", coerce=int)
+
+
+class HoldForm(PageForm):
+    client_id = SelectField(
+        "Who is the bed for?",
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired("Choose the survivor this bed is for.")],
+    )
+    space_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    starts_on = DayField(widget=HiddenInput(), validators=[Optional()])
+    override_reason = StringField(
+        "Why hold a second place for the same day?", validators=[Optional(), Length(max=300)]
+    )
+
+
+class ReleaseForm(PageForm):
+    reason = StringField("Reason (optional)", validators=[Optional(), Length(max=300)])
+
+
+# My sites -----------------------------------------------------------------------------------
+
+
+class OutOfServiceForm(PageForm):
+    reason = StringField(
+        "Why is it out of service?",
+        validators=[InputRequired("Say why it is out of service, e.g. 'repairs'."), Length(max=300)],
+    )
+
+
+class ExitForm(PageForm):
+    exited_on = DayField("Date the stay ended", validators=[InputRequired("Enter the date the stay ended.")])
+    destination = StringField(
+        "Where did they go?",
+        validators=[
+            InputRequired("Choose where the survivor went, or 'Not known'."),
+            AnyOf(list(EXIT_CHOICES), "Choose where the survivor went from the list."),
+        ],
+    )
+    subsidy_type = SelectField(
+        "Kind of ongoing subsidy", choices=options(subsidy_options()), coerce=optional_int
+    )
+    destination_text = StringField("Where?", validators=[Optional(), Length(max=300)])
+
+
+class ExtensionForm(PageForm):
+    new_end_on = DayField("New end date", validators=[InputRequired("Enter the new end date.")])
+    reason = TextAreaField(
+        "Why is the stay extended?",
+        validators=[InputRequired("Say why the stay is extended."), Length(max=2000)],
+    )
+    approved_by = StringField(
+        "Who approved it?",
+        validators=[InputRequired("Say who approved the extension."), Length(max=120)],
+    )
+
+
+# Caseload -----------------------------------------------------------------------------------
+
+
+class AcknowledgeForm(PageForm):
+    note = StringField("Note (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class HoldSuggestionForm(PageForm):
+    space_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class DeclineForm(PageForm):
+    reason = StringField(
+        "Their reason, in their words if they gave one",
+        validators=[InputRequired("Note the survivor's reason."), Length(max=2000)],
+    )
+
+
+class ClientForm(PageForm):
+    alias = StringField(
+        "What the survivor likes to be called (optional)", validators=[Optional(), Length(max=60)]
+    )
+    age_group = SelectField(
+        "Age group",
+        choices=_choices(AGE_GROUP_LABELS, "Choose an age group"),
+        coerce=optional_str,
+        validators=[InputRequired("Choose the survivor's age group.")],
+    )
+    gender = SelectField("Gender", choices=_choices(GENDER_LABELS, "Not said"), coerce=optional_str)
+    adults = IntegerField(
+        "Adults in the household", default=1, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+    infants = IntegerField(
+        "Children aged 0 to 2", default=0, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+    young_children = IntegerField(
+        "Children aged 3 to 5", default=0, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+    school_children = IntegerField(
+        "Children aged 6 to 12", default=0, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+    teens = IntegerField(
+        "Children aged 13 to 17", default=0, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+    languages = MultiCheckboxField("Languages they are comfortable in", choices=_choices(LANGUAGE_NAMES))
+    accessibility_needs = MultiCheckboxField(
+        "Accessibility needs", choices=options((n, FEATURE_LABELS[n]) for n in ACCESSIBILITY_NEEDS)
+    )
+    has_pets = BooleanField("Has a pet")
+    avoid_area_ids = MultiCheckboxField("Areas to avoid for their safety", coerce=int)
+
+
+# Admin --------------------------------------------------------------------------------------
+
+
+class OrganisationForm(PageForm):
+    name = StringField("Name", validators=[InputRequired("Enter the organisation's name."), Length(max=200)])
+    victim_service_provider = BooleanField(
+        "Victim service provider (keeps client data out of HMIS)", default=True
+    )
+
+
+class AreaForm(PageForm):
+    name = StringField(
+        "Name", validators=[InputRequired("Enter the area's name, e.g. a county."), Length(max=120)]
+    )
+
+
+class SiteForm(PageForm):
+    organisation_id = SelectField(
+        "Organisation", coerce=optional_int, validators=[InputRequired("Choose one.")]
+    )
+    name = StringField("Name", validators=[InputRequired("Enter the site's name."), Length(max=200)])
+    tier = SelectField(
+        "Kind of housing",
+        choices=_choices(TIER_LABELS, "Choose one"),
+        coerce=optional_str,
+        validators=[InputRequired("Choose the kind of housing.")],
+    )
+    area_id = SelectField("Area", coerce=optional_int, validators=[InputRequired("Choose the area.")])
+    confidential = BooleanField("Confidential location (address shown only to those who need it)")
+    address = TextAreaField("Address", validators=[Optional(), Length(max=500)])
+    households_served = MultiCheckboxField(
+        "Households served",
+        choices=_choices(HOUSEHOLD_LABELS),
+        # Minors on their own only where licensed: never ticked by default.
+        default=[HouseholdType.SINGLE_ADULTS.value, HouseholdType.ADULTS_WITH_CHILDREN.value],
+    )
+    genders_served = MultiCheckboxField(
+        "Genders served", choices=_choices(GENDER_LABELS), default=[g.value for g in Gender]
+    )
+    age_groups_served = MultiCheckboxField(
+        "Age groups served",
+        choices=_choices(AGE_GROUP_LABELS),
+        default=[AgeGroup.YOUTH.value, AgeGroup.ADULT.value],
+    )
+    languages = StringField(
+        "Languages staff speak",
+        default="en",
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$",
+                message="Use codes separated by commas, e.g. en, es.",
+            ),
+        ],
+    )
+    pets_allowed = BooleanField("Pets allowed")
+    substance_use_policy = SelectField(
+        "Substance use policy", choices=_choices(POLICY_LABELS), coerce=optional_str
+    )
+    intake_24_hours = BooleanField("Takes arrivals 24 hours a day")
+    intake_hours = StringField("Intake hours", validators=[Optional(), Length(max=200)])
+    contact = StringField("Contact for advocates", validators=[Optional(), Length(max=300)])
+    stay_limit_days = IntegerField(
+        "Stay limit in days (optional)", validators=[Optional(), NumberRange(1, 3650)]
+    )
+    hold_window_hours = IntegerField(
+        "Hours a hold waits for arrival (optional)", validators=[Optional(), NumberRange(1, 72)]
+    )
+
+
+class SpaceForm(PageForm):
+    label = StringField("Label", validators=[InputRequired("Enter a label, e.g. 'Bed 4'."), Length(max=60)])
+    kind = SelectField("Bed or unit", choices=_choices(KIND_LABELS), default=SpaceKind.BED.value)
+    capacity = IntegerField("Sleeps", default=1, validators=[InputRequired(), NumberRange(1, 20)])
+    features = MultiCheckboxField("Features", choices=_choices(FEATURE_LABELS))
+
+
+class AccountForm(PageForm):
+    display_name = StringField(
+        "Name", validators=[InputRequired("Enter the person's name."), Length(max=120)]
+    )
+    email = StringField(
+        "Email address",
+        validators=[
+            InputRequired("Enter the person's email address."),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org."),
+        ],
+        render_kw={"type": "email", "spellcheck": "false", "autocomplete": "off"},
+    )
+    role = SelectField("Role", choices=_choices(ROLE_LABELS), default=Role.ADVOCATE.value)
+    organisation_id = SelectField("Organisation (required for shelter partners)", coerce=optional_int)
+    password = PasswordField(
+        "First password",
+        validators=[InputRequired("Set a first password."), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
