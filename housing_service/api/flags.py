@@ -44,7 +44,8 @@ class AcknowledgeSchema(StrictSchema):
 
 
 def present_flag(flag: Flag) -> dict[str, Any]:
-    text = flags.describe(flag, current_app.config["STALE_AVAILABILITY_HOURS"])
+    config = current_app.config
+    text = flags.describe(flag, config["STALE_AVAILABILITY_HOURS"], config["COALITION_TIMEZONE"])
     client = flag.placement.client if flag.placement else (flag.hold.client if flag.hold else None)
     return {
         **{name: getattr(flag, name) for name in FlagSchema().fields if hasattr(flag, name)},

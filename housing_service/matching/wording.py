@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from housing_service.plain_words import age_text, day_text, language_name
 from housing_service.vocabulary import AgeGroup, HouseholdType, SpaceFeature, SubstanceUsePolicy, Tier
 
 from .model import SiteOption, SurvivorProfile
@@ -14,39 +15,6 @@ TIER_NAMES = {
     Tier.EMERGENCY: "emergency shelter",
     Tier.TRANSITIONAL: "transitional housing",
     Tier.LONG_TERM: "long-term housing",
-}
-
-# Names for the languages most often met in the coalition; any other code is shown as it is.
-LANGUAGE_NAMES = {
-    "am": "Amharic",
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "hi": "Hindi",
-    "ht": "Haitian Creole",
-    "id": "Indonesian",
-    "ja": "Japanese",
-    "km": "Khmer",
-    "ko": "Korean",
-    "my": "Burmese",
-    "ne": "Nepali",
-    "pl": "Polish",
-    "ps": "Pashto",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "so": "Somali",
-    "sw": "Swahili",
-    "th": "Thai",
-    "ti": "Tigrinya",
-    "tl": "Tagalog",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
 }
 
 _HOUSEHOLDS = {
@@ -66,11 +34,6 @@ _CHECK_WITH_SITE = "check with the site before reserving"
 def tier_name(tier: Tier) -> str:
     """A tier as people say it."""
     return TIER_NAMES[tier]
-
-
-def language_name(code: str) -> str:
-    """A language's English name, or its code where the table has none."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def reason(
@@ -93,8 +56,8 @@ def reason(
             if confirmed_at is None:
                 return f"Availability not confirmed yet; {_CHECK_WITH_SITE}"
             if met:
-                return f"Availability confirmed {_ago(confirmed_at, now)}"
-            return f"Availability last confirmed {_ago(confirmed_at, now)}; {_CHECK_WITH_SITE}"
+                return f"Availability confirmed {age_text(now - confirmed_at)}"
+            return f"Availability last confirmed {age_text(now - confirmed_at)}; {_CHECK_WITH_SITE}"
         case Preference.INTAKE_HOURS:
             if met:
                 return "Intake 24 hours a day"
@@ -116,17 +79,6 @@ def _language(level: int | None, site: SiteOption, languages: Sequence[str]) -> 
 
 def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-
-
-def _ago(moment: datetime, now: datetime) -> str:
-    minutes = int((now - moment).total_seconds() // 60)
-    if minutes < 1:
-        return "just now"
-    if minutes < 60:
-        return f"{minutes} min ago"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h ago"
-    return f"{minutes // (24 * 60)} days ago"
 
 
 def exclusion_summary(excluded: Mapping[Exclusion, int], profile: SurvivorProfile) -> str:
@@ -182,8 +134,8 @@ def no_move() -> str:
 def not_yet(target: Tier, plan_from: date, move_by: date) -> str:
     """The explanation for a stay in the crisis phase, before planning starts."""
     return (
-        f"Crisis phase, early in the stay: planning the move to {tier_name(target)} starts on {plan_from}; "
-        f"the move is due by {move_by}."
+        f"Crisis phase, early in the stay: planning the move to {tier_name(target)} "
+        f"starts on {day_text(plan_from)}; the move is due by {day_text(move_by)}."
     )
 
 
@@ -195,13 +147,15 @@ def context(limit_passed: bool, chosen_for_readiness: bool, move_by: date) -> st
             "Income, identity documents and the survivor's own readiness point to long-term housing."
         )
     if limit_passed:
-        parts.append(f"The stay's limit date has passed, so places are looked for from today, {move_by}.")
+        parts.append(
+            f"The stay's limit date has passed, so places are looked for from today, {day_text(move_by)}."
+        )
     return " ".join(parts)
 
 
 def suggest(target: Tier, move_by: date, fitting: int, shown: int) -> str:
     """The explanation that comes with candidates."""
-    place = f"a fitting place in {tier_name(target)} free from {move_by}"
+    place = f"a fitting place in {tier_name(target)} free from {day_text(move_by)}"
     if fitting == 1:
         found = f"1 site has {place}."
     elif shown == fitting:
@@ -214,7 +168,7 @@ def suggest(target: Tier, move_by: date, fitting: int, shown: int) -> str:
 def request_extension(target: Tier, move_by: date, transitional_alternatives: int) -> str:
     """The explanation when nothing fitting in the target tier is free by the move-by date."""
     text = (
-        f"No fitting place in {tier_name(target)} is free by {move_by}. "
+        f"No fitting place in {tier_name(target)} is free by {day_text(move_by)}. "
         "Consider requesting an extension of the current stay, with its reason."
     )
     if transitional_alternatives:

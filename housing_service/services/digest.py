@@ -17,20 +17,23 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Client, Flag, Role, User
+from ..plain_words import day_text
 from .flags import describe
 
 log = logging.getLogger(__name__)
 
 
-def compose(manager: User, entries: list[tuple[str, Flag]], stale_after_hours: int) -> EmailMessage:
+def compose(
+    manager: User, entries: list[tuple[str, Flag]], stale_after_hours: int, zone: str
+) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = f"housing_service: {len(entries)} new item(s) for your caseload"
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = manager.email
     lines = [f"Hello {manager.display_name},", "", "New since your last digest:", ""]
     for code, flag in entries:
-        text = describe(flag, stale_after_hours)
-        act_by = f" (act by {flag.act_by:%d %b %Y})" if flag.act_by else ""
+        text = describe(flag, stale_after_hours, zone)
+        act_by = f" (act by {day_text(flag.act_by)})" if flag.act_by else ""
         lines.append(f"- {code}: {text.title}{act_by}")
     lines += ["", "Open housing_service to see the details and acknowledge them."]
     message.set_content("\n".join(lines))
@@ -60,7 +63,7 @@ def send_daily_digests(now: datetime) -> int:
         digests.setdefault(manager.id, (manager, []))[1].append((code, flag))
     sent = 0
     for manager, entries in digests.values():
-        message = compose(manager, entries, config["STALE_AVAILABILITY_HOURS"])
+        message = compose(manager, entries, config["STALE_AVAILABILITY_HOURS"], config["COALITION_TIMEZONE"])
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
             if config["SMTP_STARTTLS"]:
                 smtp.starttls()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import Client, Flag, FlagKind, Hold, Placement, PlanStep, Role, Site, TransitionPlan
+from ..plain_words import day_text, moment_text
 from ..vocabulary import Tier
 from . import audit
 from .access import clients_visible_to
@@ -139,34 +140,28 @@ class FlagText:
     reason: str
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-def describe(flag: Flag, stale_after_hours: int) -> FlagText:
-    """What the flag is about and why, in plain words with the numbers that matter."""
+def describe(flag: Flag, stale_after_hours: int, zone: str) -> FlagText:
+    """What the flag is about and why, in plain words that stay true as the days pass."""
     if flag.kind in STAY_FLAG_KINDS and flag.placement is not None and flag.subject_on is not None:
         stay = flag.placement
-        limit_day = (flag.subject_on - stay.starts_on).days
-        site = stay.site.name
+        nights = (flag.subject_on - stay.starts_on).days
+        where = f"the {nights}-night stay at {stay.site.name}"
         if flag.kind == FlagKind.OVER_LIMIT:
             return FlagText(
                 "Stay past its planned end",
-                f"The stay at {site} was planned to end after day {limit_day} ({_day(flag.subject_on)}). "
+                f"The end of {where} was {day_text(flag.subject_on)}. "
                 "Record the exit, or an extension with its reason.",
             )
-        days_left = flag.days_before or 0
-        today_number = limit_day - days_left + 1
-        next_step = "the move to transitional housing" if stay.tier == Tier.EMERGENCY else "the move"
+        next_place = "transitional housing" if stay.tier == Tier.EMERGENCY else "the next place"
         return FlagText(
-            f"{days_left} days left in this stay",
-            f"Day {today_number} of {limit_day} at {site}, {days_left} days left: plan {next_step} "
-            f"for {_day(flag.subject_on)} at the latest.",
+            "Stay nearing its end",
+            f"The move from {where} is due on {day_text(flag.subject_on)} "
+            f"(flagged {flag.days_before} days before): plan the move to {next_place} now.",
         )
     if flag.kind in (FlagKind.HOLD_EXPIRING, FlagKind.HOLD_EXPIRED) and flag.hold is not None:
         hold = flag.hold
         where = f"{hold.space.label} at {hold.site.name}"
-        ends = hold.expires_at.strftime("%d %b %H:%M UTC")
+        ends = moment_text(hold.expires_at, zone)
         if flag.kind == FlagKind.HOLD_EXPIRED:
             return FlagText(
                 "Hold ended",
@@ -184,11 +179,11 @@ def describe(flag: Flag, stale_after_hours: int) -> FlagText:
     if flag.kind == FlagKind.PLAN_STEP_OVERDUE:
         step = db.session.get(PlanStep, flag.plan_step_id) if flag.plan_step_id else None
         what = step.description if step else "A step"
-        due = f"'{what}' was due on {_day(flag.subject_on)}." if flag.subject_on else what
+        due = f"'{what}' was due on {day_text(flag.subject_on)}." if flag.subject_on else what
         return FlagText("Plan step past its date", due)
     if flag.kind == FlagKind.MOVE_WITHOUT_CHOICE and flag.subject_on is not None:
         return FlagText(
-            "Move-by date near, no option chosen",
-            f"The move is planned by {_day(flag.subject_on)} and the survivor has not chosen a place yet.",
+            "Move-by date near, no place chosen",
+            f"The move is planned for {day_text(flag.subject_on)}; the survivor has not chosen a place yet.",
         )
     return FlagText(flag.kind.value.replace("_", " ").capitalize(), "")

@@ -36,7 +36,7 @@ def flag_items(records: list[Flag]) -> list[FlagItem]:
     stale_after = current_app.config["STALE_AVAILABILITY_HOURS"]
     items = []
     for flag in records:
-        text = flags.describe(flag, stale_after)
+        text = flags.describe(flag, stale_after, current_app.config["COALITION_TIMEZONE"])
         items.append(
             FlagItem(flag, text.title, text.reason, AcknowledgeForm(formdata=None, prefix=f"flag-{flag.id}"))
         )

@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..models import Role
+from ..plain_words import LANGUAGE_NAMES
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceKind
 from .presentation import (
     ACCESSIBILITY_NEEDS,
@@ -31,7 +32,6 @@ from .presentation import (
     GENDER_LABELS,
     HOUSEHOLD_LABELS,
     KIND_LABELS,
-    LANGUAGE_NAMES,
     POLICY_LABELS,
     ROLE_LABELS,
     TIER_LABELS,

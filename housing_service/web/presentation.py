@@ -7,13 +7,14 @@ Presentation only: no rule of the programme lives here. Numbers come from the se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask, current_app
 from flask_login import current_user
 
+from .. import plain_words
 from ..models import Placement, Role
+from ..plain_words import age_text, day_text, language_name
 from ..services import placements
 from ..services.availability import freshness_hours
 from ..vocabulary import (
@@ -77,30 +78,6 @@ ROLE_LABELS = {
     Role.CASE_MANAGER: "Case manager",
     Role.PARTNER: "Shelter partner",
 }
-# ISO 639-1 codes a coalition in the US meets most; any other code is shown as it is.
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian (Farsi)",
-    "fr": "French",
-    "hi": "Hindi",
-    "ht": "Haitian Creole",
-    "km": "Khmer",
-    "ko": "Korean",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "so": "Somali",
-    "th": "Thai",
-    "tl": "Tagalog",
-    "uk": "Ukrainian",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -110,47 +87,18 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 # Dates and times, in the coalition's time zone ---------------------------------------------
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["COALITION_TIMEZONE"])
-
-
-def day_text(value: date | None) -> str:
-    """'Wed, Mar 10, 2027'."""
-    if value is None:
-        return ""
-    return f"{value:%a}, {value:%b} {value.day}, {value.year}"
+def _zone() -> str:
+    return current_app.config["COALITION_TIMEZONE"]
 
 
 def time_text(value: datetime | None) -> str:
     """'4:05 pm', in the coalition's time zone."""
-    if value is None:
-        return ""
-    local = value.astimezone(_zone())
-    return f"{local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+    return plain_words.time_text(value, _zone())
 
 
 def moment_text(value: datetime | None, today: date | None = None) -> str:
     """'4:05 pm today', '9:00 am tomorrow' or '4:05 pm on Wed, Mar 10, 2027'."""
-    if value is None:
-        return ""
-    local_day = value.astimezone(_zone()).date()
-    if today is not None and local_day == today:
-        return f"{time_text(value)} today"
-    if today is not None and local_day == today + timedelta(days=1):
-        return f"{time_text(value)} tomorrow"
-    return f"{time_text(value)} on {day_text(local_day)}"
-
-
-def age_text(elapsed: timedelta) -> str:
-    """'just now', '25 min ago', '2 h ago', '3 days ago'."""
-    minutes = int(elapsed.total_seconds() // 60)
-    if minutes < 1:
-        return "just now"
-    if minutes < 60:
-        return f"{minutes} min ago"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h ago"
-    return f"{minutes // (24 * 60)} days ago"
+    return plain_words.moment_text(value, _zone(), today)
 
 
 # Freshness of a site's availability -------------------------------------------------------

@@ -82,7 +82,7 @@ SCENARIOS = [
         spaces=("Unit B", "Unit 2", "Unit 1"),
         excluded={Exclusion.HOUSEHOLD: 4},
         excluded_text="4 do not serve families",
-        explanation_has=("3 sites have a fitting place in transitional housing free from 2025-03-21",),
+        explanation_has=("3 sites have a fitting place in transitional housing free from Fri, Mar 21, 2025",),
         reasons={
             "Casa Esperanza": (
                 ("Staff speak English, the survivor's first language", "Availability confirmed 3 h ago"),
@@ -279,7 +279,7 @@ SCENARIOS = [
         excluded={Exclusion.HOUSEHOLD: 1, Exclusion.AGE_GROUP: 1, Exclusion.FULL: 5},
         excluded_text="5 full, 1 does not serve single adults, 1 serves other age groups",
         explanation_has=(
-            "No fitting place in transitional housing is free by 2025-03-21.",
+            "No fitting place in transitional housing is free by Fri, Mar 21, 2025.",
             "Consider requesting an extension",
         ),
     ),
@@ -311,7 +311,7 @@ SCENARIOS = [
         excluded={Exclusion.PETS: 2},
         excluded_text="2 do not accept pets",
         explanation_has=(
-            "No fitting place in long-term housing is free by 2025-03-21.",
+            "No fitting place in long-term housing is free by Fri, Mar 21, 2025.",
             "Transitional housing has 1 site with a fitting place free by then",
         ),
     ),
@@ -335,7 +335,7 @@ SCENARIOS = [
         date(2025, 4, 25),
         stay=emergency_stay(starts_on=date(2025, 2, 24)),
         plan_from=date(2025, 4, 11),
-        explanation_has=("starts on 2025-04-11", "due by 2025-04-25"),
+        explanation_has=("starts on Fri, Apr 11, 2025", "due by Fri, Apr 25, 2025"),
     ),
     Scenario(
         "crisis phase once planning has started: places right away",
@@ -375,7 +375,7 @@ SCENARIOS = [
         spaces=("Bed 1", "Bed 2", "Bed 2", "Bed 1", "Bed 1"),
         excluded={Exclusion.HOUSEHOLD: 1, Exclusion.AGE_GROUP: 1},
         explanation_has=(
-            "The stay's limit date has passed, so places are looked for from today, 2025-03-03.",
+            "The stay's limit date has passed, so places are looked for from today, Mon, Mar 3, 2025.",
         ),
     ),
     Scenario(
@@ -520,7 +520,8 @@ def test_max_candidates_limits_the_list_and_the_explanation_says_so() -> None:
 
     assert [candidate.site_name for candidate in answer.candidates] == ["Harbor House", "Westside Residence"]
     assert answer.explanation.startswith(
-        "5 sites have a fitting place in transitional housing free from 2025-03-21; the 2 that best match"
+        "5 sites have a fitting place in transitional housing free from Fri, Mar 21, 2025; "
+        "the 2 that best match"
     )
 
 

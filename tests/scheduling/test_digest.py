@@ -57,7 +57,7 @@ def test_each_case_manager_gets_one_digest_with_client_codes_only(run, make, sta
     assert stay_world.client.code in body and alias_client.code in body
     assert other_client.code not in body
     assert "Rosa" not in body and "Test Street" not in body  # no alias, no address
-    assert "14 days left in this stay" in body
+    assert "Stay nearing its end" in body
     assert make.count(Flag) == 3
 
 

@@ -11,8 +11,11 @@ def test_each_role_sees_the_flags_that_concern_it(api, run, make, stay_world):
     assert mine["total"] == 1
     flag = mine["items"][0]
     assert flag["kind"] == "nearing_limit" and flag["client_code"] == stay_world.client.code
-    assert flag["title"] == "14 days left in this stay"
-    assert flag["reason"].startswith("Day 47 of 60 at Harbor House, 14 days left")
+    assert flag["title"] == "Stay nearing its end"
+    assert flag["reason"] == (
+        "The move from the 60-night stay at Harbor House is due on Fri, Apr 30, 2027 "
+        "(flagged 14 days before): plan the move to transitional housing now."
+    )
     assert flag["act_by"] == str(stay_world.end)
     assert api(stay_world.partner).get("/api/v1/flags").get_json()["total"] == 1  # a stay at their site
     assert api(stay_world.advocate).get("/api/v1/flags").get_json()["total"] == 1  # on the case team

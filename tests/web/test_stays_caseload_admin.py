@@ -233,7 +233,7 @@ def test_flags_about_a_survivor_show_on_the_caseload_and_can_be_acknowledged(pag
     )
     manager = pages(world.case_manager)
     page = text_of(manager.get("/caseload"))
-    assert "14 days left in this stay" in page and "act by Wed, Mar 24, 2027" in page
+    assert "Stay nearing its end" in page and "act by Wed, Mar 24, 2027" in page
     response = manager.post(
         f"/flags/{flag.id}/acknowledge?next=/caseload", {f"flag-{flag.id}-note": "Calling Bridge today"}
     )
