@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from ..models import Flag, FlagKind
 from ..services import flags
-from .common import Blueprint, StrictSchema, acting, now, page, page_of
+from .common import Blueprint, PageArgs, StrictSchema, acting, now, page, page_of
 
 blp = Blueprint("flags", __name__, description="Flags raised by the scheduler")
 
@@ -32,11 +32,9 @@ class FlagSchema(Schema):
     acknowledgement_note = fields.String(allow_none=True)
 
 
-class FlagListArgs(StrictSchema):
+class FlagListArgs(PageArgs):
     open = fields.Boolean(load_default=True, metadata={"description": "Only flags not yet resolved."})
     kind = fields.Enum(FlagKind, by_value=True)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class AcknowledgeSchema(StrictSchema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
-from .common import EnumList, StrictSchema, language_list
+from .common import EnumList, PageArgs, StrictSchema, language_list
 
 ALL_HUD_PROJECT_TYPES = sorted(set().union(*(tier.hud_project_types for tier in Tier)))
 
@@ -110,11 +110,9 @@ class SiteUpdateSchema(StrictSchema):
     active = fields.Boolean()
 
 
-class SiteListArgs(StrictSchema):
+class SiteListArgs(PageArgs):
     organisation_id = fields.Integer(validate=validate.Range(min=1))
     tier = fields.Enum(Tier, by_value=True)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class SpaceSchema(Schema):

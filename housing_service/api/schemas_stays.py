@@ -16,7 +16,7 @@ from ..vocabulary import (
     SubstanceUsePolicy,
     Tier,
 )
-from .common import EnumList, StrictSchema, language_list
+from .common import EnumList, PageArgs, StrictSchema, language_list
 from .schemas_plans import PlanSchema
 
 ACCESSIBILITY_NEEDS = [SpaceFeature.WHEELCHAIR_ACCESSIBLE, SpaceFeature.GROUND_FLOOR]
@@ -142,11 +142,9 @@ class HoldCreateSchema(StrictSchema):
     )
 
 
-class HoldListArgs(StrictSchema):
+class HoldListArgs(PageArgs):
     status = fields.Enum(HoldStatus, by_value=True)
     site_id = fields.Integer(validate=validate.Range(min=1))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ReleaseSchema(StrictSchema):
@@ -216,12 +214,10 @@ class ExitSchema(StrictSchema):
     destination_text = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
-class PlacementListArgs(StrictSchema):
+class PlacementListArgs(PageArgs):
     current = fields.Boolean()
     client_id = fields.Integer(validate=validate.Range(min=1))
     site_id = fields.Integer(validate=validate.Range(min=1))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ArrivalsArgs(StrictSchema):
