@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from .audit_cli import audit_verify_command
 from .extensions import db
 from .models import Role
 from .scheduling.jobs import JOBS
@@ -17,6 +18,7 @@ from .services import accounts
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(audit_verify_command)
     app.cli.add_command(run_job_command)
     app.cli.add_command(scheduler_command)
 

@@ -80,7 +80,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigurationError(f"COALITION_TIMEZONE {timezone!r} is not a known time zone") from exc
 
-    production = environment == "production"
+    secure_cookies = environment != "development"
     return {
         "HOUSING_ENV": environment,
         "SECRET_KEY": secret_key,
@@ -105,10 +105,15 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "true").lower() == "true",
         "MAIL_SENDER": env.get("MAIL_SENDER", "housing-service@localhost"),
-        "SESSION_COOKIE_SECURE": production,
+        # Cookies travel over HTTPS only, except on a developer's own machine.
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
+        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "JSON_SORT_KEYS": False,
         # Password hashing cost: argon2id, RFC 9106's second recommended option.

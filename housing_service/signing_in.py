@@ -5,22 +5,35 @@ from __future__ import annotations
 from flask import g, session
 from flask_login import login_user, logout_user
 
-from . import clock
+from . import authentication, clock
 from .errors import NotSignedIn
 from .models import User
-from .services import accounts, audit
+from .services import accounts, audit, throttle
 from .services.actor import Actor
 
 
 def check_credentials(actor: Actor, email: str, password: str) -> User:
-    """The account for these credentials; every attempt is audited, failed ones too."""
-    user = accounts.authenticate(email, password)
-    if user is None:
+    """The account for these credentials; every attempt is audited, failed ones too.
+
+    Raises `throttle.SignInThrottled` (a `NotSignedIn` with status 429 and `retry_after`)
+    while too many recent failures ask for a wait; the password is not checked then.
+    """
+    now = clock.now()
+    wait = throttle.wait_before_attempt(email, actor.address, now)
+    if wait is not None:
         # The answer is an error, but the audit entry of the attempt must be kept.
         g.keep_changes_on_error = True
-        audit.record(actor, "session.sign_in_refused", "user", None)
+        g.retry_after = wait.seconds
+        details = {"rule": wait.rule, "wait_seconds": wait.seconds}
+        audit.record(actor, "session.sign_in_throttled", "user", None, details, now=now)
+        raise throttle.SignInThrottled(wait.seconds)
+    user = accounts.authenticate(email, password)
+    throttle.record_attempt(email, actor.address, succeeded=user is not None, now=now)
+    if user is None:
+        g.keep_changes_on_error = True
+        audit.record(actor, "session.sign_in_refused", "user", None, now=now)
         raise NotSignedIn("That email and password don't match an active account.")
-    audit.record(Actor(user=user, address=actor.address), "session.sign_in", "user", user.id)
+    audit.record(Actor(user=user, address=actor.address), "session.sign_in", "user", user.id, now=now)
     return user
 
 
@@ -28,7 +41,9 @@ def start_session(user: User) -> None:
     """A fresh session for a person who just proved who they are (no fixation)."""
     session.clear()
     login_user(user, remember=False)
-    session["signed_in_at"] = clock.now().timestamp()
+    started = authentication.wall_clock()
+    session[authentication.SIGNED_IN_AT] = started
+    session[authentication.LAST_SEEN_AT] = started
 
 
 def end_session(actor: Actor) -> None:

@@ -15,6 +15,7 @@ def register_api(app: Flask) -> None:
     api.spec.options["security"] = [{"bearer": []}, {"session": []}]
 
     from . import (
+        audit,
         availability,
         clients,
         flags,
@@ -42,6 +43,7 @@ def register_api(app: Flask) -> None:
         flags,
         suggestions,
         plans,
+        audit,
     ):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
     register_error_handlers(app)

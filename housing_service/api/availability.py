@@ -12,7 +12,7 @@ from ..services import availability
 from ..services.access import require_role
 from ..services.inventory import require_areas_exist
 from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier
-from .common import Blueprint, EnumList, StrictSchema, acting, now, page_of, today
+from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, acting, now, page_of, today
 from .presenters import present_site
 from .schemas_inventory import SiteSchema
 
@@ -37,9 +37,9 @@ class AvailabilityArgs(StrictSchema):
     needs = EnumList(SpaceFeature, metadata={"description": "Repeat the parameter for several needs."})
     pets = fields.Boolean(load_default=False, metadata={"description": "The household has a pet."})
     avoid_area = fields.List(
-        fields.Integer(validate=validate.Range(min=1)), metadata={"description": "Area ids to leave out."}
+        fields.Integer(validate=AN_ID), metadata={"description": "Area ids to leave out."}
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=A_PAGE)
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -52,8 +52,13 @@ def language_list(**kwargs: Any) -> fields.List:
     return fields.List(code, **kwargs)
 
 
+# Ids are 32-bit in both databases: a larger number can name no record, so it is a bad value.
+AN_ID = validate.Range(min=1, max=2**31 - 1, error="Must be an id: a whole number from {min} to {max}.")
+A_PAGE = validate.Range(min=1, max=100_000)
+
+
 class PageArgs(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=A_PAGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
@@ -82,3 +83,12 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return error_response(500, message)
         return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error: Exception) -> ResponseReturnValue:
+        # A value the database can't hold (a 30-digit id, a page past the end of numbers)
+        # got past a schema: still the request's fault, so a 422, never a 500.
+        if not _wants_json():
+            return unexpected_error(error)
+        return error_response(422, "A number or value in the request is out of range.")

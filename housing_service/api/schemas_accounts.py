@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..models import Role
-from .common import StrictSchema
+from .common import AN_ID, StrictSchema
 
 
 class UserSchema(Schema):
@@ -22,14 +22,14 @@ class UserCreateSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.Enum(Role, by_value=True, required=True)
-    organisation_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    organisation_id = fields.Integer(allow_none=True, validate=AN_ID)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
 
 
 class UserUpdateSchema(StrictSchema):
     display_name = fields.String(validate=validate.Length(min=1, max=120))
     role = fields.Enum(Role, by_value=True)
-    organisation_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    organisation_id = fields.Integer(allow_none=True, validate=AN_ID)
     active = fields.Boolean()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
-from .common import EnumList, PageArgs, StrictSchema, language_list
+from .common import AN_ID, EnumList, PageArgs, StrictSchema, language_list
 
 ALL_HUD_PROJECT_TYPES = sorted(set().union(*(tier.hud_project_types for tier in Tier)))
 
@@ -66,13 +66,13 @@ class SiteSchema(Schema):
 
 
 class SiteCreateSchema(StrictSchema):
-    organisation_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    organisation_id = fields.Integer(required=True, validate=AN_ID)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True, required=True)
     hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
     stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
     hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
-    area_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    area_id = fields.Integer(required=True, validate=AN_ID)
     confidential = fields.Boolean(load_default=False)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
@@ -88,13 +88,13 @@ class SiteCreateSchema(StrictSchema):
 
 
 class SiteUpdateSchema(StrictSchema):
-    organisation_id = fields.Integer(validate=validate.Range(min=1))
+    organisation_id = fields.Integer(validate=AN_ID)
     name = fields.String(validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True)
     hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
     stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
     hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
-    area_id = fields.Integer(validate=validate.Range(min=1))
+    area_id = fields.Integer(validate=AN_ID)
     confidential = fields.Boolean()
     address = fields.String(validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, validate=validate.Length(min=1))
@@ -111,7 +111,7 @@ class SiteUpdateSchema(StrictSchema):
 
 
 class SiteListArgs(PageArgs):
-    organisation_id = fields.Integer(validate=validate.Range(min=1))
+    organisation_id = fields.Integer(validate=AN_ID)
     tier = fields.Enum(Tier, by_value=True)
 
 
@@ -144,7 +144,7 @@ class SpaceUpdateSchema(StrictSchema):
 
 
 class ServiceChangeSchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    space_id = fields.Integer(required=True, validate=AN_ID)
     in_service = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, validate=validate.Length(max=300))
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..matching import Action, Exclusion, Preference
 from ..models import Decision, StepKind, StepStatus
 from ..vocabulary import SpaceKind, Tier
-from .common import StrictSchema
+from .common import AN_ID, StrictSchema
 
 
 class ReasonSchema(Schema):
@@ -61,16 +61,14 @@ class DecisionSchema(Schema):
 
 
 class DecisionCreateSchema(StrictSchema):
-    site_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    site_id = fields.Integer(required=True, validate=AN_ID)
     decision = fields.Enum(Decision, by_value=True, required=True)
     reason = fields.String(validate=validate.Length(max=2000))
 
 
 class HoldSuggestionSchema(StrictSchema):
-    site_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    space_id = fields.Integer(
-        validate=validate.Range(min=1), metadata={"description": "Default: the bed or unit suggested."}
-    )
+    site_id = fields.Integer(required=True, validate=AN_ID)
+    space_id = fields.Integer(validate=AN_ID, metadata={"description": "Default: the bed or unit suggested."})
 
 
 class StepSchema(Schema):

@@ -16,11 +16,11 @@ from ..vocabulary import (
     SubstanceUsePolicy,
     Tier,
 )
-from .common import EnumList, PageArgs, StrictSchema, language_list
+from .common import AN_ID, EnumList, PageArgs, StrictSchema, language_list
 from .schemas_plans import PlanSchema
 
 ACCESSIBILITY_NEEDS = [SpaceFeature.WHEELCHAIR_ACCESSIBLE, SpaceFeature.GROUND_FLOOR]
-_ids = fields.Integer(validate=validate.Range(min=1))
+_ids = fields.Integer(validate=AN_ID)
 
 
 class StaySummarySchema(Schema):
@@ -78,7 +78,7 @@ class ClientWriteSchema(StrictSchema):
     avoid_site_ids = fields.List(_ids, validate=validate.Length(max=200))
     preferred_area_ids = fields.List(_ids, validate=validate.Length(max=50))
     substance_use_preference = fields.Enum(SubstanceUsePolicy, by_value=True, allow_none=True)
-    case_manager_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    case_manager_id = fields.Integer(allow_none=True, validate=AN_ID)
     case_phase = fields.Enum(CasePhase, by_value=True)
     stage_of_change = fields.Enum(StageOfChange, by_value=True, allow_none=True)
     has_income = fields.Boolean()
@@ -93,7 +93,7 @@ class ClientCreateSchema(ClientWriteSchema):
 
 
 class TeamMemberCreateSchema(StrictSchema):
-    user_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    user_id = fields.Integer(required=True, validate=AN_ID)
 
 
 class ClientAtSiteSchema(Schema):
@@ -132,8 +132,8 @@ class HoldSchema(Schema):
 
 
 class HoldCreateSchema(StrictSchema):
-    client_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    space_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    client_id = fields.Integer(required=True, validate=AN_ID)
+    space_id = fields.Integer(required=True, validate=AN_ID)
     starts_on = fields.Date(metadata={"description": "First night; default tonight (a hold for now)."})
     ends_on = fields.Date(metadata={"description": "Default: the site's stay limit."})
     override_reason = fields.String(
@@ -144,7 +144,7 @@ class HoldCreateSchema(StrictSchema):
 
 class HoldListArgs(PageArgs):
     status = fields.Enum(HoldStatus, by_value=True)
-    site_id = fields.Integer(validate=validate.Range(min=1))
+    site_id = fields.Integer(validate=AN_ID)
 
 
 class ReleaseSchema(StrictSchema):
@@ -197,8 +197,8 @@ class PlacementSchema(Schema):
 
 
 class WalkInSchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    client_id = fields.Integer(validate=validate.Range(min=1))
+    space_id = fields.Integer(required=True, validate=AN_ID)
+    client_id = fields.Integer(validate=AN_ID)
     client = fields.Nested(
         ClientCreateSchema, metadata={"description": "A new record for someone not yet known."}
     )
@@ -216,8 +216,8 @@ class ExitSchema(StrictSchema):
 
 class PlacementListArgs(PageArgs):
     current = fields.Boolean()
-    client_id = fields.Integer(validate=validate.Range(min=1))
-    site_id = fields.Integer(validate=validate.Range(min=1))
+    client_id = fields.Integer(validate=AN_ID)
+    site_id = fields.Integer(validate=AN_ID)
 
 
 class ArrivalsArgs(StrictSchema):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from .. import clock
-from ..services import digest, hold_expiry, site_freshness, stay_review
+from ..services import digest, hold_expiry, retention, site_freshness, stay_review, throttle
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ def _send_digests(now: datetime, run_id: int | None) -> JobOutcome:
     return JobOutcome(records_changed=sent)
 
 
+def _erase_expired_data(now: datetime, run_id: int | None) -> JobOutcome:
+    erased = retention.erase_expired_personal_data(now)
+    forgotten = throttle.forget_old_attempts(now)
+    return JobOutcome(records_changed=erased + forgotten)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -59,5 +65,6 @@ JOBS: dict[str, Job] = {
         Job("hold_expiry", _expire_holds, timedelta(minutes=5)),
         Job("stale_availability", _flag_stale_sites, timedelta(minutes=15)),
         Job("daily_digest", _send_digests, timedelta(days=1)),
+        Job("retention", _erase_expired_data, timedelta(days=1)),
     )
 }

@@ -146,7 +146,9 @@ def update_client(actor: Actor, client: Client, changes: dict[str, Any], now: da
     if "case_manager_id" in changes and actor.role == Role.ADVOCATE:
         raise Forbidden("A case manager or an admin assigns the case manager.")
     _apply(client, changes)
-    _check_client(client)
+    # Check before anything is written: an unknown id must be a 422, not a foreign-key error.
+    with db.session.no_autoflush:
+        _check_client(client)
     client.updated_at = now
     db.session.flush()
     audit.record(actor, "client.update", "client", client.id, {"fields": sorted(changes)}, now=now)

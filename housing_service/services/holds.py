@@ -24,8 +24,16 @@ from .flags import resolve_hold_flags
 ONE_HOLD_PER_DAY_INDEX = "uq_holds_one_active_per_client_day"
 
 
+ERASED_RECORD = (
+    "This record's details were erased after the retention period, its safety plan with them. "
+    "Open a new record with the survivor's current needs and safety plan."
+)
+
+
 def check_fit(client: Client, space: Space) -> None:
     """Refuse a space the survivor can't or must not use: eligibility, needs and safety plan."""
+    if client.erased_at is not None:
+        raise Conflict(ERASED_RECORD, {"client_id": ["Details erased."]})
     site = space.site
     size = client.household_size
     kind = household_type(client.adults, len(client.children))

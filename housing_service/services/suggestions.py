@@ -30,9 +30,9 @@ from ..matching import (
     Space as SpaceOption,
 )
 from ..matching.next_step import plan_next_step
-from ..models import Booking, Client, Decision, Placement, Site, SiteLanguage, Space, SuggestionDecision
+from ..models import Booking, Client, Decision, Placement, Role, Site, SiteLanguage, Space, SuggestionDecision
 from ..vocabulary import ChildAgeBracket, Tier
-from .access import clients_visible_to, require_case_worker
+from .access import clients_visible_to, require_case_worker, require_role
 from .actor import Actor
 
 
@@ -178,6 +178,7 @@ def suggest_for_caseload(
     actor: Actor, today: date, now: datetime, page: int, per_page: int
 ) -> tuple[list[tuple[Placement, Suggestion]], int]:
     """Suggestions for every current stay of the survivors the actor works with, one page at a time."""
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     visible = (
         select(Placement)
         .join(Client, Client.id == Placement.client_id)

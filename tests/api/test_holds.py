@@ -230,3 +230,12 @@ def test_expected_arrivals_are_listed_for_the_sites_staff(api, make, world):
     arrivals = api(world.partner).get(f"/api/v1/sites/{world.site.id}/arrivals?days=7").get_json()
     assert [a["client"]["code"] for a in arrivals] == [world.client.code]
     assert api(world.advocate).get(f"/api/v1/sites/{world.site.id}/arrivals").status_code == 403
+
+
+def test_a_record_whose_details_were_erased_gets_no_hold(api, make, world):
+    from housing_service import clock as clock_module
+
+    erased = make.client(advocates=(world.advocate,), erased_at=clock_module.now())
+    response = _hold(api(world.advocate), erased, world.bed)
+    assert response.status_code == 409 and "new record" in response.get_json()["message"]
+    assert make.count(Hold) == 0

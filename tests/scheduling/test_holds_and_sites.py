@@ -95,3 +95,27 @@ def test_a_site_not_confirmed_for_a_day_is_flagged_to_its_partner_until_confirme
     assert run("stale_availability", now + timedelta(days=2)).outcome.flags_raised == 1
     assert make.count(Flag, site_id=site.id) == 2
     assert make.reload(Site, site.id).availability_confirmed_at is not None
+
+
+def test_the_retention_job_erases_an_exited_survivors_details_once_the_period_has_passed(run, make):
+    from datetime import date
+
+    from housing_service.models import Client
+
+    site = make.site()
+    partner = make.user(Role.PARTNER)
+    client = make.client(alias="Rosa", languages=["es"])
+    make.placement(
+        client,
+        make.space(site),
+        site,
+        date(2020, 1, 1),
+        partner,
+        exited_on=date(2020, 2, 1),
+        destination=410,
+        ends_on=date(2020, 3, 1),
+    )
+    report = run("retention", datetime(2030, 6, 1, 20, 0, tzinfo=UTC))  # three years after the last change
+    assert report.ran and report.outcome.records_changed >= 1
+    erased = make.reload(Client, client.id)
+    assert erased.erased_at is not None and erased.alias is None and erased.code == client.code

@@ -1,0 +1,526 @@
+"""The authorization matrix: every route × method × role → the status that role must get.
+
+Each row names an endpoint (as `flask routes` shows it) and a method, the coalition's
+records its URL points at (see coalition.py for the names), a valid request body (so that
+the answer is about who asks, not about the input), and one status per role, in this order:
+
+    admin, advocate, case_manager, partner_own, partner_other, off_case, anonymous
+
+- advocate and case_manager work the records' cases (client A and B); off_case is an
+  advocate on another case (client C);
+- partner_own is staff of the organisation whose sites the records are at; partner_other
+  of another organisation (where client A stayed before and client C stays now);
+- anonymous has no session: the API answers 401, pages redirect to sign-in (302).
+
+Every route the app has must have a row for each of its methods: a new route without one
+fails `test_every_route_has_a_row`, which prints the row to add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from .coalition import ROLES, TODAY, Coalition
+
+Body = dict[str, Any] | Callable[[Coalition], dict[str, Any]] | None
+
+
+def codes(
+    admin: int,
+    advocate: int,
+    case_manager: int,
+    partner_own: int,
+    partner_other: int,
+    off_case: int,
+    anonymous: int,
+) -> dict[str, int]:
+    return dict(
+        zip(
+            ROLES,
+            (admin, advocate, case_manager, partner_own, partner_other, off_case, anonymous),
+            strict=True,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    expect: dict[str, int]
+    args: dict[str, str] = field(default_factory=dict)  # URL argument -> coalition id name
+    body: Body = None
+    query: Body = None
+    form: bool = False  # pages post forms; the API takes JSON
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.endpoint, self.method
+
+
+def _site_body(world: Coalition) -> dict[str, Any]:
+    return {
+        "organisation_id": world["own_organisation"],
+        "name": "New Shelter",
+        "tier": "emergency",
+        "area_id": world["north"],
+        "households_served": ["single_adults"],
+        "genders_served": ["woman"],
+        "age_groups_served": ["adult"],
+        "substance_use_policy": "harm_reduction",
+    }
+
+
+NEW_PASSWORD = "a new long passphrase"
+LATER = str(TODAY + timedelta(days=150))  # after client A's stay ends, extension included
+
+API_ROWS = [
+    # Public: health, the OpenAPI document, signing in (each role with its own account).
+    Row("health.health", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row("api-docs.openapi_json", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row(
+        "sessions.sign_in",
+        "POST",
+        codes(200, 200, 200, 200, 200, 200, 200),
+        body=lambda w: {"email": w.emails.get(w.acting_role, w.emails["advocate"]), "password": w.password},
+    ),
+    Row("sessions.who_am_i", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row("sessions.sign_out", "DELETE", codes(204, 204, 204, 204, 204, 204, 401)),
+    # Accounts and tokens.
+    Row("users.list_users", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+    Row(
+        "users.create_user",
+        "POST",
+        codes(201, 403, 403, 403, 403, 403, 401),
+        body={
+            "email": "new@example.org",
+            "display_name": "New",
+            "role": "advocate",
+            "password": NEW_PASSWORD,
+        },
+    ),
+    Row("users.my_account", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "users.change_my_password",
+        "POST",
+        codes(204, 204, 204, 204, 204, 204, 401),
+        body=lambda w: {"current_password": w.password, "new_password": NEW_PASSWORD},
+    ),
+    # The advocate's own account: admins and the advocate themself.
+    Row("users.get_user", "GET", codes(200, 200, 403, 403, 403, 403, 401), args={"user_id": "user_advocate"}),
+    Row(
+        "users.update_user",
+        "PATCH",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        args={"user_id": "user_advocate"},
+        body={"display_name": "Renamed"},
+    ),
+    Row(
+        "users.reset_password",
+        "POST",
+        codes(204, 403, 403, 403, 403, 403, 401),
+        args={"user_id": "user_advocate"},
+        body={"new_password": NEW_PASSWORD},
+    ),
+    Row("users.list_tokens", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row("users.create_token", "POST", codes(201, 201, 201, 201, 201, 201, 401), body={"name": "script"}),
+    # The advocate's token: only the advocate and admins may revoke it; others don't see it.
+    Row("users.revoke_token", "DELETE", codes(200, 200, 404, 404, 404, 404, 401), args={"token_id": "token"}),
+    # Organisations and areas: everyone signed in reads, admins write.
+    Row("inventory.list_organisations", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "inventory.create_organisation",
+        "POST",
+        codes(201, 403, 403, 403, 403, 403, 401),
+        body={"name": "New Agency"},
+    ),
+    Row(
+        "inventory.get_organisation",
+        "GET",
+        codes(200, 200, 200, 200, 200, 200, 401),
+        args={"organisation_id": "own_organisation"},
+    ),
+    Row(
+        "inventory.update_organisation",
+        "PATCH",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        args={"organisation_id": "own_organisation"},
+        body={"name": "Renamed Agency"},
+    ),
+    Row("inventory.list_areas", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "inventory.create_area", "POST", codes(201, 403, 403, 403, 403, 403, 401), body={"name": "New County"}
+    ),
+    # Sites (the confidential one of the own organisation); partners see only their own.
+    Row("inventory.list_sites", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row("inventory.create_site", "POST", codes(201, 403, 403, 403, 403, 403, 401), body=_site_body),
+    Row(
+        "inventory.get_site",
+        "GET",
+        codes(200, 200, 200, 200, 403, 200, 401),
+        args={"site_id": "own_secret_site"},
+    ),
+    Row(
+        "inventory.update_site",
+        "PATCH",
+        codes(200, 403, 403, 200, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+        body={"intake_hours": "9 to 5"},
+    ),
+    Row(
+        "spaces.list_spaces",
+        "GET",
+        codes(200, 200, 200, 200, 403, 200, 401),
+        args={"site_id": "own_secret_site"},
+    ),
+    Row(
+        "spaces.add_space",
+        "POST",
+        codes(201, 403, 403, 201, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+        body={"label": "Safe 9", "kind": "bed"},
+    ),
+    Row("spaces.get_space", "GET", codes(200, 200, 200, 200, 403, 200, 401), args={"space_id": "secret_bed"}),
+    Row(
+        "spaces.update_space",
+        "PATCH",
+        codes(200, 403, 403, 200, 403, 403, 401),
+        args={"space_id": "secret_bed"},
+        body={"label": "Safe 1a"},
+    ),
+    Row(
+        "spaces.confirm_availability",
+        "POST",
+        codes(201, 403, 403, 201, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+        body={},
+    ),
+    Row(
+        "spaces.availability_history",
+        "GET",
+        codes(200, 403, 403, 200, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+    ),
+    Row(
+        "placements.arrivals",
+        "GET",
+        codes(200, 403, 403, 200, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+    ),
+    # The bed board is for the people who place survivors.
+    Row("availability.search", "GET", codes(200, 200, 200, 403, 403, 200, 401)),
+    # Survivors' records (client A): the case team and admins only.
+    Row("clients.list_clients", "GET", codes(200, 200, 200, 403, 403, 200, 401)),
+    Row(
+        "clients.create_client", "POST", codes(201, 201, 201, 201, 201, 201, 401), body={"age_group": "adult"}
+    ),
+    Row(
+        "clients.get_client", "GET", codes(200, 200, 200, 403, 403, 403, 401), args={"client_id": "client_a"}
+    ),
+    Row(
+        "clients.update_client",
+        "PATCH",
+        codes(200, 200, 200, 403, 403, 403, 401),
+        args={"client_id": "client_a"},
+        body={"has_income": True},
+    ),
+    Row(
+        "clients.add_team_member",
+        "POST",
+        codes(201, 403, 201, 403, 403, 403, 401),
+        args={"client_id": "client_a"},
+        body=lambda w: {"user_id": w["user_off_case"]},
+    ),
+    # Holds: client A holds a free public bed; the held hold is client B's, at the
+    # confidential shelter, made by the advocate.
+    Row("holds.list_holds", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "holds.create_hold",
+        "POST",
+        codes(201, 201, 201, 403, 403, 422, 401),
+        body=lambda w: {"client_id": w["client_a"], "space_id": w["open_bed"]},
+    ),
+    Row("holds.get_hold", "GET", codes(200, 200, 200, 200, 404, 404, 401), args={"hold_id": "held_hold"}),
+    Row(
+        "holds.release_hold",
+        "POST",
+        codes(200, 200, 200, 403, 404, 404, 401),
+        args={"hold_id": "held_hold"},
+        body={},
+    ),
+    Row("holds.check_in", "POST", codes(201, 403, 403, 201, 404, 404, 401), args={"hold_id": "held_hold"}),
+    # Stays: client A's current stay at the confidential shelter.
+    Row("placements.list_placements", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "placements.place_walk_in",
+        "POST",
+        codes(201, 403, 403, 201, 403, 403, 401),
+        body=lambda w: {"space_id": w["open_bed"], "client": {"age_group": "adult"}},
+    ),
+    Row(
+        "placements.get_placement",
+        "GET",
+        codes(200, 200, 200, 200, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+    ),
+    Row(
+        "placements.extend",
+        "POST",
+        codes(201, 201, 201, 201, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body={"new_end_on": "2027-12-01", "reason": "Waiting for a unit", "approved_by": "Director"},
+    ),
+    Row(
+        "placements.exit_stay",
+        "POST",
+        codes(200, 200, 200, 200, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body={"exited_on": str(TODAY), "destination": 410},
+    ),
+    Row("placements.extensions_beyond_limit", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
+    # Flags: the flag is about client A's stay at the own organisation's shelter.
+    Row("flags.list_flags", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "flags.acknowledge",
+        "POST",
+        codes(200, 200, 200, 200, 404, 404, 401),
+        args={"flag_id": "flag"},
+        body={"note": "On it"},
+    ),
+    # Moving on: client A's transition plan, suggestions and the survivor's decisions.
+    # Partners have no caseload: an empty list (the lead may prefer 403, as /clients answers).
+    Row("suggestions.for_caseload", "GET", codes(200, 200, 200, 403, 403, 200, 401)),
+    Row(
+        "suggestions.for_placement",
+        "GET",
+        codes(200, 200, 200, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+    ),
+    Row(
+        "suggestions.record_decision",
+        "POST",
+        codes(201, 201, 201, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body=lambda w: {"site_id": w["own_next_site"], "decision": "declined", "reason": "Too far"},
+    ),
+    # The coalition's stay is weeks from its planning window, so nothing is suggested yet:
+    # past authorization, the case team gets 409 ("not among the current suggestions").
+    Row(
+        "suggestions.hold_suggestion",
+        "POST",
+        codes(409, 409, 409, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body=lambda w: {"site_id": w["own_next_site"], "space_id": w["next_bed"]},
+    ),
+    Row(
+        "plans.get_plan",
+        "GET",
+        codes(200, 200, 200, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+    ),
+    Row(
+        "plans.save_plan",
+        "PUT",
+        codes(200, 200, 200, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body={"target_tier": "transitional", "move_by": str(TODAY + timedelta(days=30))},
+    ),
+    Row(
+        "plans.add_step",
+        "POST",
+        codes(201, 201, 201, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body={"kind": "income", "description": "Job search", "owner": "Advocate"},
+    ),
+    Row(
+        "plans.update_step",
+        "PATCH",
+        codes(200, 200, 200, 403, 403, 403, 401),
+        args={"step_id": "plan_step"},
+        body={"status": "in_progress"},
+    ),
+    # The audit trail: admins only, and read only.
+    Row("audit.list_audit_events", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+]
+
+
+def _page(endpoint: str, method: str, expect: dict[str, int], **kwargs: Any) -> Row:
+    return Row(endpoint, method, expect, form=True, **kwargs)
+
+
+# Pages: anonymous visitors are sent to sign in (302); a finished form redirects (303).
+PAGE_ROWS = [
+    _page("static", "GET", codes(200, 200, 200, 200, 200, 200, 200), args={"filename": "=site.css"}),
+    _page("web.home", "GET", codes(303, 303, 303, 303, 303, 303, 302)),
+    _page("web.sign_in", "GET", codes(303, 303, 303, 303, 303, 303, 200)),
+    _page(
+        "web.sign_in",
+        "POST",
+        codes(303, 303, 303, 303, 303, 303, 303),
+        body=lambda w: {"email": w.emails.get(w.acting_role, w.emails["advocate"]), "password": w.password},
+    ),
+    _page("web.sign_out", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
+    # Admin pages.
+    _page("web.admin_index", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page("web.admin_accounts", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_accounts",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        body={
+            "display_name": "New Person",
+            "email": "new@example.org",
+            "role": "advocate",
+            "organisation_id": "",
+            "password": NEW_PASSWORD,
+        },
+    ),
+    _page(
+        "web.admin_set_active",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"user_id": "user_advocate", "action": "=deactivate"},
+    ),
+    _page("web.admin_areas", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page("web.admin_areas", "POST", codes(303, 403, 403, 403, 403, 403, 302), body={"name": "New County"}),
+    _page("web.admin_organisations", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_organisations",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        body={"name": "New Agency"},
+    ),
+    _page("web.admin_sites", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page("web.admin_new_site", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_new_site",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        body=lambda w: {**_site_body(w), "households_served": "single_adults", "genders_served": "woman"},
+    ),
+    _page(
+        "web.admin_site", "GET", codes(200, 403, 403, 403, 403, 403, 302), args={"site_id": "own_secret_site"}
+    ),
+    _page(
+        "web.admin_add_space",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+        body={"label": "Safe 9", "kind": "bed", "capacity": "1"},
+    ),
+    # Advocates' and case managers' pages.
+    _page("web.bed_board", "GET", codes(200, 200, 200, 403, 403, 200, 302)),
+    _page("web.caseload", "GET", codes(200, 200, 200, 403, 403, 200, 302)),
+    _page("web.new_client", "GET", codes(200, 200, 200, 403, 403, 200, 302)),
+    _page(
+        "web.new_client",
+        "POST",
+        codes(303, 303, 303, 403, 403, 303, 302),
+        body={
+            "alias": "New",
+            "age_group": "adult",
+            "adults": "1",
+            "infants": "0",
+            "young_children": "0",
+            "school_children": "0",
+            "teens": "0",
+        },
+    ),
+    _page(
+        "web.new_hold",
+        "GET",
+        codes(200, 200, 200, 403, 403, 200, 302),
+        query=lambda w: {"space": w["open_bed"], "client": w["client_a"]},
+    ),
+    _page(
+        "web.create_hold",
+        "POST",
+        codes(303, 303, 303, 403, 403, 422, 302),
+        body=lambda w: {"client_id": str(w["client_a"]), "space_id": str(w["open_bed"])},
+    ),
+    _page("web.hold", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"hold_id": "held_hold"}),
+    _page(
+        "web.release_hold",
+        "POST",
+        codes(303, 303, 303, 403, 404, 404, 302),
+        args={"hold_id": "held_hold"},
+    ),
+    # Shelter partners' pages (their own sites).
+    _page("web.my_sites", "GET", codes(200, 403, 403, 200, 200, 403, 302)),
+    _page("web.site", "GET", codes(200, 403, 403, 200, 403, 403, 302), args={"site_id": "own_secret_site"}),
+    _page(
+        "web.confirm_availability",
+        "POST",
+        codes(303, 403, 403, 303, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+    ),
+    _page(
+        "web.take_out_of_service",
+        "POST",
+        codes(303, 403, 403, 303, 403, 403, 302),
+        args={"site_id": "own_open_site", "space_id": "open_bed"},
+        body=lambda w: {f"space-{w['open_bed']}-reason": "Repairs", "reason": "Repairs"},
+    ),
+    _page(
+        "web.put_back_in_service",
+        "POST",
+        codes(303, 403, 403, 303, 403, 403, 302),
+        args={"site_id": "own_open_site", "space_id": "open_bed"},
+    ),
+    _page(
+        "web.check_in",
+        "POST",
+        codes(303, 403, 403, 303, 403, 403, 302),
+        args={"site_id": "own_secret_site", "hold_id": "held_hold"},
+    ),
+    # Stays and flags.
+    _page(
+        "web.record_exit", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"stay_id": "current_stay"}
+    ),
+    _page(
+        "web.record_exit",
+        "POST",
+        codes(303, 303, 303, 303, 404, 404, 302),
+        args={"stay_id": "current_stay"},
+        body={"exited_on": str(TODAY), "destination": "410"},
+    ),
+    _page(
+        "web.extend_stay", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"stay_id": "current_stay"}
+    ),
+    _page(
+        "web.extend_stay",
+        "POST",
+        codes(303, 303, 303, 303, 404, 404, 302),
+        args={"stay_id": "current_stay"},
+        body={"new_end_on": LATER, "reason": "Waiting for a unit", "approved_by": "Director"},
+    ),
+    _page(
+        "web.next_place", "GET", codes(200, 200, 200, 403, 403, 404, 302), args={"stay_id": "current_stay"}
+    ),
+    _page(
+        "web.hold_suggested_place",
+        "POST",
+        codes(409, 409, 409, 403, 403, 404, 302),  # not suggested yet, as for the API
+        args={"stay_id": "current_stay", "site_id": "own_next_site"},
+        body=lambda w: {f"site-{w['own_next_site']}-space_id": str(w["next_bed"])},
+    ),
+    _page(
+        "web.decline_suggested_place",
+        "POST",
+        codes(303, 303, 303, 403, 403, 404, 302),
+        args={"stay_id": "current_stay", "site_id": "own_next_site"},
+        body=lambda w: {f"site-{w['own_next_site']}-reason": "Too far from school"},
+    ),
+    _page(
+        "web.acknowledge_flag",
+        "POST",
+        codes(303, 303, 303, 303, 404, 404, 302),
+        args={"flag_id": "flag"},
+        body=lambda w: {f"flag-{w['flag']}-note": "On it"},
+    ),
+]
+
+ROWS = API_ROWS + PAGE_ROWS
