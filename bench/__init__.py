@@ -1,0 +1,1 @@
+"""Benchmarks of housing_service, with their data generator; results in bench/README.md."""
