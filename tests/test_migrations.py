@@ -63,6 +63,8 @@ def test_db_upgrade_on_an_empty_database_creates_every_table(empty_database_url:
     assert set(db.metadata.tables) <= tables
 
 
+# The bed board's index orders by an expression, which SQLite's reflection can't compare.
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_the_migrations_match_the_models(app):
     # A model change without its migration shows up here as a difference.
     with app.app_context(), db.engine.connect() as connection:

@@ -12,7 +12,7 @@ from ..services import availability
 from ..services.access import require_role
 from ..services.inventory import require_areas_exist
 from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier
-from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, acting, now, page_of, today
+from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, acting, now, today
 from .presenters import present_site
 from .schemas_inventory import SiteSchema
 
@@ -62,11 +62,20 @@ class SiteAvailabilitySchema(Schema):
     availability_stale = fields.Boolean()
 
 
+class AvailabilityPageSchema(Schema):
+    items = fields.List(fields.Nested(SiteAvailabilitySchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    has_more = fields.Boolean(
+        metadata={"description": "Another page follows. No total: counting costs a look at every site."}
+    )
+
+
 @blp.route("/availability", methods=["GET"])
 @blp.arguments(AvailabilityArgs, location="query")
-@blp.response(200, page_of(SiteAvailabilitySchema))
+@blp.response(200, AvailabilityPageSchema)
 def search(args: dict[str, Any]) -> dict[str, Any]:
-    """Sites with beds or units free for a household, most free first.
+    """Sites with beds or units free for a household, the most recently confirmed first.
 
     Counts are derived from holds and stays for the nights asked, never kept as a counter.
     """
@@ -107,4 +116,4 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
                 "availability_stale": hours is None or hours > stale_after,
             }
         )
-    return {"items": items, "total": result.total, "page": result.page, "per_page": result.per_page}
+    return {"items": items, "has_more": result.has_more, "page": result.page, "per_page": result.per_page}

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from ..models import Flag, FlagKind
 from ..services import flags
 from .common import Blueprint, PageArgs, StrictSchema, acting, now, page, page_of
+from .presenters import columns
 
 blp = Blueprint("flags", __name__, description="Flags raised by the scheduler")
 
@@ -46,7 +47,7 @@ def present_flag(flag: Flag) -> dict[str, Any]:
     text = flags.describe(flag, config["STALE_AVAILABILITY_HOURS"], config["COALITION_TIMEZONE"])
     client = flag.placement.client if flag.placement else (flag.hold.client if flag.hold else None)
     return {
-        **{name: getattr(flag, name) for name in FlagSchema().fields if hasattr(flag, name)},
+        **columns(flag, FlagSchema),
         "title": text.title,
         "reason": text.reason,
         "client_code": client.code if client else None,

@@ -11,6 +11,7 @@ from ..models import ApiToken, User
 from ..services import accounts
 from ..services.access import require_admin
 from .common import Blueprint, PageArgs, acting, now, page, page_of
+from .presenters import columns
 from .schemas_accounts import (
     NewTokenSchema,
     PasswordChangeSchema,
@@ -104,7 +105,7 @@ def list_tokens() -> list[ApiToken]:
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
     """A new API token for your account, with your role's permissions. Shown once."""
     token, plain = accounts.create_token(acting(), data["name"], data["valid_days"], now())
-    return {**{name: getattr(token, name) for name in TokenSchema().fields}, "token": plain}
+    return {**columns(token, TokenSchema), "token": plain}
 
 
 @blp.route("/tokens/<int:token_id>", methods=["DELETE"])

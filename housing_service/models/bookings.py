@@ -92,6 +92,14 @@ class Hold(Base):
             sqlite_where=text("status = 'held' AND override_reason IS NULL"),
         ),
         Index("ix_holds_status_expires", "status", "expires_at"),
+        # Whether the person asking holds a bed at a site (and so may see its address).
+        Index(
+            "ix_holds_current_by_holder",
+            "held_by_id",
+            "site_id",
+            postgresql_where=text("status = 'held'"),
+            sqlite_where=text("status = 'held'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

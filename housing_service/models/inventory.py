@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -71,6 +72,14 @@ class Site(Base):
         ),
         CheckConstraint("hold_window_hours BETWEEN 1 AND 72", name="hold_window_hours_range"),
         Index("ix_sites_tier_active", "tier", "active"),
+        # The bed board lists the most recently confirmed sites first and stops at a page.
+        Index(
+            "ix_sites_board_order",
+            text("availability_confirmed_at DESC NULLS LAST"),
+            "name",
+            "id",
+            postgresql_where=text("active"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

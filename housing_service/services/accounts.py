@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -185,7 +186,9 @@ def user_for_token(plain: str, now: datetime) -> User | None:
     """The active account behind a bearer token that is neither expired nor revoked."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    token = db.session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _token_digest(plain))
+    )
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     if not token.user.active:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, literal, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..db import has_all, has_any, plus_days
@@ -78,7 +78,7 @@ class SiteAvailability:
 @dataclass(frozen=True)
 class AvailabilityPage:
     items: list[SiteAvailability]
-    total: int
+    has_more: bool  # another page follows (no total: counting means looking at every site)
     page: int
     per_page: int
 
@@ -181,9 +181,10 @@ def site_matches(query: AvailabilityQuery) -> list[ColumnElement[bool]]:
 def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityPage:
     """Sites with free beds or units for the query, most recently confirmed first, a page at a time.
 
-    Freshness comes first because an advocate needs a bed that is really there tonight. Only
-    the page's sites have their free spaces listed: deciding that a site has one free space
-    stops at the first it finds, so a search costs about one lookup per site, not per bed.
+    Freshness comes first because an advocate needs a bed that is really there tonight. The
+    search stops as soon as it has a page (and one more site, to know that more follow):
+    deciding that a site has a free space stops at the first it finds, and only the page's
+    sites have their free spaces listed.
     """
     check_dates(query.starts_on, query.ends_on, today)
     if query.household.size < 1:
@@ -197,16 +198,16 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
         space_is_free(query.starts_on, ends_on, today),
     )
     page_rows = db.session.execute(
-        select(Site.id, func.count().over().label("total"))
+        select(Site.id)
         .where(*site_matches(query), has_one(free_fitting_space))
         .order_by(Site.availability_confirmed_at.desc().nulls_last(), Site.name, Site.id)
-        .limit(query.per_page)
+        .limit(query.per_page + 1)
         .offset((query.page - 1) * query.per_page)
     ).all()
-    site_ids = [row.id for row in page_rows]
+    has_more = len(page_rows) > query.per_page
+    site_ids = [row.id for row in page_rows[: query.per_page]]
     if not site_ids:
-        total = 0 if query.page == 1 else _count_sites(query, free_fitting_space)
-        return AvailabilityPage([], total, query.page, query.per_page)
+        return AvailabilityPage([], False, query.page, query.per_page)
 
     free_by_site: dict[int, list[FreeSpace]] = {site_id: [] for site_id in site_ids}
     for row in db.session.execute(
@@ -234,7 +235,7 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
         )
         for site_id in site_ids
     ]
-    return AvailabilityPage(items, page_rows[0].total, query.page, query.per_page)
+    return AvailabilityPage(items, has_more, query.page, query.per_page)
 
 
 def has_one(free_fitting_space: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -245,12 +246,6 @@ def has_one(free_fitting_space: ColumnElement[bool]) -> ColumnElement[bool]:
 
 def _stay_end(site: Site, starts_on: date) -> date | None:
     return None if site.stay_limit_days is None else starts_on + timedelta(days=site.stay_limit_days)
-
-
-def _count_sites(query: AvailabilityQuery, free_fitting_space: ColumnElement[bool]) -> int:
-    # Only for a page past the last one, to still report the total.
-    counted = select(func.count(Site.id)).where(*site_matches(query), has_one(free_fitting_space))
-    return db.session.scalar(counted) or 0
 
 
 def sites_held_by(actor: Actor, site_ids: list[int]) -> set[int]:

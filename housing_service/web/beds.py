@@ -157,7 +157,6 @@ def bed_board() -> ResponseReturnValue:
     else:
         problems = problems_of(form)
     sites = [_board_site(actor, item) for item in result.items] if result else []
-    pages = -(-result.total // RESULTS_PER_PAGE) if result else 0
     return page(
         "beds.html",
         422 if problems else 200,
@@ -166,9 +165,8 @@ def bed_board() -> ResponseReturnValue:
         chosen=chosen,
         sites=sites,
         criteria=_criteria(form) if valid else [],
-        total=result.total if result else 0,
         page_number=page_number,
-        pages=pages,
+        has_more=result.has_more if result else False,
         starts_on=starts_on,
         today=on,
         my_holds=holds.list_holds(actor, HoldStatus.HELD, None),
