@@ -12,7 +12,7 @@ from flask import Flask, Response, g
 from . import authentication, input_bounds, log_privacy, security_headers
 from .config import load_config
 from .extensions import db, migrate
-from .services import audit, passwords
+from .services import audit, passwords, revision
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -34,6 +34,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"])
     db.init_app(app)
     audit.install(db.session)
+    revision.install(db.session)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
     security_headers.install(app)

@@ -16,6 +16,7 @@ from .inventory import (
     SpaceStatusChange,
 )
 from .plans import Decision, PlanStep, StepKind, StepStatus, SuggestionDecision, TransitionPlan
+from .revisions import CoalitionRevision
 from .sign_ins import SignInAttempt
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Booking",
     "CaseTeamMember",
     "Client",
+    "CoalitionRevision",
     "Decision",
     "Extension",
     "Flag",

@@ -16,7 +16,7 @@ from sqlalchemy import String, cast, exists, literal, select, update
 from ..db import UTCDateTime, count_inserted, insert_ignoring_duplicates
 from ..extensions import db
 from ..models import Booking, Flag, FlagKind, Hold, HoldStatus
-from . import audit
+from . import audit, revision
 from .actor import Actor
 from .flags import resolve_hold_flags
 
@@ -65,6 +65,7 @@ def warn_and_expire_holds(warning: timedelta, now: datetime, run_id: int | None 
             update(Booking).where(Booking.id.in_(freed)).values(active=False),
             execution_options={"synchronize_session": False},
         )
+        revision.mark_changed()
         _hold_flags(FlagKind.HOLD_EXPIRED, ":expired", Hold.id.in_(hold_ids), now, run_id)
         audit.record(Actor.scheduler(), "hold.expire", "hold", None, {"hold_ids": hold_ids}, now=now)
     resolved = resolve_hold_flags(now)

@@ -7,9 +7,11 @@ places the survivor declined recently.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -32,6 +34,7 @@ from ..matching import (
 from ..matching.next_step import plan_next_step
 from ..models import Booking, Client, Decision, Placement, Role, Site, SiteLanguage, Space, SuggestionDecision
 from ..vocabulary import ChildAgeBracket, Tier
+from . import revision
 from .access import clients_visible_to, require_case_worker, require_role
 from .actor import Actor
 
@@ -151,6 +154,37 @@ def site_options(tiers: Iterable[Tier], today: date) -> list[SiteOption]:
     ]
 
 
+# Matchers built from the coalition as it stood at a revision: rebuilding one costs a load
+# of every bed of a tier; answering from one costs a fraction of a millisecond.
+_MATCHERS_KEPT = 4
+_matchers: OrderedDict[tuple[Any, ...], Matcher] = OrderedDict()
+_matchers_lock = threading.Lock()
+
+
+def matcher_for(tiers: set[Tier], today: date) -> Matcher:
+    """A matcher over the sites of these tiers, reused while the coalition's revision holds."""
+    rules = policy()
+    # The revision is read before the data: whatever the data then shows is at least that new.
+    settings = (tuple(sorted(rules.planning_thresholds.items())), rules.stale_after_hours)
+    key = (frozenset(tiers), today, revision.current(), settings)
+    with _matchers_lock:
+        if key in _matchers:
+            _matchers.move_to_end(key)
+            return _matchers[key]
+    matcher = Matcher(site_options(tiers, today), rules)
+    with _matchers_lock:
+        _matchers[key] = matcher
+        while len(_matchers) > _MATCHERS_KEPT:
+            _matchers.popitem(last=False)
+    return matcher
+
+
+def forget_kept_matchers() -> None:
+    """Drop every kept matcher (tests, whose database starts afresh, numbers included)."""
+    with _matchers_lock:
+        _matchers.clear()
+
+
 def _tiers_needed(
     stays_and_profiles: Iterable[tuple[CurrentStay, SurvivorProfile]], today: date
 ) -> set[Tier]:
@@ -169,7 +203,7 @@ def suggest_for_placement(actor: Actor, placement: Placement, today: date, now: 
     """The next step for one stay, with the places that fit, best first, and their reasons."""
     require_case_worker(actor, placement.client)
     stay, profile = current_stay(placement), survivor_profile(placement.client)
-    matcher = Matcher(site_options(_tiers_needed([(stay, profile)], today), today), policy())
+    matcher = matcher_for(_tiers_needed([(stay, profile)], today), today)
     declined = declined_recently([placement.id], now).get(placement.id, frozenset())
     return matcher.suggest(stay, profile, declined, today, now)
 
@@ -200,5 +234,5 @@ def suggest_for_caseload(
         for p in placements
     ]
     tiers = _tiers_needed(((r.stay, r.profile) for r in requests), today)
-    matcher = Matcher(site_options(tiers, today), policy())
+    matcher = matcher_for(tiers, today)
     return list(zip(placements, matcher.suggest_many(requests, today, now), strict=True)), total

@@ -209,3 +209,35 @@ def test_a_plan_with_steps_flags_an_overdue_step_and_a_missing_choice(api, app, 
     kinds = {f["kind"] for f in session.get("/api/v1/flags").get_json()["items"]}
     assert "plan_step_overdue" not in kinds and "move_without_choice" not in kinds
     assert make.count(TransitionPlan) == 1
+
+
+def test_suggestions_follow_every_change_to_beds_and_bookings(api, make, world):
+    """The matcher is kept between requests; any change to sites, beds or bookings renews it."""
+    from housing_service.models import CoalitionRevision
+
+    first = _suggestion(api, world)
+    assert [c["site_name"] for c in first["candidates"]] == ["Bridgeway", "Cedar Commons"]
+    assert _suggestion(api, world) == first  # nothing changed: the same answer
+    # Bridgeway's only unit goes out of service: it must drop out at once.
+    admin = make.user(Role.ADMIN)
+    unit = api(admin).get(f"/api/v1/sites/{world.bridgeway.id}/spaces").get_json()["items"][0]
+    before = make.reload(CoalitionRevision, 1).revision
+    changed = api(admin).patch(
+        f"/api/v1/spaces/{unit['id']}", json={"in_service": False, "out_of_service_reason": "Flooded"}
+    )
+    assert changed.status_code == 200
+    assert make.reload(CoalitionRevision, 1).revision == before + 1
+    assert [c["site_name"] for c in _suggestion(api, world)["candidates"]] == ["Cedar Commons"]
+    # Someone else holds Cedar's unit from the move date: nothing fits any more.
+    other = make.client(advocates=(world.advocate,), adults=1, children=["3-5"])
+    cedar_unit = api(admin).get(f"/api/v1/sites/{world.cedar.id}/spaces").get_json()["items"][0]
+    held = api(world.advocate).post(
+        "/api/v1/holds",
+        json={
+            "client_id": other.id,
+            "space_id": cedar_unit["id"],
+            "starts_on": str(world.stay.expected_end_on),
+        },
+    )
+    assert held.status_code == 201
+    assert _suggestion(api, world)["action"] == "request_extension"

@@ -1,0 +1,16 @@
+"""A revision number of the coalition's beds: bumped by every committed change to sites,
+beds and units, or bookings, so that a process can tell whether what it keeps is current."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+
+class CoalitionRevision(Base):
+    __tablename__ = "coalition_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # a single row, id 1
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
