@@ -79,11 +79,11 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 def _reset_database(application: Flask) -> None:
-    from housing_service.services.suggestions import forget_kept_matchers
+    from housing_service.services.revision import forget_everything_kept
 
-    # A fresh SQLite copy starts the revision at 0 again: matchers kept from an earlier test
-    # must not be taken for this one's.
-    forget_kept_matchers()
+    # A fresh SQLite copy starts the revision at 0 again: answers kept from an earlier test
+    # (matchers, bed board pages) must not be taken for this one's.
+    forget_everything_kept()
     with application.app_context():
         db.session.remove()
         if POSTGRES_URL:

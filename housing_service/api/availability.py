@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 from marshmallow import Schema, fields, validate
 
 from ..models import Role
 from ..services import availability
-from ..services.access import require_role
+from ..services.access import may_see_address, require_role
 from ..services.inventory import require_areas_exist
 from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier
 from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, acting, now, today
-from .presenters import present_site
+from .presenters import present_site_columns
 from .schemas_inventory import SiteSchema
 
 blp = Blueprint("availability", __name__, description="Bed search")
@@ -74,7 +75,7 @@ class AvailabilityPageSchema(Schema):
 @blp.route("/availability", methods=["GET"])
 @blp.arguments(AvailabilityArgs, location="query")
 @blp.response(200, AvailabilityPageSchema)
-def search(args: dict[str, Any]) -> dict[str, Any]:
+def search(args: dict[str, Any]) -> Response:
     """Sites with beds or units free for a household, the most recently confirmed first.
 
     Counts are derived from holds and stays for the nights asked, never kept as a counter.
@@ -103,17 +104,37 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
     stale_after = current_app.config["STALE_AVAILABILITY_HOURS"]
     items = []
     for item in result.items:
+        entry = _dumped_entry(availability.BoardEntry(item.site, item.free_spaces, item.free_until))
         hours = availability.freshness_hours(item.site.availability_confirmed_at, moment)
+        visible = may_see_address(actor, item.site, item.held_by_actor)
         items.append(
             {
-                "site": present_site(item.site, actor, item.held_by_actor),
-                "free_beds": item.free_beds,
-                "free_units": item.free_units,
-                "free_spaces": item.free_spaces,
-                "free_from": starts_on,
-                "free_until": item.free_until,
+                **entry,
+                "site": {**entry["site"], "address": item.site.address if visible else None},
+                "free_from": starts_on.isoformat(),
                 "confirmed_hours_ago": hours,
                 "availability_stale": hours is None or hours > stale_after,
             }
         )
-    return {"items": items, "has_more": result.has_more, "page": result.page, "per_page": result.per_page}
+    # Already in the shape of AvailabilityPageSchema: the entries were dumped by it once.
+    return jsonify(
+        {"items": items, "has_more": result.has_more, "page": result.page, "per_page": result.per_page}
+    )
+
+
+_ENTRY_SCHEMA = SiteAvailabilitySchema(exclude=("free_from", "confirmed_hours_ago", "availability_stale"))
+
+
+@lru_cache(maxsize=4096)
+def _dumped_entry(entry: availability.BoardEntry) -> dict[str, Any]:
+    """A board entry as JSON, the same for everyone (the address and freshness are per request)."""
+    free_beds = sum(1 for space in entry.free_spaces if space.kind == SpaceKind.BED)
+    return _ENTRY_SCHEMA.dump(
+        {
+            "site": {**present_site_columns(entry.site), "address": None},
+            "free_beds": free_beds,
+            "free_units": len(entry.free_spaces) - free_beds,
+            "free_spaces": entry.free_spaces,
+            "free_until": entry.free_until,
+        }
+    )

@@ -31,16 +31,20 @@ def columns(record: object, schema: type[Schema]) -> dict[str, Any]:
     return {name: getattr(record, name) for name in _field_names(schema) if hasattr(record, name)}
 
 
-def present_site(site: Site, actor: Actor, holds_bed_here: bool = False) -> dict[str, Any]:
-    """A site as this person may see it: a confidential address only for those who need it."""
-    visible = may_see_address(actor, site, holds_bed_here)
+def present_site_columns(site: Site | Any) -> dict[str, Any]:
+    """A site's fields as the schema shows them, address included: callers decide on it."""
     return {
         **columns(site, SiteSchema),
         "organisation_name": site.organisation.name,
         "area_name": site.area.name,
-        "languages": site.language_codes,
-        "address": site.address if visible else None,
+        "languages": list(site.language_codes),
     }
+
+
+def present_site(site: Site | Any, actor: Actor, holds_bed_here: bool = False) -> dict[str, Any]:
+    """A site as this person may see it: a confidential address only for those who need it."""
+    visible = may_see_address(actor, site, holds_bed_here)
+    return {**present_site_columns(site), "address": site.address if visible else None}
 
 
 def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:

@@ -19,7 +19,17 @@ from ..db import has_all, has_any, plus_days
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Booking, Hold, HoldStatus, Placement, Site, SiteLanguage, Space
-from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier, household_type
+from ..vocabulary import (
+    AgeGroup,
+    Gender,
+    HouseholdType,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+    household_type,
+)
+from . import revision
 from .actor import Actor
 
 
@@ -60,9 +70,67 @@ class FreeSpace:
 
 
 @dataclass(frozen=True)
+class Named:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SiteSnapshot:
+    """What the bed board shows of a site: plain values, kept across requests and sessions."""
+
+    id: int
+    organisation_id: int
+    organisation: Named
+    name: str
+    tier: Tier
+    hud_project_type: int
+    stay_limit_days: int | None
+    hold_window_hours: int
+    area_id: int
+    area: Named
+    confidential: bool
+    address: str
+    households_served: frozenset[HouseholdType]
+    genders_served: frozenset[Gender]
+    age_groups_served: frozenset[AgeGroup]
+    accessibility_notes: str
+    pets_allowed: bool
+    substance_use_policy: SubstanceUsePolicy
+    intake_24_hours: bool
+    intake_hours: str
+    contact: str
+    availability_confirmed_at: datetime | None
+    active: bool
+    language_codes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, site: Site) -> SiteSnapshot:
+        plain = {name: getattr(site, name) for name in cls.__dataclass_fields__ if name not in _RELATED}
+        return cls(
+            **plain,
+            organisation=Named(site.organisation.id, site.organisation.name),
+            area=Named(site.area.id, site.area.name),
+            language_codes=tuple(site.language_codes),
+        )
+
+
+_RELATED = frozenset({"organisation", "area", "language_codes"})
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    """A site on a page of the bed board, the same for everyone who asks the same question."""
+
+    site: SiteSnapshot
+    free_spaces: tuple[FreeSpace, ...]
+    free_until: date | None
+
+
+@dataclass(frozen=True)
 class SiteAvailability:
-    site: Site
-    free_spaces: list[FreeSpace]
+    site: SiteSnapshot
+    free_spaces: tuple[FreeSpace, ...]
     held_by_actor: bool  # the actor holds a bed here, and so may see a confidential address
     free_until: date | None
 
@@ -178,6 +246,11 @@ def site_matches(query: AvailabilityQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# Pages of the bed board, kept while the coalition's beds and bookings are unchanged: any hold,
+# stay, exit or change of a bed moves the revision, and the next search reads afresh.
+_pages: revision.KeptWhileCurrent[tuple[tuple[BoardEntry, ...], bool]] = revision.KeptWhileCurrent(size=256)
+
+
 def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityPage:
     """Sites with free beds or units for the query, most recently confirmed first, a page at a time.
 
@@ -189,6 +262,16 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
     check_dates(query.starts_on, query.ends_on, today)
     if query.household.size < 1:
         raise InvalidInput.field("adults", "A household has at least one person.")
+    entries, has_more = _pages.get((query, today), lambda: _board_page(query, today))
+    holding = sites_held_by(actor, [entry.site.id for entry in entries])
+    items = [
+        SiteAvailability(entry.site, entry.free_spaces, entry.site.id in holding, entry.free_until)
+        for entry in entries
+    ]
+    return AvailabilityPage(items, has_more, query.page, query.per_page)
+
+
+def _board_page(query: AvailabilityQuery, today: date) -> tuple[tuple[BoardEntry, ...], bool]:
     ends_on = (
         query.ends_on if query.ends_on is not None else nights_end(Site.stay_limit_days, query.starts_on)
     )
@@ -207,7 +290,7 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
     has_more = len(page_rows) > query.per_page
     site_ids = [row.id for row in page_rows[: query.per_page]]
     if not site_ids:
-        return AvailabilityPage([], False, query.page, query.per_page)
+        return (), False
 
     free_by_site: dict[int, list[FreeSpace]] = {site_id: [] for site_id in site_ids}
     for row in db.session.execute(
@@ -225,17 +308,15 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
             .options(selectinload(Site.languages), selectinload(Site.area), selectinload(Site.organisation))
         )
     }
-    holding = sites_held_by(actor, site_ids)
-    items = [
-        SiteAvailability(
-            site=sites[site_id],
-            free_spaces=free_by_site[site_id],
-            held_by_actor=site_id in holding,
-            free_until=query.ends_on or _stay_end(sites[site_id], query.starts_on),
+    entries = tuple(
+        BoardEntry(
+            SiteSnapshot.of(sites[site_id]),
+            tuple(free_by_site[site_id]),
+            query.ends_on or _stay_end(sites[site_id], query.starts_on),
         )
         for site_id in site_ids
-    ]
-    return AvailabilityPage(items, has_more, query.page, query.per_page)
+    )
+    return entries, has_more
 
 
 def has_one(free_fitting_space: ColumnElement[bool]) -> ColumnElement[bool]:

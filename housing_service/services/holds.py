@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..db import savepoint, violated_constraint
@@ -153,10 +154,10 @@ def create_hold(
 ) -> Hold:
     """Hold a specific bed or unit for a survivor whose case the actor works."""
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
-    client = db.session.get(Client, client_id)
+    client = db.session.get(Client, client_id, options=[joinedload(Client.team)])
     if client is None or not works_case(actor, client):
         raise InvalidInput.field("client_id", "No survivor on your caseload has this id.")
-    space = db.session.get(Space, space_id)
+    space = db.session.get(Space, space_id, options=[joinedload(Space.site)])
     if space is None:
         raise InvalidInput.field("space_id", "No bed or unit has this id.")
     starts_on = starts_on or today
@@ -166,10 +167,9 @@ def create_hold(
     nights_end = stay_end(space.site, starts_on, ends_on)
     override_reason = (override_reason or "").strip() or None
 
-    booking = book(space, client, starts_on, nights_end)
     # Linking the loaded records (not just their ids) keeps them in the session for the answer.
     hold = Hold(
-        booking=booking,
+        booking=Booking(space=space, client_id=client.id, starts_on=starts_on, ends_on=nights_end),
         client=client,
         space=space,
         site=space.site,
@@ -181,9 +181,7 @@ def create_hold(
         placement=None,
     )
     try:
-        with savepoint(db.session):
-            db.session.add(hold)
-            db.session.flush()
+        flush_booking(hold)  # the nights and the hold, in one write
     except IntegrityError as error:
         if ONE_HOLD_PER_DAY_INDEX in violated_constraint(error) or "holds.client_id" in violated_constraint(
             error

@@ -1,4 +1,5 @@
-"""The coalition's revision: one number that changes whenever sites, beds or bookings do.
+"""The coalition's revision: one number that changes whenever sites, beds or bookings do
+(or the names of the areas and organisations the board shows).
 
 A transaction that changes any of them bumps the number just before it commits, in the
 same transaction, so that the number and the data change together for every reader. A
@@ -8,16 +9,19 @@ number it read before building stays the same.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Booking, CoalitionRevision, Site, SiteLanguage, Space
+from ..models import Area, Booking, CoalitionRevision, Organisation, Site, SiteLanguage, Space
 
 _CHANGED = "coalition_changed"
-_WATCHED = (Booking, Site, SiteLanguage, Space)
+_WATCHED = (Area, Booking, Organisation, Site, SiteLanguage, Space)
 
 
 def mark_changed(session: Session | None = None) -> None:
@@ -27,6 +31,45 @@ def mark_changed(session: Session | None = None) -> None:
 
 def current() -> int:
     return db.session.scalar(select(CoalitionRevision.revision).where(CoalitionRevision.id == 1)) or 0
+
+
+T = TypeVar("T")
+_kept: list[KeptWhileCurrent[Any]] = []
+
+
+class KeptWhileCurrent(Generic[T]):
+    """Answers built from the coalition's data, kept (least recently used first out) for as
+    long as the revision they were built at is the current one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[tuple[Hashable, int], T] = OrderedDict()
+        self._lock = threading.Lock()
+        _kept.append(self)
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        # The revision is read before the data: whatever the data then shows is at least as new.
+        full_key = (key, current())
+        with self._lock:
+            if full_key in self._answers:
+                self._answers.move_to_end(full_key)
+                return self._answers[full_key]
+        answer = build()
+        with self._lock:
+            self._answers[full_key] = answer
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+def forget_everything_kept() -> None:
+    """Drop every kept answer (tests, whose database starts afresh, revision included)."""
+    for kept in _kept:
+        kept.clear()
 
 
 def _note_changes(session: Session, *_args: Any) -> None:

@@ -7,11 +7,9 @@ places the survivor declined recently.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -154,35 +152,18 @@ def site_options(tiers: Iterable[Tier], today: date) -> list[SiteOption]:
     ]
 
 
-# Matchers built from the coalition as it stood at a revision: rebuilding one costs a load
-# of every bed of a tier; answering from one costs a fraction of a millisecond.
-_MATCHERS_KEPT = 4
-_matchers: OrderedDict[tuple[Any, ...], Matcher] = OrderedDict()
-_matchers_lock = threading.Lock()
+# A matcher is built from every bed of a tier (a load that takes a while at city scale) and
+# answers a placement in a fraction of a millisecond: keep it while the coalition is unchanged.
+_matchers: revision.KeptWhileCurrent[Matcher] = revision.KeptWhileCurrent(size=4)
 
 
 def matcher_for(tiers: set[Tier], today: date) -> Matcher:
     """A matcher over the sites of these tiers, reused while the coalition's revision holds."""
     rules = policy()
-    # The revision is read before the data: whatever the data then shows is at least that new.
     settings = (tuple(sorted(rules.planning_thresholds.items())), rules.stale_after_hours)
-    key = (frozenset(tiers), today, revision.current(), settings)
-    with _matchers_lock:
-        if key in _matchers:
-            _matchers.move_to_end(key)
-            return _matchers[key]
-    matcher = Matcher(site_options(tiers, today), rules)
-    with _matchers_lock:
-        _matchers[key] = matcher
-        while len(_matchers) > _MATCHERS_KEPT:
-            _matchers.popitem(last=False)
-    return matcher
-
-
-def forget_kept_matchers() -> None:
-    """Drop every kept matcher (tests, whose database starts afresh, numbers included)."""
-    with _matchers_lock:
-        _matchers.clear()
+    return _matchers.get(
+        (frozenset(tiers), today, settings), lambda: Matcher(site_options(tiers, today), rules)
+    )
 
 
 def _tiers_needed(

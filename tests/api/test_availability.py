@@ -181,3 +181,24 @@ def test_search_refuses_past_dates_and_unknown_areas(api, make):
 
 def test_partners_do_not_search_the_bed_board(api, make):
     assert api(make.user(Role.PARTNER)).get("/api/v1/availability").status_code == 403
+
+
+def test_the_same_search_sees_every_change_at_once(api, make):
+    """Pages are kept between requests; any change to beds or bookings renews them."""
+    advocate, admin = make.user(Role.ADVOCATE), make.user(Role.ADMIN)
+    site = make.site()
+    bed = make.space(site, label="Bed 1")
+    make.space(site, label="Bed 2")
+    labels = lambda: [s["label"] for item in _search(api(advocate))["items"] for s in item["free_spaces"]]  # noqa: E731
+    assert labels() == ["Bed 1", "Bed 2"]
+    assert labels() == ["Bed 1", "Bed 2"]  # asked again: the kept page
+    api(admin).patch(f"/api/v1/spaces/{bed.id}", json={"in_service": False, "out_of_service_reason": "Leak"})
+    assert labels() == ["Bed 2"]
+    survivor = make.client(advocates=(advocate,))
+    other_bed = _search(api(advocate))["items"][0]["free_spaces"][0]["id"]
+    held = api(advocate).post("/api/v1/holds", json={"client_id": survivor.id, "space_id": other_bed})
+    assert held.status_code == 201
+    assert labels() == []
+    api(admin).patch(f"/api/v1/organisations/{site.organisation_id}", json={"name": "Renamed Agency"})
+    api(admin).patch(f"/api/v1/spaces/{bed.id}", json={"in_service": True})
+    assert _search(api(advocate))["items"][0]["site"]["organisation_name"] == "Renamed Agency"
