@@ -137,4 +137,29 @@ def install(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        return _refuse_cross_site_write()
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refuse_cross_site_write() -> ResponseReturnValue | None:
+    """A write to the API carried by a session cookie must say it is JSON.
+
+    A page on another site can make a browser post a form (or an empty body) with our cookie
+    on it where SameSite is not honoured; it can't send Content-Type: application/json without
+    asking first (CORS), which we never allow. Bearer tokens are not sent by browsers on their own.
+    """
+    if request.method in SAFE_METHODS or request.headers.get("Authorization", "").lower().startswith(
+        "bearer "
+    ):
         return None
+    if request.mimetype == "application/json":
+        return None
+    body = {
+        "code": 415,
+        "status": "Unsupported Media Type",
+        "message": "Send writes as JSON (Content-Type: application/json), even with an empty body.",
+        "errors": {"Content-Type": ["Must be application/json."]},
+    }
+    return jsonify(body), 415

@@ -131,6 +131,8 @@ class ApiClient:
         self.http = flask_client
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        if method not in ("GET", "HEAD") and kwargs.get("json") is None and "data" not in kwargs:
+            kwargs["json"] = {}  # API writes say they are JSON, even without a body
         return self.http.open(path, method=method, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> Any:

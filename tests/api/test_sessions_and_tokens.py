@@ -45,7 +45,7 @@ def test_signing_out_ends_the_session_on_the_server(app, make):
     http, _ = _sign_in(app, "ana@example.org", PASSWORD)
     with http.session_transaction() as session:
         stolen_cookie_session = dict(session)
-    assert http.delete("/api/v1/sessions/current").status_code == 204
+    assert http.delete("/api/v1/sessions/current", json={}).status_code == 204
     assert http.get("/api/v1/sessions/current").status_code == 401
     # Replaying the old session cookie does not work either.
     replay = app.test_client()
@@ -170,3 +170,15 @@ def test_only_admins_manage_accounts(api, make):
         )
         assert response.status_code == 403
     assert make.count(User, email="x@example.org") == 0
+
+
+def test_a_write_carried_by_the_session_cookie_must_be_json(app, make):
+    """A form another site makes the browser post carries our cookie, but can't be JSON."""
+    make.user(Role.ADVOCATE, email="ana@example.org")
+    http, _ = _sign_in(app, "ana@example.org", PASSWORD)
+    forged = http.delete("/api/v1/sessions/current")  # no body, no JSON
+    assert forged.status_code == 415 and "Content-Type" in forged.get_json()["errors"]
+    as_form = http.post("/api/v1/tokens", data={"name": "x"})
+    assert as_form.status_code == 415
+    assert http.get("/api/v1/sessions/current").status_code == 200  # still signed in
+    assert http.post("/api/v1/tokens", json={"name": "script"}).status_code == 201

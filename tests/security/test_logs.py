@@ -84,7 +84,7 @@ def test_a_full_scenario_leaves_nothing_personal_in_the_log(
     advocate.post(f"/api/v1/holds/{coalition['held_hold']}/release", json={})
     hold = advocate.post("/api/v1/holds", json={"client_id": client["id"], "space_id": free_bed})
     assert hold.status_code == 201 and hold.get_json()["address"] == OWN_SECRET_ADDRESS
-    stay = partner.post(f"/api/v1/holds/{hold.get_json()['id']}/check-in")
+    stay = partner.post(f"/api/v1/holds/{hold.get_json()['id']}/check-in", json={})
     assert stay.status_code == 201
     stay_id = stay.get_json()["id"]
     extended = advocate.post(

@@ -107,7 +107,7 @@ def test_no_remember_me_cookie_is_set_and_a_forged_one_is_refused(app, person):
 def test_signing_out_ends_the_session_on_the_server(app, person, wall):
     browser, _ = _sign_in(app)
     stolen = _session_of(browser)
-    assert browser.delete(WHO_AM_I).status_code == 204
+    assert browser.delete(WHO_AM_I, json={}).status_code == 204
     assert browser.get(WHO_AM_I).status_code == 401
     assert _replay(app, stolen).get(WHO_AM_I).status_code == 401
 
@@ -115,7 +115,7 @@ def test_signing_out_ends_the_session_on_the_server(app, person, wall):
 def test_signing_out_ends_the_persons_other_sessions_too(app, person, wall):
     laptop, _ = _sign_in(app)
     phone, _ = _sign_in(app)
-    assert laptop.delete(WHO_AM_I).status_code == 204
+    assert laptop.delete(WHO_AM_I, json={}).status_code == 204
     assert phone.get(WHO_AM_I).status_code == 401
 
 
