@@ -152,7 +152,9 @@ def describe(flag: Flag, stale_after_hours: int, zone: str) -> FlagText:
                 f"The end of {where} was {day_text(flag.subject_on)}. "
                 "Record the exit, or an extension with its reason.",
             )
-        next_place = "transitional housing" if stay.tier == Tier.EMERGENCY else "the next place"
+        next_place = {Tier.EMERGENCY: "transitional housing", Tier.TRANSITIONAL: "long-term housing"}.get(
+            Tier(stay.tier), "the next place"
+        )
         return FlagText(
             "Stay nearing its end",
             f"The move from {where} is due on {day_text(flag.subject_on)} "
