@@ -6,9 +6,9 @@ from flask import g, session
 from flask_login import login_user, logout_user
 
 from . import authentication, clock
-from .errors import NotSignedIn
+from .errors import InvalidInput, NotSignedIn
 from .models import User
-from .services import accounts, audit, throttle
+from .services import accounts, audit, passwords, throttle
 from .services.actor import Actor
 
 
@@ -35,6 +35,30 @@ def check_credentials(actor: Actor, email: str, password: str) -> User:
         raise NotSignedIn("That email and password don't match an active account.")
     audit.record(Actor(user=user, address=actor.address), "session.sign_in", "user", user.id, now=now)
     return user
+
+
+def confirm_password(actor: Actor, password: str) -> None:
+    """Check the signed-in person's password again (to change it), throttled like a sign-in.
+
+    Someone holding a stolen session must not get unlimited guesses at the password here;
+    failures count with the sign-in failures of the same account and address, and are kept
+    (and audited) even though the answer is an error.
+    """
+    user = actor.signed_in_user
+    now = clock.now()
+    g.keep_changes_on_error = True
+    wait = throttle.wait_before_attempt(user.email, actor.address, now)
+    if wait is not None:
+        g.retry_after = wait.seconds
+        details = {"rule": wait.rule, "wait_seconds": wait.seconds}
+        audit.record(actor, "user.password_check_throttled", "user", user.id, details, now=now)
+        raise throttle.SignInThrottled(wait.seconds)
+    confirmed = passwords.verify_password(user.password_hash, password)
+    throttle.record_attempt(user.email, actor.address, succeeded=confirmed, now=now)
+    if not confirmed:
+        audit.record(actor, "user.password_check_refused", "user", user.id, now=now)
+        raise InvalidInput.field("current_password", "This is not your current password.")
+    g.keep_changes_on_error = False
 
 
 def start_session(user: User) -> None:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import ApiToken, User
 from ..services import accounts
 from ..services.access import require_admin
+from ..signing_in import confirm_password
 from .common import Blueprint, PageArgs, acting, now, page, page_of
 from .presenters import columns
 from .schemas_accounts import (
@@ -59,7 +60,9 @@ def my_account() -> User:
 @blp.response(204)
 def change_my_password(data: dict[str, Any]) -> None:
     """Change your password; your other sessions end and this one needs a fresh sign-in."""
-    accounts.change_own_password(acting(), data["current_password"], data["new_password"], now())
+    actor = acting()
+    confirm_password(actor, data["current_password"])
+    accounts.change_own_password(actor, data["current_password"], data["new_password"], now())
 
 
 @blp.route("/users/<int:user_id>", methods=["GET"])

@@ -17,6 +17,7 @@ csrf = CSRFProtect()
 def register_web(app: Flask) -> None:
     """The pages' blueprint, its error pages, and CSRF protection of every form."""
     from . import (  # noqa: F401  (each module adds its pages to the blueprint)
+        account,
         admin,
         beds,
         caseload,
@@ -27,6 +28,7 @@ def register_web(app: Flask) -> None:
         presentation,
         sign_in,
         stays,
+        walk_in,
     )
 
     # Checked once, below, before any view runs; the forms themselves don't check again.

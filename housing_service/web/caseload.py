@@ -111,7 +111,8 @@ def _client_form_choices(form: ClientForm) -> None:
     form.avoid_area_ids.choices = options((area.id, area.name) for area in inventory.list_areas())
 
 
-def _record_data(form: ClientForm) -> dict[str, object]:
+def household_data(form: ClientForm) -> dict[str, object]:
+    """A new record's household and needs, as the form (or the walk-in form) gives them."""
     children = (
         [ChildAgeBracket.INFANT] * (form.infants.data or 0)
         + [ChildAgeBracket.YOUNG_CHILD] * (form.young_children.data or 0)
@@ -119,7 +120,6 @@ def _record_data(form: ClientForm) -> dict[str, object]:
         + [ChildAgeBracket.TEEN] * (form.teens.data or 0)
     )
     return {
-        "alias": form.alias.data or None,
         "age_group": AgeGroup(form.age_group.data),
         "gender": Gender(form.gender.data) if form.gender.data else None,
         "adults": form.adults.data,
@@ -127,6 +127,13 @@ def _record_data(form: ClientForm) -> dict[str, object]:
         "languages": list(form.languages.data or []),
         "accessibility_needs": [SpaceFeature(need) for need in form.accessibility_needs.data or []],
         "has_pets": bool(form.has_pets.data),
+    }
+
+
+def _record_data(form: ClientForm) -> dict[str, object]:
+    return {
+        "alias": form.alias.data or None,
+        **household_data(form),
         "avoid_area_ids": list(form.avoid_area_ids.data or []),
     }
 

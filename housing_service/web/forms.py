@@ -12,17 +12,28 @@ from wtforms import (
     Form,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    AnyOf,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..models import Role
 from ..plain_words import LANGUAGE_NAMES
+from ..services.passwords import MINIMUM_LENGTH
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceKind
 from .presentation import (
     ACCESSIBILITY_NEEDS,
@@ -98,6 +109,35 @@ class SignInForm(PageForm):
         "Password",
         validators=[InputRequired("Enter your password."), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+# My account ---------------------------------------------------------------------------------
+
+
+class PasswordChangeForm(PageForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    # Named as the service names it, so that its refusal shows next to this field.
+    password = PasswordField(
+        "New password",
+        validators=[
+            InputRequired("Enter a new password."),
+            Length(min=MINIMUM_LENGTH, message=f"Use at least {MINIMUM_LENGTH} characters."),
+            Length(max=1024, message="Use at most 1024 characters."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        "New password again",
+        validators=[
+            InputRequired("Type the new password a second time."),
+            EqualTo("password", "The two new passwords are not the same. Type the new password twice."),
+        ],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
@@ -230,6 +270,30 @@ class ClientForm(PageForm):
     )
     has_pets = BooleanField("Has a pet")
     avoid_area_ids = MultiCheckboxField("Areas to avoid for their safety", coerce=int)
+
+
+class WalkInForm(ClientForm):
+    """Someone arrived without a hold: their household and needs, and the bed they take tonight.
+
+    The new record's fields as an advocate opens it, less what the site's staff don't need
+    (what they like to be called, the areas their safety plan avoids: they are here now).
+    """
+
+    alias = None
+    avoid_area_ids = None
+    # The choices are the site's beds and units free tonight, set by the view.
+    space_id = RadioField(
+        "Bed or unit",
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired("Choose the bed or unit they will sleep in tonight.")],
+    )
+
+    def validate_space_id(self, field: RadioField) -> None:
+        if str(field.data) not in {str(value) for value, *_ in field.choices or []}:
+            raise ValidationError(
+                "Choose one of the beds or units listed: they are the ones free here tonight."
+            )
 
 
 # Admin --------------------------------------------------------------------------------------

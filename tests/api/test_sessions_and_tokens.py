@@ -182,3 +182,24 @@ def test_a_write_carried_by_the_session_cookie_must_be_json(app, make):
     assert as_form.status_code == 415
     assert http.get("/api/v1/sessions/current").status_code == 200  # still signed in
     assert http.post("/api/v1/tokens", json={"name": "script"}).status_code == 201
+
+
+def test_guessing_the_current_password_is_throttled_like_signing_in(api, make):
+    """Someone holding a stolen session gets no unlimited guesses at the password."""
+    from housing_service.models import SignInAttempt
+
+    user = make.user(Role.ADVOCATE)
+    session = api(user)
+    answers = [
+        session.post(
+            "/api/v1/users/me/password",
+            json={"current_password": f"guess number {n}", "new_password": "a new long passphrase"},
+        )
+        for n in range(6)
+    ]
+    statuses = [answer.status_code for answer in answers]
+    assert statuses[:3] == [422, 422, 422]  # three free failures, then waits
+    assert 429 in statuses[3:] and answers[statuses.index(429)].headers.get("Retry-After")
+    assert make.count(SignInAttempt, succeeded=False) >= 3
+    assert make.count(AuditEvent, action="user.password_check_refused") >= 3
+    assert make.reload(User, user.id).password_hash.startswith("$argon2id$")

@@ -363,6 +363,19 @@ PAGE_ROWS = [
         body=lambda w: {"email": w.emails.get(w.acting_role, w.emails["advocate"]), "password": w.password},
     ),
     _page("web.sign_out", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
+    # My account: everyone signed in, each their own.
+    _page("web.account", "GET", codes(200, 200, 200, 200, 200, 200, 302)),
+    _page(
+        "web.change_password",
+        "POST",
+        codes(303, 303, 303, 303, 303, 303, 302),
+        body=lambda w: {
+            "current_password": w.password,
+            "password": NEW_PASSWORD,
+            "password_again": NEW_PASSWORD,
+        },
+    ),
+    _page("web.sign_out_everywhere", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
     # Admin pages.
     _page("web.admin_index", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
     _page("web.admin_accounts", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
@@ -475,6 +488,23 @@ PAGE_ROWS = [
         "POST",
         codes(303, 403, 403, 303, 403, 403, 302),
         args={"site_id": "own_secret_site", "hold_id": "held_hold"},
+    ),
+    # A walk-in at the own organisation's open site, which has free beds tonight.
+    _page("web.walk_in", "GET", codes(200, 403, 403, 200, 403, 403, 302), args={"site_id": "own_open_site"}),
+    _page(
+        "web.walk_in",
+        "POST",
+        codes(303, 403, 403, 303, 403, 403, 302),
+        args={"site_id": "own_open_site"},
+        body=lambda w: {
+            "space_id": str(w["open_bed"]),
+            "age_group": "adult",
+            "adults": "1",
+            "infants": "0",
+            "young_children": "0",
+            "school_children": "0",
+            "teens": "0",
+        },
     ),
     # Stays and flags.
     _page(

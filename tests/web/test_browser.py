@@ -13,7 +13,8 @@ from datetime import timedelta
 import pytest
 
 from housing_service import clock
-from housing_service.models import Extension, Flag, FlagKind, Hold, HoldStatus, Placement, Space
+from housing_service.models import Client, Extension, Flag, FlagKind, Hold, HoldStatus, Placement, Space
+from tests.factories import PASSWORD
 from tests.web.conftest import BrowserPage
 from tests.web.world import World, build_world
 
@@ -201,6 +202,71 @@ def test_a_wrong_password_says_so_without_saying_whether_the_account_exists(tab,
         "That email and password don't match an active account." in tab.page.get_by_role("alert").inner_text()
     )
     tab.screenshot("sign-in-refused")
+
+
+def test_a_partner_checks_in_someone_who_arrived_without_a_hold(tab, world, make):
+    tab.sign_in(world.partner)
+    tab.page.get_by_role("link", name="Harbor House").click()
+    tab.page.get_by_role("link", name="Someone arrived without a hold").click()
+    assert heading(tab) == "Someone arrived without a hold"
+    choices = tab.page.get_by_role("group", name="Bed or unit")
+    assert choices.get_by_role("radio").count() == 3
+    tab.screenshot("walk-in")
+
+    # Sent with nothing chosen: what to fix is listed at the top and said next to each field.
+    tab.page.get_by_role("button", name="Check them in").click()
+    problems = tab.page.get_by_role("alert").inner_text()
+    assert "Choose the survivor's age group." in problems
+    assert "Choose the bed or unit they will sleep in tonight." in problems
+    tab.screenshot("walk-in-problems")
+    assert make.count(Placement) == 0
+
+    tab.page.get_by_label("Age group").select_option(label="Adult (25 and over)")
+    tab.page.get_by_label("Gender").select_option(label="Woman")
+    tab.page.get_by_label("Spanish").check()
+    tab.page.get_by_label("Bed 2 — bed").check()
+    tab.page.get_by_role("button", name="Check them in").click()
+
+    assert heading(tab) == "Harbor House"
+    stay = _only(make, Placement)
+    code = make.reload(Client, stay.client_id).code
+    assert f"{code} is staying in Bed 2 from tonight." in notice(tab)
+    assert stay.space_id == world.second_bed.id and stay.hold_id is None
+    assert "1 occupied" in tab.page.get_by_role("region", name="Availability").inner_text()
+    tab.screenshot("walk-in-done")
+
+
+def test_a_person_changes_their_password_and_signs_in_again_with_the_new_one(tab, world):
+    new_password = "a brand new long passphrase"
+    tab.sign_in(world.case_manager)
+    tab.page.get_by_role("link", name="My account").click()
+    assert heading(tab) == "My account"
+    assert world.case_manager.email in tab.page.locator("dl.facts").inner_text()
+    tab.screenshot("account")
+
+    # The two new passwords differ: nothing changes, and the page says what to fix.
+    tab.page.get_by_label("Current password").fill(PASSWORD)
+    tab.page.get_by_label("New password", exact=True).fill(new_password)
+    tab.page.get_by_label("New password again").fill("something else entirely")
+    tab.page.get_by_role("button", name="Change my password").click()
+    assert "The two new passwords are not the same." in tab.page.get_by_role("alert").inner_text()
+    tab.screenshot("account-problems")
+
+    tab.page.get_by_label("Current password").fill(PASSWORD)
+    tab.page.get_by_label("New password", exact=True).fill(new_password)
+    tab.page.get_by_label("New password again").fill(new_password)
+    tab.page.get_by_role("button", name="Change my password").click()
+    assert heading(tab) == "Sign in"
+    assert "Your password is changed." in notice(tab)
+    tab.screenshot("account-password-changed")
+
+    # The session has ended: the account page now asks to sign in.
+    tab.page.goto("/account")
+    assert heading(tab) == "Sign in"
+    tab.sign_in(world.case_manager)  # the old password
+    assert "don't match an active account" in tab.page.get_by_role("alert").inner_text()
+    tab.sign_in(world.case_manager, password=new_password)
+    assert tab.page.url.endswith("/caseload") and heading(tab) == "Caseload"
 
 
 def _only(make, model):
