@@ -192,7 +192,9 @@ def update_site(actor: Actor, site: Site, changes: dict[str, Any]) -> Site:
         changes = {**changes, "stay_limit_days": Tier(changes["tier"]).default_stay_limit_days}
         changes.setdefault("hud_project_type", _DEFAULT_HUD_PROJECT_TYPE[Tier(changes["tier"])])
     _apply_site_fields(site, changes)
-    _check_site(site, changes)
+    # Check before anything is written: a bad value must be a 422, not a refused UPDATE.
+    with db.session.no_autoflush:
+        _check_site(site, changes)
     _flush_unique("name", "This organisation already has a site with this name.")
     audit.record(actor, "site.update", "site", site.id, {"fields": sorted(changes)})
     return site

@@ -113,3 +113,15 @@ def test_a_failed_request_writes_no_audit_entry(api, make):
     assert make.count(AuditEvent) == 0
     api(admin).post("/api/v1/organisations", json={"name": "Harbor Light"})
     assert make.count(AuditEvent, action="organisation.create") == 1
+
+
+def test_a_site_change_that_breaks_a_rule_is_named_not_written(api, make):
+    """Found by the fuzzer: the checks must run before the change is flushed."""
+    admin = make.user(Role.ADMIN)
+    site = make.site()
+    response = api(admin).patch(f"/api/v1/sites/{site.id}", json={"hud_project_type": 10, "area_id": 987654})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"area_id": ["No area has this id."]}
+    mismatch = api(admin).patch(f"/api/v1/sites/{site.id}", json={"hud_project_type": 10})
+    assert mismatch.status_code == 422 and "hud_project_type" in mismatch.get_json()["errors"]
+    assert make.reload(Site, site.id).hud_project_type == 0
