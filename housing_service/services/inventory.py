@@ -191,9 +191,10 @@ def update_site(actor: Actor, site: Site, changes: dict[str, Any]) -> Site:
     if "tier" in changes and "stay_limit_days" not in changes:
         changes = {**changes, "stay_limit_days": Tier(changes["tier"]).default_stay_limit_days}
         changes.setdefault("hud_project_type", _DEFAULT_HUD_PROJECT_TYPE[Tier(changes["tier"])])
-    _apply_site_fields(site, changes)
-    # Check before anything is written: a bad value must be a 422, not a refused UPDATE.
+    # Nothing is written before the checks pass: a bad value must be a 422, not a refused
+    # UPDATE (replacing the languages loads the old ones, which would flush the rest first).
     with db.session.no_autoflush:
+        _apply_site_fields(site, changes)
         _check_site(site, changes)
     _flush_unique("name", "This organisation already has a site with this name.")
     audit.record(actor, "site.update", "site", site.id, {"fields": sorted(changes)})

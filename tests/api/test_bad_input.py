@@ -122,6 +122,10 @@ def test_a_site_change_that_breaks_a_rule_is_named_not_written(api, make):
     response = api(admin).patch(f"/api/v1/sites/{site.id}", json={"hud_project_type": 10, "area_id": 987654})
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"area_id": ["No area has this id."]}
+    with_languages = api(admin).patch(
+        f"/api/v1/sites/{site.id}", json={"area_id": 987654, "languages": ["es"]}
+    )
+    assert with_languages.status_code == 422 and "area_id" in with_languages.get_json()["errors"]
     mismatch = api(admin).patch(f"/api/v1/sites/{site.id}", json={"hud_project_type": 10})
     assert mismatch.status_code == 422 and "hud_project_type" in mismatch.get_json()["errors"]
     assert make.reload(Site, site.id).hud_project_type == 0
