@@ -22,6 +22,14 @@ from .access import clients_visible_to
 from .actor import Actor
 
 STAY_FLAG_KINDS = (FlagKind.NEARING_LIMIT, FlagKind.OVER_LIMIT)
+# What a site's staff act on: stays and holds at their sites, and their availability. A
+# survivor's transition plan (its steps, its move-by date) is the case team's alone.
+SITE_STAFF_FLAG_KINDS = (
+    *STAY_FLAG_KINDS,
+    FlagKind.HOLD_EXPIRING,
+    FlagKind.HOLD_EXPIRED,
+    FlagKind.STALE_AVAILABILITY,
+)
 
 
 def visible_to(actor: Actor) -> ColumnElement[bool]:
@@ -29,7 +37,8 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     if actor.is_admin:
         return Flag.id.is_not(None)
     if actor.is_partner:
-        return Flag.site_id.in_(select(Site.id).where(Site.organisation_id == actor.organisation_id))
+        own_sites = select(Site.id).where(Site.organisation_id == actor.organisation_id)
+        return Flag.site_id.in_(own_sites) & Flag.kind.in_(SITE_STAFF_FLAG_KINDS)
     own_clients = Flag.client_id.in_(select(Client.id).where(clients_visible_to(actor)))
     if actor.role == Role.ADVOCATE:
         own_holds = Flag.hold_id.in_(select(Hold.id).where(Hold.held_by_id == actor.user_id))

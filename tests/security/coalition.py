@@ -378,7 +378,7 @@ def build(app: Flask) -> Coalition:
             kind=StepKind.LEGAL_STATUS,
             description=PLAN_STEP,
             owner="Case manager",
-            due_on=TODAY + timedelta(days=20),
+            due_on=TODAY - timedelta(days=2),
         )
         declined = SuggestionDecision(
             placement_id=current.id,
@@ -389,6 +389,21 @@ def build(app: Flask) -> Coalition:
             recorded_at=NOW - timedelta(days=2),
         )
         session.add_all([step, declined])
+        session.flush()
+        # The step is past its date: its flag names it, so it must reach the case team alone.
+        session.add(
+            Flag(
+                key=f"plan_step_overdue:{step.id}",
+                kind=FlagKind.PLAN_STEP_OVERDUE,
+                client_id=client_a.id,
+                placement_id=current.id,
+                site_id=own_secret.id,
+                plan_step_id=step.id,
+                subject_on=step.due_on,
+                act_by=step.due_on,
+                raised_at=NOW - timedelta(hours=5),
+            )
+        )
         session.flush()
 
         plain = accounts.TOKEN_PREFIX + "coalition-advocate-token-0123456789abcdef"
