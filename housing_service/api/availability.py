@@ -99,8 +99,8 @@ def search(args: dict[str, Any]) -> Response:
         page=args["page"],
         per_page=args["per_page"],
     )
-    result = availability.search(actor, query, today())
     moment = now()
+    result = availability.search(actor, query, today(), moment)
     stale_after = current_app.config["STALE_AVAILABILITY_HOURS"]
     items = []
     for item in result.items:

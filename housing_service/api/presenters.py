@@ -10,7 +10,8 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Client, Hold, HoldStatus, Placement, Site, TransitionPlan
+from ..models import Client, Hold, Placement, Site, TransitionPlan
+from ..request_context import now
 from ..services import placements, plans
 from ..services.access import may_see_address, works_case
 from ..services.actor import Actor
@@ -50,7 +51,7 @@ def present_site(site: Site | Any, actor: Actor, holds_bed_here: bool = False) -
 def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:
     """A hold; the address shows for the advocate holding it (and the site's own staff)."""
     site = hold.site
-    reserving = hold.held_by_id == actor.user_id and hold.status == HoldStatus.HELD
+    reserving = hold.held_by_id == actor.user_id and hold.is_current(now())
     return {
         **columns(hold, HoldSchema),
         "client": hold.client,

@@ -15,12 +15,14 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    and_,
     text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
@@ -123,6 +125,15 @@ class Hold(Base):
     site: Mapped[Site] = relationship()
     held_by: Mapped[User] = relationship(foreign_keys=[held_by_id])
     placement: Mapped[Placement | None] = relationship(back_populates="hold")
+
+    # Current: held and inside its window. A hold past its window counts for nothing (no
+    # check-in, no address) even before the expiry job has marked it expired.
+    def is_current(self, now: datetime) -> bool:
+        return self.status == HoldStatus.HELD and self.expires_at > now
+
+    @classmethod
+    def current_at(cls, now: datetime) -> ColumnElement[bool]:
+        return and_(cls.status == HoldStatus.HELD, cls.expires_at > now)
 
 
 class Placement(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..db import has_all, has_any, plus_days
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Booking, Hold, HoldStatus, Placement, Site, SiteLanguage, Space
+from ..models import Booking, Hold, Placement, Site, SiteLanguage, Space
 from ..vocabulary import (
     AgeGroup,
     Gender,
@@ -251,7 +251,7 @@ def site_matches(query: AvailabilityQuery) -> list[ColumnElement[bool]]:
 _pages: revision.KeptWhileCurrent[tuple[tuple[BoardEntry, ...], bool]] = revision.KeptWhileCurrent(size=256)
 
 
-def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityPage:
+def search(actor: Actor, query: AvailabilityQuery, today: date, now: datetime) -> AvailabilityPage:
     """Sites with free beds or units for the query, most recently confirmed first, a page at a time.
 
     Freshness comes first because an advocate needs a bed that is really there tonight. The
@@ -263,7 +263,7 @@ def search(actor: Actor, query: AvailabilityQuery, today: date) -> AvailabilityP
     if query.household.size < 1:
         raise InvalidInput.field("adults", "A household has at least one person.")
     entries, has_more = _pages.get((query, today), lambda: _board_page(query, today))
-    holding = sites_held_by(actor, [entry.site.id for entry in entries])
+    holding = sites_held_by(actor, [entry.site.id for entry in entries], now)
     items = [
         SiteAvailability(entry.site, entry.free_spaces, entry.site.id in holding, entry.free_until)
         for entry in entries
@@ -329,14 +329,14 @@ def _stay_end(site: Site, starts_on: date) -> date | None:
     return None if site.stay_limit_days is None else starts_on + timedelta(days=site.stay_limit_days)
 
 
-def sites_held_by(actor: Actor, site_ids: list[int]) -> set[int]:
+def sites_held_by(actor: Actor, site_ids: list[int], now: datetime) -> set[int]:
     """Of these sites, those where the actor holds a bed right now (and so may see the address)."""
     if actor.user is None or not site_ids:
         return set()
     return set(
         db.session.scalars(
             select(Hold.site_id).where(
-                Hold.site_id.in_(site_ids), Hold.held_by_id == actor.user_id, Hold.status == HoldStatus.HELD
+                Hold.site_id.in_(site_ids), Hold.held_by_id == actor.user_id, Hold.current_at(now)
             )
         )
     )

@@ -251,7 +251,7 @@ def require_current(hold: Hold, now: datetime) -> None:
     """A hold that is placed, released or past its window can't be used."""
     if hold.status != HoldStatus.HELD:
         raise InvalidTransition(f"This hold is {hold.status.value}; check-in needs a current hold.")
-    if hold.expires_at <= now:
+    if not hold.is_current(now):
         raise InvalidTransition(
             f"This hold expired at {hold.expires_at.isoformat(timespec='minutes')}; "
             "make a new hold if the bed is still free."

@@ -151,7 +151,7 @@ def bed_board() -> ResponseReturnValue:
     result = None
     if valid:
         try:
-            result = availability.search(actor, _query(form, starts_on, page_number), on)
+            result = availability.search(actor, _query(form, starts_on, page_number), on, now())
         except InvalidInput as error:
             problems = attach(form, error)
     else:
@@ -241,7 +241,7 @@ def hold(hold_id: int) -> ResponseReturnValue:
     """The hold: where to take the survivor (the address, for the person holding it) and by when."""
     actor = acting()
     record: Hold = holds.get_hold(actor, hold_id)
-    reserving = record.held_by_id == actor.user_id and record.status == HoldStatus.HELD
+    reserving = record.held_by_id == actor.user_id and record.is_current(now())
     return page(
         "hold.html",
         hold=record,

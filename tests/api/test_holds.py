@@ -61,6 +61,25 @@ def test_nobody_else_on_the_case_sees_the_address_but_the_sites_staff_do(api, ma
     assert listed[0]["site"]["address"] == "7 Secret Road"  # the reserving advocate, on the board too
 
 
+def test_a_hold_past_its_window_shows_the_address_no_more_even_before_the_expiry_job(api, world):
+    hold = _hold(api(world.advocate), world.client, world.bed).get_json()
+    with clock.frozen(NOW + timedelta(hours=4, minutes=1)):  # the window ended; no job has run
+        session = api(world.advocate)
+        assert session.get(f"/api/v1/holds/{hold['id']}").get_json()["address"] is None
+        assert session.get(f"/api/v1/sites/{world.site.id}").get_json()["address"] is None
+        assert (
+            session.get(f"/api/v1/sites?organisation_id={world.organisation.id}").get_json()["items"][0][
+                "address"
+            ]
+            is None
+        )
+        assert "7 Secret Road" not in session.get(f"/holds/{hold['id']}").get_data(as_text=True)
+        board = session.get("/api/v1/availability").get_json()["items"]
+        assert [item["site"]["address"] for item in board] == [None]
+        # The site's own staff still see it: the address is theirs.
+        assert api(world.partner).get(f"/api/v1/holds/{hold['id']}").get_json()["address"] == "7 Secret Road"
+
+
 def test_a_future_hold_lasts_until_the_end_of_its_start_date_plus_the_window(api, world):
     response = _hold(api(world.case_manager), world.client, world.bed, starts_on="2027-04-01")
     assert response.status_code == 201
