@@ -98,14 +98,21 @@ def _apply(client: Client, data: dict[str, Any]) -> None:
         setattr(client, field, value)
 
 
+def _require_may_assign_case_manager(actor: Actor) -> None:
+    # Whoever is named case manager sees the whole record: case managers and admins decide
+    # that, whether the record is new or not.
+    if actor.role not in (Role.ADMIN, Role.CASE_MANAGER):
+        raise Forbidden("A case manager or an admin assigns the case manager.")
+
+
 def create_client(actor: Actor, data: dict[str, Any], now: datetime) -> Client:
     """Open a survivor's record; an advocate who opens it joins the case team."""
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER, Role.PARTNER)
     data = dict(data)
     if actor.role == Role.CASE_MANAGER:
         data.setdefault("case_manager_id", actor.user_id)
-    if actor.is_partner and data.get("case_manager_id") is not None:
-        raise Forbidden("Partners record walk-ins; a case manager is assigned by the case team.")
+    if data.get("case_manager_id") is not None:
+        _require_may_assign_case_manager(actor)
     client = Client(
         organisation_id=actor.organisation_id,
         created_by_id=actor.user_id,
@@ -143,8 +150,8 @@ def get_client(actor: Actor, client_id: int, now: datetime) -> Client:
 
 def update_client(actor: Actor, client: Client, changes: dict[str, Any], now: datetime) -> Client:
     require_case_worker(actor, client)
-    if "case_manager_id" in changes and actor.role == Role.ADVOCATE:
-        raise Forbidden("A case manager or an admin assigns the case manager.")
+    if "case_manager_id" in changes:
+        _require_may_assign_case_manager(actor)
     _apply(client, changes)
     # Check before anything is written: an unknown id must be a 422, not a foreign-key error.
     with db.session.no_autoflush:
