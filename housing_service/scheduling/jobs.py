@@ -54,7 +54,7 @@ def _send_digests(now: datetime, run_id: int | None) -> JobOutcome:
 
 def _erase_expired_data(now: datetime, run_id: int | None) -> JobOutcome:
     erased = retention.erase_expired_personal_data(now)
-    forgotten = throttle.forget_old_attempts(now)
+    forgotten = throttle.forget_old_attempts(now) + retention.forget_replayable_answers(now)
     return JobOutcome(records_changed=erased + forgotten)
 
 

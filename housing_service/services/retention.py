@@ -13,11 +13,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from .. import clock
 from ..extensions import db
-from ..models import Client, Extension, Flag, Hold, HoldStatus, Placement, PlanStep, TransitionPlan
+from ..models import (
+    Client,
+    Extension,
+    Flag,
+    Hold,
+    HoldStatus,
+    IdempotentRequest,
+    Placement,
+    PlanStep,
+    TransitionPlan,
+)
 from ..models.plans import SuggestionDecision
 from . import audit
 from .actor import Actor
@@ -41,6 +51,9 @@ ERASED_VALUES: dict[str, Any] = {
 }
 # HUD destination 17 ("other") needs some text: the survivor's own whereabouts are replaced.
 ERASED_TEXT = "erased"
+# A write's answer is kept this long for retries with the same Idempotency-Key. The answer
+# may name a survivor or a confidential address; it is a copy for retries, not history.
+REPLAY_WINDOW = timedelta(hours=24)
 
 
 def _eligible(now: datetime, retention_days: int) -> Any:
@@ -113,3 +126,9 @@ def _erase_notes(client_ids: list[int]) -> None:
     )
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))
+
+
+def forget_replayable_answers(now: datetime) -> int:
+    """Drop the answers kept for Idempotency-Key retries once the replay window has passed."""
+    statement = delete(IdempotentRequest).where(IdempotentRequest.created_at < now - REPLAY_WINDOW)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from housing_service import clock
 from housing_service.models import Booking, Hold, HoldStatus, Role
@@ -240,6 +241,23 @@ def test_a_retried_hold_with_the_same_idempotency_key_acts_once(api, make, world
     different = session.post("/api/v1/holds", json={**body, "starts_on": "2027-04-01"}, headers=headers)
     assert different.status_code == 422 and "Idempotency-Key" in different.get_json()["errors"]
     assert make.count(Hold) == 1
+
+
+def test_a_kept_answer_is_forgotten_once_the_retry_window_has_passed(app, api, make, world):
+    """The kept answer names the confidential address: it lives 24 hours, for retries only."""
+    from housing_service.extensions import db
+    from housing_service.models import IdempotentRequest
+    from housing_service.scheduling.runner import run_job
+
+    headers = {"Idempotency-Key": "reserve-9b2c"}
+    body = {"client_id": world.client.id, "space_id": world.bed.id}
+    assert api(world.advocate).post("/api/v1/holds", json=body, headers=headers).status_code == 201
+    with app.app_context():
+        run_job("retention", NOW + timedelta(hours=23))
+        assert db.session.scalar(select(func.count(IdempotentRequest.id))) == 1
+        run_job("retention", NOW + timedelta(hours=24, minutes=1), slot="next day")
+        assert db.session.scalar(select(func.count(IdempotentRequest.id))) == 0
+    assert make.count(Hold) == 1  # the hold itself is history, and stays
 
 
 def test_expected_arrivals_are_listed_for_the_sites_staff(api, make, world):
