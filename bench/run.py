@@ -38,6 +38,7 @@ from . import generate, load, server
 MB = 1024 * 1024
 SEARCH_PATH = "/api/v1/availability"
 HOLDS_PATH = "/api/v1/holds"
+HOLDS_PAIRS_MARGIN = 0.7  # the share of the distinct pairs a holds load aims to use
 HEALTH_PATH = "/api/v1/health"
 CONTENDED_BEDS = 10
 
@@ -296,17 +297,21 @@ def measure_http(
         health = srv.base_url + HEALTH_PATH
         search = load.get_script(paths, advocate)
         trivial = load.get_script([HEALTH_PATH], None)
+        # Holds created per second so far: the holds load stops before its distinct pairs
+        # run out (a repeated pair gets a cheap 409, which would flatter the figure).
+        hold_rates: list[float] = []
         if options.warmup:
             log(f"warm-up: {options.warmup} s trivial, {options.warmup} s search, {options.warmup} s holds")
             run_load(health, trivial, seconds=options.warmup, name="warmup-health")
             run_load(health, search, seconds=options.warmup, name="warmup-search")
             pairs, _ = hold_pairs(url, today, info["advocate_id"], "warmup")
-            run_load(
+            warm = run_load(
                 health,
                 load.post_script(HOLDS_PATH, hold_bodies(pairs), advocate, options.wrk_threads),
                 seconds=options.warmup,
                 name="warmup-holds",
             )
+            hold_rates.append(warm.rate_of(201))
             release_bench_holds(url, info["advocate_id"], since)
         rss_after_warmup = {pid: server.peak_rss_bytes(pid) or 0 for pid in pids}
         for number in range(1, options.rounds + 1):
@@ -327,9 +332,10 @@ def measure_http(
             held = run_load(
                 health,
                 load.post_script(HOLDS_PATH, bodies, advocate, options.wrk_threads),
-                seconds=seconds,
+                seconds=holds_seconds(seconds, len(bodies), hold_rates),
                 name=f"r{number}-holds",
             )
+            hold_rates.append(held.rate_of(201))
             figures["holds"] = _versus(held, base)
             figures["holds"]["distinct_pairs"] = len(bodies)
             figures["holds"]["released_after"] = release_bench_holds(url, info["advocate_id"], since)
@@ -369,6 +375,13 @@ def measure_http(
             "seconds": options.duration,
         },
     }
+
+
+def holds_seconds(seconds: float, pairs: int, rates: list[float]) -> float:
+    """How long the holds load may run before the fastest rate seen so far would use up its pairs."""
+    if not rates or max(rates) <= 0:
+        return seconds
+    return max(1.0, min(seconds, round(HOLDS_PAIRS_MARGIN * pairs / max(rates), 1)))
 
 
 def _versus(measured: load.Load, trivial: load.Load) -> dict[str, Any]:
