@@ -241,10 +241,12 @@ def hold(hold_id: int) -> ResponseReturnValue:
     """The hold: where to take the survivor (the address, for the person holding it) and by when."""
     actor = acting()
     record: Hold = holds.get_hold(actor, hold_id)
-    reserving = record.held_by_id == actor.user_id and record.is_current(now())
+    current = record.is_current(now())
+    reserving = record.held_by_id == actor.user_id and current
     return page(
         "hold.html",
         hold=record,
+        current=current,
         address=record.site.address if may_see_address(actor, record.site, reserving) else None,
         mine=record.held_by_id == actor.user_id,
         release_form=ReleaseForm(),

@@ -74,7 +74,8 @@ def test_a_hold_past_its_window_shows_the_address_no_more_even_before_the_expiry
             ]
             is None
         )
-        assert "7 Secret Road" not in session.get(f"/holds/{hold['id']}").get_data(as_text=True)
+        page = session.get(f"/holds/{hold['id']}").get_data(as_text=True)
+        assert "7 Secret Road" not in page and "has run out" in page and "make a new hold" in page
         board = session.get("/api/v1/availability").get_json()["items"]
         assert [item["site"]["address"] for item in board] == [None]
         # The site's own staff still see it: the address is theirs.
