@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
@@ -112,13 +112,14 @@ def resolve_hold_flags(now: datetime, hold_ids: Iterable[int] | None = None) -> 
 
 
 def resolve_freshness_flags(now: datetime, site_ids: Iterable[int] | None = None) -> int:
-    """Close 'confirm availability' flags of sites confirmed since the flag was raised."""
-    confirmed = exists().where(
-        Site.id == Flag.site_id,
-        Site.availability_confirmed_at.is_not(None),
-        Site.availability_confirmed_at > Flag.raised_at,
+    """Close 'confirm availability' flags of sites confirmed since the flag was raised, or closed."""
+    confirmed_since = and_(
+        Site.availability_confirmed_at.is_not(None), Site.availability_confirmed_at > Flag.raised_at
     )
-    return _resolve(now, Flag.kind == FlagKind.STALE_AVAILABILITY, confirmed, *_only(Flag.site_id, site_ids))
+    confirmed_or_closed = exists().where(Site.id == Flag.site_id, or_(~Site.active, confirmed_since))
+    return _resolve(
+        now, Flag.kind == FlagKind.STALE_AVAILABILITY, confirmed_or_closed, *_only(Flag.site_id, site_ids)
+    )
 
 
 def resolve_plan_flags(now: datetime) -> int:

@@ -97,6 +97,18 @@ def test_a_site_not_confirmed_for_a_day_is_flagged_to_its_partner_until_confirme
     assert make.reload(Site, site.id).availability_confirmed_at is not None
 
 
+def test_a_closed_sites_confirm_availability_flag_resolves_itself(api, run, make):
+    now = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
+    organisation = make.organisation()
+    site = make.site(organisation=organisation, availability_confirmed_at=now - timedelta(days=2))
+    partner = make.user(Role.PARTNER, organisation=organisation)
+    assert run("stale_availability", now).outcome.flags_raised == 1
+    closed = api(make.user(Role.ADMIN)).patch(f"/api/v1/sites/{site.id}", json={"active": False})
+    assert closed.status_code == 200
+    assert run("stale_availability", now + timedelta(minutes=15)).outcome.flags_resolved == 1
+    assert api(partner).get("/api/v1/flags").get_json()["items"] == []
+
+
 def test_the_retention_job_erases_an_exited_survivors_details_once_the_period_has_passed(run, make):
     from datetime import date
 
