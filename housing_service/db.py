@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Date, DateTime, Dialect, Enum, Integer, Me
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.orm import DeclarativeBase, Session, object_session, registry
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
@@ -125,6 +125,18 @@ def _serialise_sqlite_writes(connection: Connection) -> None:
     # write lock up front, so the overlap triggers always see committed bookings.
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_for_change(record: Any) -> None:
+    """Re-read a record and keep it locked until commit, before changing its state.
+
+    Two people acting on one hold or stay at once (a check-in and a release) then take
+    turns, and the second sees what the first did instead of overwriting it. PostgreSQL:
+    SELECT ... FOR UPDATE; SQLite serialises every write transaction anyway.
+    """
+    session = object_session(record)
+    if session is not None:
+        session.refresh(record, with_for_update=True)
 
 
 def violated_constraint(error: IntegrityError) -> str:

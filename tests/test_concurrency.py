@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 
 from housing_service import clock
@@ -58,3 +59,36 @@ def test_64_clients_racing_for_10_beds_get_exactly_10_holds(app, api, make):
             text("SELECT count(DISTINCT space_id) FROM bookings WHERE active")
         ).scalar()
     assert held_beds == BEDS
+
+
+@pytest.mark.postgres_only
+def test_a_release_waits_for_a_check_in_of_the_same_hold_and_then_sees_it(app, api, make):
+    """Two people acting on one hold take turns; the second must not undo the first.
+
+    Another transaction checks the hold in (here: marks it placed) and has not committed yet.
+    A release sent meanwhile waits for it, then finds the hold placed and is refused, instead
+    of marking a checked-in hold released and freeing a bed someone sleeps in.
+    """
+    advocate = make.user(Role.ADVOCATE)
+    site = make.site()
+    bed = make.space(site)
+    survivor = make.client(advocates=(advocate,))
+    today = clock.local_date(clock.now(), app.config["COALITION_TIMEZONE"])
+    hold = make.hold(survivor, bed, site, today, advocate, expires_at=clock.now() + timedelta(hours=4))
+    answer: dict[str, int] = {}
+
+    def release() -> None:
+        answer["status"] = api(advocate).post(f"/api/v1/holds/{hold.id}/release", json={}).status_code
+
+    with app.app_context(), db.engine.connect() as other:
+        other.execute(text("UPDATE holds SET status = 'placed' WHERE id = :id"), {"id": hold.id})
+        releasing = threading.Thread(target=release)
+        releasing.start()
+        releasing.join(timeout=1.5)
+        assert releasing.is_alive(), "the release did not wait for the check-in in progress"
+        other.commit()
+    releasing.join(timeout=30)
+    assert answer["status"] == 409
+    with app.app_context(), db.engine.connect() as connection:
+        status = connection.execute(text("SELECT status FROM holds WHERE id = :id"), {"id": hold.id}).scalar()
+    assert status == "placed"

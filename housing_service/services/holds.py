@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from .. import clock
-from ..db import savepoint, violated_constraint
+from ..db import lock_for_change, savepoint, violated_constraint
 from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
 from ..models import Booking, Client, Hold, HoldStatus, Placement, Role, Site, Space
@@ -234,6 +234,7 @@ def release_hold(actor: Actor, hold: Hold, reason: str | None, now: datetime) ->
     """Cancel a hold; its nights are free again at once."""
     if not (hold.held_by_id == actor.user_id or works_case(actor, hold.client)):
         raise Forbidden("Only the person who made the hold, the case team or an admin may release it.")
+    lock_for_change(hold)
     if hold.status != HoldStatus.HELD:
         raise InvalidTransition(f"This hold is {hold.status.value}; only a current hold can be released.")
     hold.status = HoldStatus.RELEASED

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..db import lock_for_change
 from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
 from ..models import Client, Extension, Hold, HoldStatus, Placement, Role, Site, Space
@@ -129,9 +130,11 @@ def check_in(actor: Actor, hold: Hold, now: datetime, today: date) -> Placement:
     """The survivor has arrived: the hold becomes a stay starting tonight."""
     if not manages_site(actor, hold.site):
         raise Forbidden("Only the site's own staff check survivors in.")
+    lock_for_change(hold)
     require_current(hold, now)
     if today < hold.starts_on:
         raise InvalidTransition(f"This hold starts on {hold.starts_on}; check in on or after that date.")
+    require_no_overdue_stay(hold.space, today)
     booking = hold.booking
     planned_nights = None if booking.ends_on is None else (booking.ends_on - booking.starts_on).days
     booking.starts_on = today
@@ -191,6 +194,7 @@ def extend(
 ) -> Extension:
     """Move a stay's end date later, with the reason and who approved it; kept as history."""
     _require_stay_manager(actor, placement)
+    lock_for_change(placement)
     if placement.exited_on is not None:
         raise InvalidTransition("This stay has ended; it can't be extended.")
     if placement.expected_end_on is None:
@@ -259,6 +263,7 @@ def exit_stay(
 ) -> Placement:
     """Record the end of a stay: the bed is free from the exit date on. Nothing is deleted."""
     _require_stay_manager(actor, placement)
+    lock_for_change(placement)
     if placement.exited_on is not None:
         raise InvalidTransition(f"This stay already ended on {placement.exited_on}.")
     if exited_on < placement.starts_on:

@@ -248,3 +248,25 @@ def test_showing_a_survivors_details_in_a_list_is_audited(api, make, world):
         "ids": [world.client.id],
         "via": "placements",
     }
+
+
+def test_no_check_in_to_a_bed_whose_last_stay_passed_its_end_without_an_exit(api, make, world):
+    """Whoever stayed there may still be in the bed: the site records that stay's exit first."""
+    earlier = _stay(make, world, days_ago=60, ends_on=TODAY)  # due to leave this morning
+    arriving = make.client(case_manager=world.case_manager, advocates=(world.advocate,))
+    with clock.frozen(NOW - timedelta(days=3)):  # held while the stay had days to go
+        hold = api(world.advocate).post(
+            "/api/v1/holds",
+            json={"client_id": arriving.id, "space_id": world.bed.id, "starts_on": str(TODAY)},
+        )
+    assert hold.status_code == 201, hold.get_json()
+    refused = api(world.partner).post(f"/api/v1/holds/{hold.get_json()['id']}/check-in")
+    assert refused.status_code == 409
+    assert "record the exit or an extension first" in refused.get_json()["message"]
+    assert make.count(Placement) == 1
+    exit_ = api(world.partner).post(
+        f"/api/v1/placements/{earlier.id}/exit", json={"exited_on": str(TODAY), "destination": 302}
+    )
+    assert exit_.status_code == 200, exit_.get_json()
+    checked_in = api(world.partner).post(f"/api/v1/holds/{hold.get_json()['id']}/check-in")
+    assert checked_in.status_code == 201 and checked_in.get_json()["starts_on"] == str(TODAY)
