@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,6 +75,7 @@ def orm_loop(
 
     from housing_service.extensions import db
     from housing_service.models import Flag, FlagKind, Placement
+    from housing_service.vocabulary import threshold_day
 
     existing = set(db.session.scalars(select(Flag.key)))
     query = select(Placement)
@@ -88,7 +89,7 @@ def orm_loop(
         due = [
             (f"stay:{placement.id}:{end}:{days}", FlagKind.NEARING_LIMIT, days)
             for days in thresholds.get(placement.tier.value, ())
-            if end <= today + timedelta(days=days)
+            if threshold_day(end, days) <= today
         ]
         if end <= today:
             due.append((f"stay:{placement.id}:{end}:over", FlagKind.OVER_LIMIT, 0))

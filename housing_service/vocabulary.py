@@ -6,6 +6,7 @@ vocabulary, and none of them should need Flask or SQLAlchemy to do so.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -186,3 +187,12 @@ def household_type(adults: int, children: int) -> HouseholdType:
     if children:
         return HouseholdType.ADULTS_WITH_CHILDREN
     return HouseholdType.SINGLE_ADULTS
+
+
+def threshold_day(ends_on: date, days_before: int) -> date:
+    """The day a stay is `days_before` days from its last night, the night before `ends_on`.
+
+    Thresholds count back from the last night: a 60-night stay's 14-day flag comes on day 46
+    ("day 46 of 60; plan the move by day 60"), and planning starts then.
+    """
+    return ends_on - timedelta(days=days_before + 1)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from housing_service.vocabulary import CasePhase, Tier
+from housing_service.vocabulary import CasePhase, Tier, threshold_day
 
 from .model import CurrentStay, SurvivorProfile
 from .policy import MatchingPolicy
@@ -42,7 +42,7 @@ def plan_next_step(
             limit_passed=False,
             chosen_for_readiness=chosen_for_readiness,
         )
-    plan_from = stay.ends_on - timedelta(days=policy.planning_lead_days(stay.tier))
+    plan_from = threshold_day(stay.ends_on, policy.planning_lead_days(stay.tier))
     # Early in a stay the crisis phase is about safety; in later phases planning can start at once.
     too_early = profile.case_phase is CasePhase.CRISIS and today < plan_from
     return NextStep(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 
@@ -165,10 +165,12 @@ def describe(flag: Flag, stale_after_hours: int, zone: str) -> FlagText:
         next_place = {Tier.EMERGENCY: "transitional housing", Tier.TRANSITIONAL: "long-term housing"}.get(
             Tier(stay.tier), "the next place"
         )
+        flagged_on_day = nights - (flag.days_before or 0)
+        last_night = flag.subject_on - timedelta(days=1)
         return FlagText(
             "Stay nearing its end",
-            f"The move from {where} is due on {day_text(flag.subject_on)} "
-            f"(flagged {flag.days_before} days before): plan the move to {next_place} now.",
+            f"Flagged on day {flagged_on_day} of {nights} at {stay.site.name}: plan the move to "
+            f"{next_place} by day {nights}, the last night ({day_text(last_night)}).",
         )
     if flag.kind in (FlagKind.HOLD_EXPIRING, FlagKind.HOLD_EXPIRED) and flag.hold is not None:
         hold = flag.hold

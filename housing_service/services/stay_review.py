@@ -77,7 +77,8 @@ def raise_stay_flags(
             names, rows = _flags_from(
                 key, FlagKind.NEARING_LIMIT, Placement.expected_end_on, now, run_id, days_before=literal(days)
             )
-            due = Placement.expected_end_on <= today + timedelta(days=days)
+            # threshold_day(end, days) <= today, written for the index on the end date
+            due = Placement.expected_end_on <= today + timedelta(days=days + 1)
             raised += _raise(names, rows.where(current, Placement.tier == Tier(tier_name), due))
     key = _key("stay:", Placement.id, ":", Placement.expected_end_on, ":over")
     names, rows = _flags_from(

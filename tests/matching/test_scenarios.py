@@ -53,7 +53,7 @@ class Scenario:
     stay: CurrentStay = field(default_factory=emergency_stay)
     sites: list[SiteOption] = field(default_factory=lambda: COALITION)
     declined: frozenset[int] = frozenset()
-    plan_from: date | None = date(2025, 3, 7)
+    plan_from: date | None = date(2025, 3, 6)
     candidates: tuple[str, ...] = ()  # site names, best first
     spaces: tuple[str, ...] = ()  # the space suggested at each of them
     excluded: dict[Exclusion, int] = field(default_factory=dict)
@@ -334,8 +334,8 @@ SCENARIOS = [
         Tier.TRANSITIONAL,
         date(2025, 4, 25),
         stay=emergency_stay(starts_on=date(2025, 2, 24)),
-        plan_from=date(2025, 4, 11),
-        explanation_has=("starts on Fri, Apr 11, 2025", "due by Fri, Apr 25, 2025"),
+        plan_from=date(2025, 4, 10),
+        explanation_has=("starts on Thu, Apr 10, 2025", "due by Fri, Apr 25, 2025"),
     ),
     Scenario(
         "crisis phase once planning has started: places right away",
@@ -344,7 +344,7 @@ SCENARIOS = [
         Tier.TRANSITIONAL,
         date(2025, 3, 11),
         stay=emergency_stay(starts_on=date(2025, 1, 10)),
-        plan_from=date(2025, 2, 25),
+        plan_from=date(2025, 2, 24),
         candidates=ALL_SINGLE_WOMAN,
         # Westside's Bed 2: its Bed 1 is wheelchair accessible, kept for someone who needs it.
         spaces=("Bed 1", "Bed 2", "Bed 2", "Bed 1", "Bed 1"),
@@ -357,7 +357,7 @@ SCENARIOS = [
         Tier.TRANSITIONAL,
         date(2025, 4, 25),
         stay=emergency_stay(starts_on=date(2025, 2, 24)),
-        plan_from=date(2025, 4, 11),
+        plan_from=date(2025, 4, 10),
         candidates=ALL_SINGLE_WOMAN,
         # By 2025-04-25 Oak Street's second bed is free too; Bed 1 still comes first by label.
         spaces=("Bed 1", "Bed 2", "Bed 2", "Bed 1", "Bed 1"),
@@ -370,7 +370,7 @@ SCENARIOS = [
         Tier.TRANSITIONAL,
         TODAY,
         stay=emergency_stay(starts_on=date(2024, 12, 20)),
-        plan_from=date(2025, 2, 4),
+        plan_from=date(2025, 2, 3),
         candidates=ALL_SINGLE_WOMAN,
         spaces=("Bed 1", "Bed 2", "Bed 2", "Bed 1", "Bed 1"),
         excluded={Exclusion.HOUSEHOLD: 1, Exclusion.AGE_GROUP: 1},
@@ -385,7 +385,7 @@ SCENARIOS = [
         Tier.LONG_TERM,
         date(2025, 3, 22),
         stay=CurrentStay(8, 11, Tier.TRANSITIONAL, date(2024, 7, 25), date(2025, 3, 22)),
-        plan_from=date(2025, 2, 20),
+        plan_from=date(2025, 2, 19),
         candidates=("Maple Court Apartments",),
         spaces=("Unit 101",),
         excluded={Exclusion.FULL: 1},

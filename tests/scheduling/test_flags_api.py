@@ -6,15 +6,15 @@ from .conftest import noon
 
 
 def test_each_role_sees_the_flags_that_concern_it(api, run, make, stay_world):
-    run("stay_review", noon(stay_world.end - timedelta(days=14)))
+    run("stay_review", noon(stay_world.end - timedelta(days=15)))  # day 46 of 60
     mine = api(stay_world.case_manager).get("/api/v1/flags").get_json()
     assert mine["total"] == 1
     flag = mine["items"][0]
     assert flag["kind"] == "nearing_limit" and flag["client_code"] == stay_world.client.code
     assert flag["title"] == "Stay nearing its end"
     assert flag["reason"] == (
-        "The move from the 60-night stay at Harbor House is due on Fri, Apr 30, 2027 "
-        "(flagged 14 days before): plan the move to transitional housing now."
+        "Flagged on day 46 of 60 at Harbor House: plan the move to transitional housing by day 60, "
+        "the last night (Thu, Apr 29, 2027)."
     )
     assert flag["act_by"] == str(stay_world.end)
     assert api(stay_world.partner).get("/api/v1/flags").get_json()["total"] == 1  # a stay at their site

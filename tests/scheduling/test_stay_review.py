@@ -16,29 +16,36 @@ def _open_flags(make, world):
         return [(f.kind, f.days_before, f.subject_on, f.resolved_at is None) for f in rows]
 
 
+def day(world, number: int):
+    """Midday of day `number` of the stay (day 1 is the first night; day 60 the last)."""
+    return noon(world.start + timedelta(days=number - 1))
+
+
 def test_nothing_is_flagged_the_day_before_the_first_threshold(run, make, stay_world):
-    report = run("stay_review", noon(stay_world.end - timedelta(days=15)))
+    report = run("stay_review", day(stay_world, 45))
     assert report.ran and report.outcome.flags_raised == 0
     assert _open_flags(make, stay_world) == []
 
 
-def test_the_14_day_threshold_flags_on_the_day_and_only_once(run, make, stay_world):
-    run("stay_review", noon(stay_world.end - timedelta(days=14)))
+def test_the_14_day_threshold_flags_on_day_46_of_60_and_only_once(run, make, stay_world):
+    """The issue's own example: "day 46 of 60; plan the move by day 60"."""
+    assert day(stay_world, 60) == noon(stay_world.end - timedelta(days=1))  # the last night
+    run("stay_review", day(stay_world, 46))
     assert _open_flags(make, stay_world) == [(FlagKind.NEARING_LIMIT, 14, stay_world.end, True)]
     # later runs (another hour, the next day) raise nothing new
-    run("stay_review", noon(stay_world.end - timedelta(days=14)) + timedelta(hours=1))
-    run("stay_review", noon(stay_world.end - timedelta(days=13)))
+    run("stay_review", day(stay_world, 46) + timedelta(hours=1))
+    run("stay_review", day(stay_world, 47))
     assert len(_open_flags(make, stay_world)) == 1
 
 
 def test_the_7_day_threshold_and_the_end(run, make, stay_world):
-    run("stay_review", noon(stay_world.end - timedelta(days=8)))
+    run("stay_review", day(stay_world, 52))
     assert [f[1] for f in _open_flags(make, stay_world)] == [14]
-    run("stay_review", noon(stay_world.end - timedelta(days=7)))
+    run("stay_review", day(stay_world, 53))
     assert [f[1] for f in _open_flags(make, stay_world)] == [14, 7]
-    run("stay_review", noon(stay_world.end - timedelta(days=1)))
+    run("stay_review", day(stay_world, 60))
     assert len(_open_flags(make, stay_world)) == 2  # the last night is not over the limit
-    run("stay_review", noon(stay_world.end))
+    run("stay_review", day(stay_world, 61))
     assert [f[0] for f in _open_flags(make, stay_world)][-1] == FlagKind.OVER_LIMIT
     run("stay_review", noon(stay_world.end + timedelta(days=3)))
     assert len(_open_flags(make, stay_world)) == 3
