@@ -240,16 +240,20 @@ def create_hold() -> ResponseReturnValue:
 def hold(hold_id: int) -> ResponseReturnValue:
     """The hold: where to take the survivor (the address, for the person holding it) and by when."""
     actor = acting()
-    record: Hold = holds.get_hold(actor, hold_id)
+    return _hold_view(actor, holds.get_hold(actor, hold_id), ReleaseForm())
+
+
+def _hold_view(actor: Actor, record: Hold, form: ReleaseForm, status: int = 200) -> ResponseReturnValue:
     current = record.is_current(now())
     reserving = record.held_by_id == actor.user_id and current
     return page(
         "hold.html",
+        status,
         hold=record,
         current=current,
         address=record.site.address if may_see_address(actor, record.site, reserving) else None,
         mine=record.held_by_id == actor.user_id,
-        release_form=ReleaseForm(),
+        release_form=form,
         today=today(),
     )
 
@@ -260,7 +264,7 @@ def release_hold(hold_id: int) -> ResponseReturnValue:
     record = holds.get_hold(actor, hold_id)
     form = ReleaseForm()
     if not form.validate_on_submit():
-        return page("hold.html", 422, hold=record, address=None, mine=True, release_form=form, today=today())
+        return _hold_view(actor, record, form, 422)
     holds.release_hold(actor, record, form.reason.data, now())
     flash(f"The hold on {record.space.label} at {record.site.name} is released; it is free again.", "success")
     return see_other(url_for("web.bed_board"))

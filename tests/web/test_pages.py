@@ -393,6 +393,16 @@ def test_releasing_a_hold_frees_the_bed(pages, make, world):
     assert make.reload(Hold, hold.id).status == HoldStatus.RELEASED
 
 
+def test_a_release_with_a_reason_too_long_keeps_the_hold_and_says_why(pages, make, world):
+    hold = make.hold(world.client, world.bed, world.shelter, TODAY, world.advocate, NOW + timedelta(hours=4))
+    response = pages(world.advocate).post(f"/holds/{hold.id}/release", {"reason": "x" * 301})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "is held for" in page and "has run out" not in page
+    assert "300" in page  # the limit, next to the field
+    assert make.reload(Hold, hold.id).status == HoldStatus.HELD
+
+
 # My sites ---------------------------------------------------------------------------------------
 
 
