@@ -90,10 +90,47 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class PlainWords:
+    """WTForms' own messages ("Not a valid integer value."), said the way the pages speak."""
+
+    MESSAGES = {
+        "This field is required.": "Fill this in.",
+        "Not a valid integer value.": "Enter a whole number, such as 2.",
+        "Not a valid decimal value.": "Enter a number, such as 2.5.",
+        "Not a valid float value.": "Enter a number, such as 2.5.",
+        "Not a valid date value.": "Enter a date, such as 2027-03-10.",
+        "Not a valid datetime value.": "Enter a date and time.",
+        "Not a valid choice.": "Choose one of the options.",
+        "Invalid Choice: could not coerce.": "Choose one of the options.",
+        "'%(value)s' is not a valid choice for this field.": "Choose one of the options.",
+        "Field cannot be longer than %(max)d character.": "Use at most %(max)d character.",
+        "Field cannot be longer than %(max)d characters.": "Use at most %(max)d characters.",
+        "Field must be at least %(min)d character long.": "Use at least %(min)d character.",
+        "Field must be at least %(min)d characters long.": "Use at least %(min)d characters.",
+        "Field must be between %(min)d and %(max)d characters long.": "Use %(min)d to %(max)d characters.",
+        "Number must be at least %(min)s.": "Enter %(min)s or more.",
+        "Number must be at most %(max)s.": "Enter %(max)s or less.",
+        "Number must be between %(min)s and %(max)s.": "Enter a number from %(min)s to %(max)s.",
+        "Invalid email address.": "Enter an email address, such as name@example.org.",
+    }
+
+    def gettext(self, message: str) -> str:
+        return self.MESSAGES.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+PLAIN_WORDS = PlainWords()
+
+
 class PageForm(FlaskForm):
     class Meta:
         # Every form post is checked once, app-wide, before any view runs (web/__init__.py).
         csrf = False
+
+        def get_translations(self, form: Any) -> PlainWords:
+            return PLAIN_WORDS
 
 
 # Signing in -------------------------------------------------------------------------------
@@ -146,6 +183,10 @@ class PasswordChangeForm(PageForm):
 
 class BedSearchForm(Form):
     """The bed board's search; read from the query string (a search changes nothing)."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> PlainWords:
+            return PLAIN_WORDS
 
     client = SelectField("Who is the bed for?", coerce=optional_int, validate_choice=False)
     starts_on = DayField("First night", validators=[Optional()])

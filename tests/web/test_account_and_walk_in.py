@@ -348,7 +348,7 @@ def _post_walk_in(pages, world, **changes):
         ({}, "space_id", "Choose the bed or unit they will sleep in tonight."),
         ({"space_id": "transitional_bed"}, "space_id", "Choose one of the beds or units listed"),
         ({"space_id": "bed", "age_group": ""}, "age_group", "Choose the survivor's age group."),
-        ({"space_id": "bed", "adults": "-1"}, "adults", "Number must be between 0 and 20."),
+        ({"space_id": "bed", "adults": "-1"}, "adults", "Enter a number from 0 to 20."),
     ],
     ids=["no-bed", "bed-of-another-site", "no-age-group", "bad-number"],
 )

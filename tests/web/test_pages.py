@@ -307,7 +307,8 @@ def test_a_garbled_search_says_what_to_fix_instead_of_failing(pages, world):
     response = pages(world.advocate).get("/beds?searched=1&tier=castle&adults=two&starts_on=2027-02-30")
     assert response.status_code == 422
     shown = text_of(response)
-    assert "Kind of housing: Not a valid choice." in shown and "Adults: Not a valid integer value." in shown
+    assert "Kind of housing: Choose one of the options." in shown
+    assert "Adults: Enter a whole number, such as 2." in shown and "Fix the search to see beds" in shown
     assert "First night: Enter a real date, for example 2027-03-10." in shown
 
 
