@@ -242,7 +242,8 @@ def check_destination(destination: int, subsidy_type: int | None, text: str | No
     if destination == DESTINATION_NEEDING_SUBSIDY_TYPE:
         if subsidy_type not in RENTAL_SUBSIDY_TYPES:
             raise InvalidInput.field(
-                "subsidy_type", "A rental with ongoing subsidy (435) needs the subsidy type (3.12.A)."
+                "subsidy_type",
+                "Say which kind of ongoing subsidy helps pay the rent (HUD 3.12.A, for destination 435).",
             )
     elif subsidy_type is not None:
         raise InvalidInput.field("subsidy_type", "Only destination 435 takes a subsidy type.")

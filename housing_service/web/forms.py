@@ -239,7 +239,7 @@ class ExitForm(PageForm):
     destination = StringField(
         "Where did they go?",
         validators=[
-            InputRequired("Choose where the survivor went, or 'Not known'."),
+            InputRequired("Choose where the survivor went, or one of the answers under 'Not known'."),
             AnyOf(list(EXIT_CHOICES), "Choose where the survivor went from the list."),
         ],
     )

@@ -248,10 +248,26 @@ def exit_choice_options() -> dict[str, list[tuple[str, str]]]:
     return {name: [(c.key, c.label) for c in group] for name, group in EXIT_CHOICE_GROUPS}
 
 
+# HUD 3.12.A's subsidy types in words a front desk uses; the acronyms people know stay.
+SUBSIDY_LABELS: dict[int, str] = {
+    419: "Veterans' housing voucher (HUD-VASH)",
+    420: "Another ongoing rent subsidy",
+    428: "Veterans' transition-in-place subsidy (GPD TIP)",
+    431: "Rapid re-housing (RRH) or similar",
+    433: "Housing Choice Voucher (Section 8)",
+    434: "A public housing unit",
+    436: "Housing Stability Voucher",
+    437: "Family Unification Program voucher (FUP)",
+    438: "Foster Youth to Independence voucher (FYI)",
+    439: "Permanent supportive housing",
+    440: "Other permanent housing for people who were homeless",
+}
+
+
 def subsidy_options() -> list[tuple[str, str]]:
-    return [("", "Choose the kind of subsidy")] + [
-        (str(code), label) for code, label in RENTAL_SUBSIDY_TYPES.items()
-    ]
+    # Every code HUD lists, each in words (a code without words fails the exit page's tests).
+    labelled = [(str(code), SUBSIDY_LABELS[code]) for code in RENTAL_SUBSIDY_TYPES]
+    return [("", "Choose the kind of subsidy"), *labelled]
 
 
 def destination_label(placement: Placement) -> str:

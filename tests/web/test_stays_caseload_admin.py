@@ -84,7 +84,7 @@ def test_a_rental_with_subsidy_needs_the_subsidy_type(pages, make, world):
     partner = pages(world.partner)
     missing = partner.post(f"/stays/{stay.id}/exit", {"exited_on": "2027-03-10", "destination": "435"})
     assert missing.status_code == 422
-    assert "needs the subsidy type" in text_of(missing)
+    assert "Say which kind of ongoing subsidy helps pay the rent" in text_of(missing)
     assert 'id="subsidy_type-error"' in missing.get_data(as_text=True)
     assert make.reload(Placement, stay.id).exited_on is None
     subsidy = next(iter(RENTAL_SUBSIDY_TYPES))
@@ -112,7 +112,7 @@ def test_an_exit_form_without_a_destination_says_what_to_choose(pages, make, wor
         f"/stays/{stay.id}/exit", {"exited_on": "2027-03-10", "destination": ""}
     )
     assert response.status_code == 422
-    assert "Choose where the survivor went, or 'Not known'." in text_of(response)
+    assert "Choose where the survivor went, or one of the answers under 'Not known'." in text_of(response)
 
 
 def test_an_exit_in_the_future_is_refused_next_to_the_date(pages, make, world):
