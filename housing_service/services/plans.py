@@ -131,7 +131,9 @@ def record_decision(
         raise InvalidInput.field("site_id", "No site has this id.")
     reason = (reason or "").strip() or None
     if decision == Decision.DECLINED and reason is None:
-        raise InvalidInput.field("reason", "Note the survivor's reason, in their words if they gave one.")
+        raise InvalidInput.field(
+            "reason", "Note why the survivor declined, in their own words where you can."
+        )
     record = SuggestionDecision(
         placement_id=placement.id,
         site_id=site_id,

@@ -274,7 +274,7 @@ class HoldSuggestionForm(PageForm):
 
 class DeclineForm(PageForm):
     reason = StringField(
-        "Their reason, in their words if they gave one",
+        "Why they declined (in their own words, where you can)",
         validators=[InputRequired("Note the survivor's reason."), Length(max=2000)],
     )
 
