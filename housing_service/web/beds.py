@@ -179,6 +179,7 @@ def _hold_page(
     caseload: list[Client],
     status: int = 200,
     problems: list[Problem] | None = None,
+    start_again: bool = False,
 ) -> ResponseReturnValue:
     starts_on = form.starts_on.data or today()
     return page(
@@ -192,6 +193,7 @@ def _hold_page(
         problems=problems or [],
         ask_for_override=bool(form.override_reason.data) or bool(form.override_reason.errors),
         has_caseload=bool(caseload),
+        start_again=start_again,
     )
 
 
@@ -232,8 +234,25 @@ def create_hold() -> ResponseReturnValue:
             today=today(),
         )
     except (InvalidInput, Conflict) as error:
+        if (why := _choose_again(error)) is not None:
+            attach(None, error)  # drops the refused write
+            return _hold_page(form, space, caseload, error.status, [Problem(why)], start_again=True)
         return _hold_page(form, space, caseload, error.status, attach(form, error))
     return see_other(url_for("web.hold", hold_id=hold.id))
+
+
+def _choose_again(error: InvalidInput | Conflict) -> str | None:
+    """A refusal about the bed or the night, which this page can't change: what to do instead."""
+    if isinstance(error, Conflict) and "space_id" in error.errors:
+        return (
+            "Someone has just held this bed or unit, or it is taken for some of those nights. "
+            "Choose another one on the bed board."
+        )
+    if "space_id" in error.errors:
+        return f"{error.errors['space_id'][0]} Choose another bed or unit on the bed board."
+    if "starts_on" in error.errors:
+        return f"First night: {error.errors['starts_on'][0]} Search the bed board again."
+    return None
 
 
 @bp.route("/holds/<int:hold_id>", methods=["GET"])

@@ -362,8 +362,21 @@ def test_a_bed_taken_meanwhile_says_so_and_what_to_do(pages, make, world):
     make.hold(other, world.bed, world.shelter, TODAY, world.advocate, NOW + timedelta(hours=4))
     response = pages(world.advocate).post("/holds", {"client_id": world.client.id, "space_id": world.bed.id})
     assert response.status_code == 409
-    assert "already held or occupied" in text_of(response) and "Back to the bed board" in text_of(response)
+    shown = text_of(response)
+    assert "Someone has just held this bed or unit" in shown and "Back to the bed board" in shown
+    assert "Confirm the hold</button>" not in response.get_data(as_text=True)  # nothing left to confirm
+    assert "Space Id" not in shown
     assert make.count(Hold) == 1
+
+
+def test_a_first_night_that_has_passed_sends_the_person_back_to_search(pages, make, world):
+    response = pages(world.advocate).post(
+        "/holds", {"client_id": world.client.id, "space_id": world.bed.id, "starts_on": "2027-03-09"}
+    )
+    assert response.status_code == 422
+    shown = text_of(response)
+    assert "First night:" in shown and "Search the bed board again." in shown and "Starts On" not in shown
+    assert make.count(Hold) == 0
 
 
 def test_a_second_hold_on_the_same_day_asks_for_a_reason(pages, make, world):
