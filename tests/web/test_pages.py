@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from housing_service import clock
-from housing_service.models import AvailabilityConfirmation, Hold, HoldStatus, Site
+from housing_service.models import AvailabilityConfirmation, Hold, HoldStatus, Site, Space
 from housing_service.services import holds as holds_service
 from tests.factories import PASSWORD
 from tests.web.world import build_world
@@ -455,6 +455,17 @@ def test_taking_a_bed_out_of_service_needs_a_reason(pages, make, world):
     assert "Out of service</span>" in shown and "Leak" in shown
     assert partner.post(f"{path}/in-service").status_code == 303
     assert "Leak" not in text_of(partner.get(f"/my-sites/{world.shelter.id}"))
+
+
+def test_an_occupied_bed_marked_out_of_service_by_mistake_can_be_put_back(pages, make, world):
+    make.placement(world.client, world.bed, world.shelter, TODAY - timedelta(days=3), world.partner)
+    partner = pages(world.partner)
+    path = f"/my-sites/{world.shelter.id}/spaces/{world.bed.id}"
+    assert partner.post(f"{path}/out-of-service", {f"space-{world.bed.id}-reason": "Oops"}).status_code == 303
+    page = partner.get(f"/my-sites/{world.shelter.id}").get_data(as_text=True)
+    assert "Record exit" in page and f"{path}/in-service" in page
+    assert partner.post(f"{path}/in-service").status_code == 303
+    assert make.reload(Space, world.bed.id).in_service
 
 
 def test_the_partner_checks_in_an_expected_survivor(pages, make, world):
