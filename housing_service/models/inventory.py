@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +35,8 @@ class Organisation(Base):
     """A provider agency in the coalition."""
 
     __tablename__ = "organisations"
+    # "Harbor Light" and "harbor light" are one agency.
+    __table_args__ = (Index("uq_organisations_name_folded", func.lower(text("name")), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -48,6 +51,8 @@ class Area(Base):
     """A county or city. Sites sit in one; survivors may need to avoid some for their safety."""
 
     __tablename__ = "areas"
+    # One place, one area: a second "san francisco" would let a safety exclusion miss sites.
+    __table_args__ = (Index("uq_areas_name_folded", func.lower(text("name")), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)

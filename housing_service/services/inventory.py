@@ -80,9 +80,17 @@ def _flush_unique(field: str, message: str, *new_records: object) -> None:
 # Organisations and areas -------------------------------------------------------------
 
 
+def _name(value: str) -> str:
+    """A name as people will read it: no stray spaces, and not only spaces."""
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidInput.field("name", "Give a name (spaces alone are not one).")
+    return name
+
+
 def create_organisation(actor: Actor, name: str, victim_service_provider: bool) -> Organisation:
     require_admin(actor)
-    organisation = Organisation(name=name.strip(), victim_service_provider=victim_service_provider)
+    organisation = Organisation(name=_name(name), victim_service_provider=victim_service_provider)
     _flush_unique("name", "An organisation with this name already exists.", organisation)
     audit.record(actor, "organisation.create", "organisation", organisation.id)
     return organisation
@@ -91,7 +99,7 @@ def create_organisation(actor: Actor, name: str, victim_service_provider: bool) 
 def update_organisation(actor: Actor, organisation: Organisation, changes: dict[str, Any]) -> Organisation:
     require_admin(actor)
     for field, value in changes.items():
-        setattr(organisation, field, value.strip() if type(value) is str else value)
+        setattr(organisation, field, _name(value) if field == "name" else value)
     _flush_unique("name", "An organisation with this name already exists.")
     audit.record(actor, "organisation.update", "organisation", organisation.id, {"fields": sorted(changes)})
     return organisation
@@ -103,7 +111,7 @@ def list_organisations() -> list[Organisation]:
 
 def create_area(actor: Actor, name: str) -> Area:
     require_admin(actor)
-    area = Area(name=name.strip())
+    area = Area(name=_name(name))
     _flush_unique("name", "An area with this name already exists.", area)
     audit.record(actor, "area.create", "area", area.id)
     return area

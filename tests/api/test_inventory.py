@@ -1,4 +1,12 @@
-from housing_service.models import AvailabilityConfirmation, Role, Site, Space, SpaceStatusChange
+from housing_service.models import (
+    Area,
+    AvailabilityConfirmation,
+    Organisation,
+    Role,
+    Site,
+    Space,
+    SpaceStatusChange,
+)
 from housing_service.vocabulary import SpaceKind, Tier
 
 SITE = {
@@ -209,3 +217,18 @@ def test_advocates_and_case_managers_can_not_change_inventory(api, make):
         assert session.post(f"/api/v1/sites/{site.id}/availability-confirmations", json={}).status_code == 403
         assert session.post("/api/v1/organisations", json={"name": "New"}).status_code == 403
     assert make.reload(Space, space.id).label != "X"
+
+
+def test_area_and_organisation_names_are_one_whatever_their_case(api, make):
+    """A second "san francisco" would let a survivor's safety exclusion miss the first one's sites."""
+    admin = api(make.user(Role.ADMIN))
+    assert admin.post("/api/v1/areas", json={"name": "San Francisco"}).status_code == 201
+    again = admin.post("/api/v1/areas", json={"name": "san  francisco "})
+    assert again.status_code == 409 and "name" in again.get_json()["errors"]
+    assert admin.post("/api/v1/organisations", json={"name": "Harbor Light"}).status_code == 201
+    assert admin.post("/api/v1/organisations", json={"name": "HARBOR LIGHT"}).status_code == 409
+    blank = admin.post("/api/v1/organisations", json={"name": "   "})
+    assert blank.status_code == 422 and blank.get_json()["errors"] == {
+        "name": ["Give a name (spaces alone are not one)."]
+    }
+    assert make.count(Area) == 1 and make.count(Organisation) == 1
