@@ -32,6 +32,11 @@ _TRANSITION_DESTINATION = {0: (101, None), 1: (101, None), 2: (302, None)}
 _PERMANENT_SUBSIDY_BY_PROJECT_TYPE = {3: 439, 9: 440, 10: 440, 13: 431}
 
 
+# A typo such as 2099 must not turn a 60-night shelter stay into decades; a year is far more
+# than any one extension a coalition approves.
+MOST_ONE_EXTENSION_ADDS = timedelta(days=365)
+
+
 def transition_destination(next_site: Site) -> tuple[int, int | None]:
     """The HUD destination (and subsidy type) of a stay that ends by moving to `next_site`."""
     if next_site.hud_project_type in _PERMANENT_SUBSIDY_BY_PROJECT_TYPE:
@@ -202,6 +207,12 @@ def extend(
     if new_end_on <= placement.expected_end_on:
         raise InvalidInput.field(
             "new_end_on", f"Choose a date after the current end, {placement.expected_end_on}."
+        )
+    if new_end_on > placement.expected_end_on + MOST_ONE_EXTENSION_ADDS:
+        raise InvalidInput.field(
+            "new_end_on",
+            f"An extension adds at most {MOST_ONE_EXTENSION_ADDS.days} days; record another one later "
+            "if the stay must go on.",
         )
     reason, approved_by = reason.strip(), approved_by.strip()
     if not reason:

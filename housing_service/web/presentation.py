@@ -143,6 +143,9 @@ def stay_bar(placement: Placement, today: date) -> StayBar:
     if progress.limit_days is None or progress.days_left is None:
         return StayBar(progress.day, None, f"Day {progress.day}: long-term housing has no end date", False)
     head = f"Day {progress.day} of {progress.limit_days}"
+    site_limit = placement.stay_limit_days
+    if site_limit is not None and progress.limit_days > site_limit:
+        head += f" (extended past the site's {site_limit}-night limit)"
     if progress.days_left > 0:
         return StayBar(
             progress.day, progress.limit_days, f"{head} — {plural(progress.days_left, 'day')} left", False

@@ -110,7 +110,13 @@ def test_an_extension_needs_a_reason_an_approver_and_a_later_date(api, make, wor
         url, json={"new_end_on": str(stay.expected_end_on), "reason": "r", "approved_by": "x"}
     )
     assert earlier.status_code == 422 and "new_end_on" in earlier.get_json()["errors"]
-    assert make.count(Extension) == 0
+    typo = session.post(url, json={"new_end_on": "2099-03-10", "reason": "r", "approved_by": "x"})
+    assert typo.status_code == 422 and typo.get_json()["errors"]["new_end_on"] == [
+        "An extension adds at most 365 days; record another one later if the stay must go on."
+    ]
+    year = str(stay.expected_end_on + timedelta(days=365))
+    assert session.post(url, json={"new_end_on": year, "reason": "r", "approved_by": "x"}).status_code == 201
+    assert make.count(Extension) == 1
 
 
 def test_an_extension_into_someone_elses_hold_is_refused(api, make, world):

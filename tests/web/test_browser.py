@@ -143,7 +143,7 @@ def test_a_case_manager_acknowledges_a_flag_holds_the_next_place_and_extends_the
 
     # Extensions are recorded from the caseload too.
     tab.page.get_by_role("link", name="Caseload").click()
-    tab.page.get_by_role("link", name="Request an extension for S-AB2CD3").click()
+    tab.page.get_by_role("link", name="Record an extension for S-AB2CD3").click()
     new_end = stay.expected_end_on + timedelta(days=14)
     tab.page.get_by_label("New end date").fill(new_end.isoformat())
     tab.page.get_by_label("Why is the stay extended?").fill("Waiting for her identity documents")

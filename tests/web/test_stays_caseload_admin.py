@@ -153,6 +153,15 @@ def test_a_stay_past_its_end_says_what_to_do(pages, make, world):
     assert "Day 63 of 60 — 2 days past the planned end; record the exit or an extension" in page
 
 
+def test_a_stay_extended_past_the_sites_limit_says_so(pages, make, world):
+    start = TODAY - timedelta(days=70)
+    make.placement(
+        world.client, world.bed, world.shelter, start, world.partner, ends_on=start + timedelta(days=90)
+    )
+    page = text_of(pages(world.case_manager).get("/caseload"))
+    assert "Day 71 of 90 (extended past the site's 60-night limit) — 20 days left" in page
+
+
 def test_advocates_see_the_survivors_on_their_case_teams_only(pages, make, world):
     make.client(code="S-NOTMN1")
     page = text_of(pages(world.advocate).get("/caseload"))
