@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -63,7 +63,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         if not _wants_json():
-            return error
+            page = current_app.extensions.get("html_error_page")
+            return page(error) if page is not None else error
         code = error.code or 500
         messages = (getattr(error, "data", None) or {}).get("messages")
         if messages:

@@ -46,6 +46,17 @@ def test_pages_send_a_signed_out_person_to_sign_in_and_back(pages, world):
     assert target.path == "/sign-in" and parse_qs(target.query)["next"] == ["/caseload?page=2"]
 
 
+def test_an_address_no_page_answers_gets_a_page_in_plain_words(pages, world):
+    missing = pages(world.advocate).get("/no-such-page")
+    assert missing.status_code == 404 and "We couldn't find that" in text_of(missing)
+    wrong_method = pages(world.advocate).get(f"/holds/{world.bed.id}/release")
+    assert wrong_method.status_code == 405 and "This address only takes form submissions" in text_of(
+        wrong_method
+    )
+    api_missing = pages(world.advocate).get("/api/v1/no-such-thing")
+    assert api_missing.status_code == 404 and api_missing.get_json()["code"] == 404
+
+
 def test_signing_in_through_the_form_goes_to_the_page_asked_for(pages, world):
     browser = pages(None)
     response = browser.post(
