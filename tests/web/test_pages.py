@@ -345,6 +345,7 @@ def test_a_bed_is_held_in_three_steps_and_the_confirmation_shows_address_and_exp
     # 2. choose the bed: the confirmation step shows what will be held
     step = text_of(advocate.get(hold_link))
     assert "Bed 1 at Harbor House" in step and "Tonight" in step and "7 Secret Road" not in step
+    assert "<dt>Intake hours</dt><dd>24 hours a day" in step
     # 3. confirm
     response = advocate.post("/holds", {"client_id": world.client.id, "space_id": world.bed.id})
     assert response.status_code == 303
