@@ -250,7 +250,9 @@ def test_flags_about_a_survivor_show_on_the_caseload_and_can_be_acknowledged(pag
     acknowledged = make.reload(Flag, flag.id)
     assert acknowledged.acknowledged_by_id == world.case_manager.id
     assert acknowledged.acknowledgement_note == "Calling Bridge today"
-    assert "Someone is on it: “Calling Bridge today”" in text_of(manager.get("/caseload"))
+    after = text_of(manager.get("/caseload"))
+    assert "Someone is on it: “Calling Bridge today”" in after
+    assert "Needs attention</span>" in page and "Needs attention</span>" not in after
     # someone outside the case can't see or acknowledge it
     assert pages(world.other_partner).post(f"/flags/{flag.id}/acknowledge").status_code == 404
 
