@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import flash, url_for
 from flask.typing import ResponseReturnValue
 
@@ -227,3 +229,14 @@ def admin_set_active(user_id: int, action: str) -> ResponseReturnValue:
     else:
         flash(f"{user.display_name} can sign in again.", "success")
     return see_other(url_for("web.admin_accounts"))
+
+
+@bp.route("/admin/accounts/<int:user_id>/new-password", methods=["POST"])
+def admin_new_password(user_id: int) -> ResponseReturnValue:
+    """Someone lost their password: set a new one, shown once, here only (never in a cookie)."""
+    actor = acting()
+    require_admin(actor)
+    user = accounts.get_user(user_id)
+    password = secrets.token_urlsafe(12)  # 16 characters
+    accounts.reset_password(actor, user, password, now())
+    return page("admin/new_password.html", person=user, password=password)

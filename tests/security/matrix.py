@@ -397,6 +397,12 @@ PAGE_ROWS = [
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate", "action": "=deactivate"},
     ),
+    _page(
+        "web.admin_new_password",
+        "POST",
+        codes(200, 403, 403, 403, 403, 403, 302),
+        args={"user_id": "user_advocate"},
+    ),
     _page("web.admin_areas", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
     _page("web.admin_areas", "POST", codes(303, 403, 403, 403, 403, 403, 302), body={"name": "New County"}),
     _page("web.admin_organisations", "GET", codes(200, 403, 403, 403, 403, 403, 302)),

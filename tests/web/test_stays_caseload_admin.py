@@ -400,6 +400,20 @@ def test_an_admin_creates_and_deactivates_accounts(pages, make, world):
     assert own.status_code == 409 and "can't deactivate your own account" in text_of(own)
 
 
+def test_an_admin_sets_a_new_password_shown_once_for_someone_who_lost_theirs(pages, make, world):
+    from housing_service.services import passwords
+
+    before = make.reload(User, world.advocate.id)
+    page = pages(world.admin).post(f"/admin/accounts/{world.advocate.id}/new-password")
+    assert page.status_code == 200
+    shown = re.search(r"<code>([^<]+)</code>", text_of(page)).group(1)
+    after = make.reload(User, world.advocate.id)
+    assert len(shown) >= 12 and passwords.verify_password(after.password_hash, shown)
+    assert after.session_version == before.session_version + 1  # their sessions ended
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Set a new password" in text_of(pages(world.admin).get("/admin/accounts"))
+
+
 def test_a_partner_account_needs_an_organisation_and_a_long_password(pages, make, world):
     response = pages(world.admin).post(
         "/admin/accounts",
