@@ -20,7 +20,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from housing_service import clock
 from tests.factories import PASSWORD, Factory
+from tests.web.world import NOW, World, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,6 +99,18 @@ class PageClient:
         if response.mimetype == "text/html":
             check_page(response.get_data(as_text=True))
         return response
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[None]:
+    """The page tests run at NOW (test modules opt in with `usefixtures`)."""
+    with clock.frozen(NOW):
+        yield
+
+
+@pytest.fixture
+def world(make: Factory) -> World:
+    return build_world(make)
 
 
 @pytest.fixture

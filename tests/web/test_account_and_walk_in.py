@@ -3,40 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from housing_service import clock
 from housing_service.models import AuditEvent, Client, Hold, Placement, User
 from housing_service.services import passwords
 from housing_service.vocabulary import AgeGroup, ChildAgeBracket, Gender, SpaceFeature
 from housing_service.web import walk_in as walk_in_view
 from housing_service.web.queries import SpaceState
 from tests.factories import PASSWORD
-from tests.web.world import build_world
+from tests.web.world import NOW, TODAY, text_of
 
-NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
-TODAY = date(2027, 3, 10)
 NEW_PASSWORD = "a brand new long passphrase"
 ROLES = ("advocate", "case_manager", "partner", "admin")
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.frozen(NOW):
-        yield
-
-
-@pytest.fixture
-def world(make):
-    return build_world(make)
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def problems_at_top(response) -> str:

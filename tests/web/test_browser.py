@@ -16,12 +16,6 @@ from housing_service import clock
 from housing_service.models import Client, Extension, Flag, FlagKind, Hold, HoldStatus, Placement, Space
 from tests.factories import PASSWORD
 from tests.web.conftest import BrowserPage
-from tests.web.world import World, build_world
-
-
-@pytest.fixture
-def world(make) -> World:
-    return build_world(make)
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,27 +12,9 @@ from housing_service import clock
 from housing_service.models import AvailabilityConfirmation, Hold, HoldStatus, Site, Space
 from housing_service.services import holds as holds_service
 from tests.factories import PASSWORD
-from tests.web.world import build_world
+from tests.web.world import NOW, TODAY, text_of
 
-# 10 March 2027, noon in the coalition's time zone (America/Los_Angeles, UTC-8).
-NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
-TODAY = date(2027, 3, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.frozen(NOW):
-        yield
-
-
-@pytest.fixture
-def world(make):
-    return build_world(make)
-
-
-def text_of(response) -> str:
-    """The page's text as a person reads it (entities decoded)."""
-    return html.unescape(response.get_data(as_text=True))
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 # Signing in and out ---------------------------------------------------------------------------

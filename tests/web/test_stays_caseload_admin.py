@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from housing_service import clock
 from housing_service.models import (
     Area,
     Client,
@@ -27,25 +25,9 @@ from housing_service.models import (
 )
 from housing_service.vocabulary import EXIT_DESTINATIONS, RENTAL_SUBSIDY_TYPES
 from housing_service.web.presentation import EXIT_CHOICES, HOME_COUNTRY
-from tests.web.world import build_world
+from tests.web.world import NOW, TODAY, text_of
 
-NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
-TODAY = date(2027, 3, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.frozen(NOW):
-        yield
-
-
-@pytest.fixture
-def world(make):
-    return build_world(make)
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def stay_of(make, world, days_ago: int = 45):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from housing_service.models import Role
 from housing_service.vocabulary import SpaceKind, Tier
 from tests.factories import Factory
+
+# The page tests' moment: 10 March 2027, noon in the coalition's time zone (UTC-8).
+NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
+TODAY = date(2027, 3, 10)
+
+
+def text_of(response: Any) -> str:
+    """The page's text as a person reads it (entities decoded)."""
+    return html.unescape(response.get_data(as_text=True))
 
 
 @dataclass
