@@ -45,6 +45,8 @@ from .presentation import (
     KIND_LABELS,
     POLICY_LABELS,
     ROLE_LABELS,
+    STEP_KIND_LABELS,
+    STEP_STATUS_LABELS,
     TIER_LABELS,
     subsidy_options,
 )
@@ -270,6 +272,27 @@ class AcknowledgeForm(PageForm):
 
 class HoldSuggestionForm(PageForm):
     space_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class PlanStepForm(PageForm):
+    """A step toward the move: what, who does it, by when."""
+
+    kind = SelectField("Kind of step", choices=_choices(STEP_KIND_LABELS), default="other")
+    description = StringField(
+        "What needs doing",
+        validators=[InputRequired("Say what the step is."), Length(max=300)],
+        render_kw={"maxlength": 300},
+    )
+    owner = StringField(
+        "Who does it",
+        validators=[InputRequired("Say who does it, e.g. 'Case manager' or 'Survivor'."), Length(max=120)],
+        render_kw={"maxlength": 120},
+    )
+    due_on = DayField("Due by (optional)", validators=[Optional()])
+
+
+class StepStatusForm(PageForm):
+    status = SelectField("Where it stands", choices=_choices(STEP_STATUS_LABELS))
 
 
 class DeclineForm(PageForm):

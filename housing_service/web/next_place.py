@@ -13,12 +13,12 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
 from ..matching import Action, Candidate
-from ..models import Decision, Placement, Role
+from ..models import Decision, Placement, Role, StepKind, StepStatus
 from ..services import placements, plans, suggestions
 from ..services.access import require_role
 from ..services.actor import Actor
 from .blueprint import bp
-from .forms import DeclineForm, HoldSuggestionForm
+from .forms import DeclineForm, HoldSuggestionForm, PlanStepForm, StepStatusForm
 from .presentation import stay_bar
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
@@ -46,6 +46,7 @@ def _page(
     status: int = 200,
     problems: list[Problem] | None = None,
     failed: tuple[int, DeclineForm] | None = None,
+    step_form: PlanStepForm | None = None,
 ) -> ResponseReturnValue:
     suggestion = suggestions.suggest_for_placement(actor, stay, today(), now())
     items = []
@@ -57,6 +58,11 @@ def _page(
                 decline_form = failed[1]
             hold_form = HoldSuggestionForm(formdata=None, space_id=candidate.space.space_id, prefix=prefix)
             items.append(CandidateItem(candidate, hold_form, decline_form))
+    plan = plans.plan_of(stay)
+    status_forms = {
+        step.id: StepStatusForm(formdata=None, prefix=f"step-{step.id}", status=step.status.value)
+        for step in (plan.steps if plan else [])
+    }
     return page(
         "next_place.html",
         status,
@@ -65,6 +71,9 @@ def _page(
         suggestion=suggestion,
         items=items,
         problems=problems or [],
+        plan=plan,
+        step_form=step_form or PlanStepForm(formdata=None, prefix="step"),
+        status_forms=status_forms,
     )
 
 
@@ -104,3 +113,58 @@ def decline_suggested_place(stay_id: int, site_id: int) -> ResponseReturnValue:
         return _page(actor, stay, error.status, attach(form, error), (site_id, form))
     flash("Noted, with the survivor's reason. That place won't be suggested again for a while.", "success")
     return see_other(url_for("web.next_place", stay_id=stay.id))
+
+
+# The transition plan: the move's target and date, and the steps toward it ------------------
+
+
+@bp.route("/stays/<int:stay_id>/plan", methods=["POST"])
+def start_plan(stay_id: int) -> ResponseReturnValue:
+    """A plan from the suggestion: the next tier and the move-by date, editable later."""
+    actor = acting()
+    stay = _stay(actor, stay_id)
+    try:
+        plans.save_plan(actor, stay, target_tier=None, move_by=None, today=today(), now=now())
+    except (InvalidInput, Conflict) as error:
+        return _page(actor, stay, error.status, attach(None, error))
+    flash("The plan is started. Add the steps the survivor needs before the move.", "success")
+    return see_other(url_for("web.next_place", stay_id=stay.id) + "#plan-title")
+
+
+@bp.route("/stays/<int:stay_id>/plan/steps", methods=["POST"])
+def add_plan_step(stay_id: int) -> ResponseReturnValue:
+    actor = acting()
+    stay = _stay(actor, stay_id)
+    form = PlanStepForm(prefix="step")
+    if not form.validate_on_submit():
+        return _page(actor, stay, 422, problems_of(form), step_form=form)
+    try:
+        plan = plans.plan_of(stay) or plans.save_plan(
+            actor, stay, target_tier=None, move_by=None, today=today(), now=now()
+        )
+        data = {
+            "kind": StepKind(form.kind.data),
+            "description": form.description.data or "",
+            "owner": form.owner.data or "",
+            "due_on": form.due_on.data,
+        }
+        plans.add_step(actor, plan, data, now())
+    except (InvalidInput, Conflict) as error:
+        return _page(actor, stay, error.status, attach(form, error), step_form=form)
+    flash("The step is added to the plan.", "success")
+    return see_other(url_for("web.next_place", stay_id=stay.id) + "#plan-title")
+
+
+@bp.route("/plan-steps/<int:step_id>/status", methods=["POST"])
+def set_step_status(step_id: int) -> ResponseReturnValue:
+    actor = acting()
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    step = plans.get_step(actor, step_id)
+    form = StepStatusForm(prefix=f"step-{step.id}")
+    stay = step.plan.placement
+    if not form.validate_on_submit():
+        return _page(actor, stay, 422, problems_of(form))
+    plans.update_step(actor, step, {"status": StepStatus(form.status.data)}, now())
+    # The step's words stay out of the flash message: it travels in the session cookie.
+    flash("The step is updated.", "success")
+    return see_other(url_for("web.next_place", stay_id=stay.id) + "#plan-title")

@@ -307,6 +307,24 @@ def navigation() -> tuple[tuple[str, str], ...]:
     return _NAVIGATION.get(current_user.role, ())
 
 
+# Transition plans: the steps toward the move, in words --------------------------------------
+
+STEP_KIND_LABELS = {
+    "identity_documents": "Identity documents",
+    "income": "Income or a job offer",
+    "legal_status": "A legal status step",
+    "school_enrolment": "School enrolment for the children",
+    "housing_voucher": "A housing voucher application",
+    "other": "Something else",
+}
+STEP_STATUS_LABELS = {
+    "to_do": "To do",
+    "in_progress": "Under way",
+    "done": "Done",
+    "not_needed": "Not needed after all",
+}
+
+
 def install(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters.update(
@@ -324,6 +342,8 @@ def install(app: Flask) -> None:
         role=lambda value: ROLE_LABELS.get(value, value),
         household=lambda value: HOUSEHOLD_LABELS.get(value, value),
         child_age=lambda value: CHILD_AGE_LABELS.get(ChildAgeBracket(value), value),
+        step_kind=lambda value: STEP_KIND_LABELS.get(value, value),
+        step_status=lambda value: STEP_STATUS_LABELS.get(value, value),
         plural=plural,
     )
     app.jinja_env.globals.update(navigation=navigation)

@@ -544,6 +544,23 @@ PAGE_ROWS = [
         body=lambda w: {f"site-{w['own_next_site']}-space_id": str(w["next_bed"])},
     ),
     _page(
+        "web.start_plan", "POST", codes(303, 303, 303, 403, 403, 404, 302), args={"stay_id": "current_stay"}
+    ),
+    _page(
+        "web.add_plan_step",
+        "POST",
+        codes(303, 303, 303, 403, 403, 404, 302),
+        args={"stay_id": "current_stay"},
+        body={"step-kind": "income", "step-description": "Job offer letter", "step-owner": "Survivor"},
+    ),
+    _page(
+        "web.set_step_status",
+        "POST",
+        codes(303, 303, 303, 403, 403, 403, 302),
+        args={"step_id": "plan_step"},
+        body=lambda w: {f"step-{w['plan_step']}-status": "in_progress"},
+    ),
+    _page(
         "web.decline_suggested_place",
         "POST",
         codes(303, 303, 303, 403, 403, 404, 302),

@@ -464,3 +464,43 @@ def test_suggestions_are_for_the_case_team_only(pages, make, world):
     stay = stay_of(make, world, days_ago=50)
     assert pages(world.partner).get(f"/stays/{stay.id}/next").status_code == 403
     assert pages(make.user(Role.CASE_MANAGER)).get(f"/stays/{stay.id}/next").status_code == 404
+
+
+def test_a_case_manager_plans_the_move_step_by_step(app, pages, make, world):
+    from housing_service.models import PlanStep, StepStatus, TransitionPlan
+    from housing_service.scheduling.runner import run_job
+
+    stay = stay_of(make, world, days_ago=50)
+    manager = pages(world.case_manager)
+    page = text_of(manager.get(f"/stays/{stay.id}/next"))
+    assert "No plan yet." in page and "Start a plan to move by" in page
+    assert manager.post(f"/stays/{stay.id}/plan").status_code == 303
+    plan = _all(make, TransitionPlan)[0]
+    assert plan.move_by == date(2027, 3, 20)  # the suggestion's move-by date
+
+    missing = manager.post(f"/stays/{stay.id}/plan/steps", {"step-kind": "income", "step-owner": "Survivor"})
+    assert missing.status_code == 422 and "Say what the step is." in text_of(missing)
+    added = manager.post(
+        f"/stays/{stay.id}/plan/steps",
+        {
+            "step-kind": "identity_documents",
+            "step-description": "Replacement ID appointment",
+            "step-owner": "Case manager",
+            "step-due_on": "2027-03-09",
+        },
+    )
+    assert added.status_code == 303
+    page = text_of(manager.get(f"/stays/{stay.id}/next"))
+    assert "Replacement ID appointment" in page and "Identity documents · Case manager" in page
+    step = _all(make, PlanStep)[0]
+    # the step is past its date: the stay review flags it, and marking it done resolves the flag
+    with app.app_context():
+        run_job("stay_review", NOW)
+    assert "Plan step past its date" in text_of(manager.get("/caseload"))
+    done = manager.post(f"/plan-steps/{step.id}/status", {f"step-{step.id}-status": "done"})
+    assert done.status_code == 303 and make.reload(PlanStep, step.id).status == StepStatus.DONE
+    with app.app_context():
+        run_job("stay_review", NOW + timedelta(hours=1))
+    assert "Plan step past its date" not in text_of(manager.get("/caseload"))
+    # the site's staff never see the plan
+    assert pages(world.partner).get(f"/stays/{stay.id}/next").status_code == 403
