@@ -189,10 +189,15 @@ def household_type(adults: int, children: int) -> HouseholdType:
     return HouseholdType.SINGLE_ADULTS
 
 
-def threshold_day(ends_on: date, days_before: int) -> date:
-    """The day a stay is `days_before` days from its last night, the night before `ends_on`.
+def threshold_lead(days_before: int) -> timedelta:
+    """How long before a stay's end date a threshold of `days_before` days is reached.
 
-    Thresholds count back from the last night: a 60-night stay's 14-day flag comes on day 46
-    ("day 46 of 60; plan the move by day 60"), and planning starts then.
+    Thresholds count back from the last night, the night before the end date: a 60-night
+    stay's 14-day flag comes on day 46 ("day 46 of 60; plan the move by day 60").
     """
-    return ends_on - timedelta(days=days_before + 1)
+    return timedelta(days=days_before + 1)
+
+
+def threshold_day(ends_on: date, days_before: int) -> date:
+    """The day a stay reaches a threshold (and, for the first one, planning starts)."""
+    return ends_on - threshold_lead(days_before)

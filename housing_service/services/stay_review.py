@@ -9,7 +9,7 @@ run raises every flag that came due meanwhile, and only those.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, literal, select
@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, literal, selec
 from ..db import UTCDateTime, count_inserted, insert_ignoring_duplicates
 from ..extensions import db
 from ..models import Flag, FlagKind, Placement, PlanStep, StepStatus, TransitionPlan
-from ..vocabulary import Tier
+from ..vocabulary import Tier, threshold_lead
 from .flags import resolve_plan_flags, resolve_stale_stay_flags
 
 
@@ -78,7 +78,7 @@ def raise_stay_flags(
                 key, FlagKind.NEARING_LIMIT, Placement.expected_end_on, now, run_id, days_before=literal(days)
             )
             # threshold_day(end, days) <= today, written for the index on the end date
-            due = Placement.expected_end_on <= today + timedelta(days=days + 1)
+            due = Placement.expected_end_on <= today + threshold_lead(days)
             raised += _raise(names, rows.where(current, Placement.tier == Tier(tier_name), due))
     key = _key("stay:", Placement.id, ":", Placement.expected_end_on, ":over")
     names, rows = _flags_from(
@@ -119,7 +119,8 @@ def raise_plan_flags(
                 current,
                 Placement.tier == Tier(tier_name),
                 TransitionPlan.chosen_site_id.is_(None),
-                TransitionPlan.move_by <= today + timedelta(days=max(days_list)),
+                # the move-by date stands for the stay's end: the first threshold, counted alike
+                TransitionPlan.move_by <= today + threshold_lead(max(days_list)),
             )
         )
         raised += _raise(names, no_choice)

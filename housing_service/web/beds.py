@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Conflict, InvalidInput
+from ..extensions import db
 from ..models import Client, Hold, HoldStatus, Role, Site, Space
 from ..services import availability, clients, holds, inventory
 from ..services.access import may_see_address, require_role
@@ -235,7 +236,7 @@ def create_hold() -> ResponseReturnValue:
         )
     except (InvalidInput, Conflict) as error:
         if (why := _choose_again(error)) is not None:
-            attach(None, error)  # drops the refused write
+            db.session.rollback()  # the refused write must not be flushed again while rendering
             return _hold_page(form, space, caseload, error.status, [Problem(why)], start_again=True)
         return _hold_page(form, space, caseload, error.status, attach(form, error))
     return see_other(url_for("web.hold", hold_id=hold.id))

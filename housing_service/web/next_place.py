@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
 from ..matching import Action, Candidate
-from ..models import Decision, Placement, Role, StepKind, StepStatus
+from ..models import Decision, Placement, Role, StepKind, StepStatus, TransitionPlan
 from ..services import placements, plans, suggestions
 from ..services.access import require_role
 from ..services.actor import Actor
@@ -118,13 +118,18 @@ def decline_suggested_place(stay_id: int, site_id: int) -> ResponseReturnValue:
 # The transition plan: the move's target and date, and the steps toward it ------------------
 
 
+def _plan_from_suggestion(actor: Actor, stay: Placement) -> TransitionPlan:
+    # No tier or date given: save_plan takes both from the current suggestion.
+    return plans.save_plan(actor, stay, target_tier=None, move_by=None, today=today(), now=now())
+
+
 @bp.route("/stays/<int:stay_id>/plan", methods=["POST"])
 def start_plan(stay_id: int) -> ResponseReturnValue:
     """A plan from the suggestion: the next tier and the move-by date, editable later."""
     actor = acting()
     stay = _stay(actor, stay_id)
     try:
-        plans.save_plan(actor, stay, target_tier=None, move_by=None, today=today(), now=now())
+        _plan_from_suggestion(actor, stay)
     except (InvalidInput, Conflict) as error:
         return _page(actor, stay, error.status, attach(None, error))
     flash("The plan is started. Add the steps the survivor needs before the move.", "success")
@@ -139,9 +144,7 @@ def add_plan_step(stay_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(actor, stay, 422, problems_of(form), step_form=form)
     try:
-        plan = plans.plan_of(stay) or plans.save_plan(
-            actor, stay, target_tier=None, move_by=None, today=today(), now=now()
-        )
+        plan = plans.plan_of(stay) or _plan_from_suggestion(actor, stay)
         data = {
             "kind": StepKind(form.kind.data),
             "description": form.description.data or "",
