@@ -46,6 +46,14 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_api(app)
 
+    from .referrals import register as register_referrals
+
+    register_referrals(app)
+
+    from .oversight import register as register_oversight
+
+    register_oversight(app)
+
     from .web import register_web
 
     register_web(app)

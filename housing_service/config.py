@@ -90,6 +90,16 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "SCHEDULER": env.get("SCHEDULER", "auto"),
         "HOLD_WINDOW_HOURS": _int(env, "HOLD_WINDOW_HOURS", 4),
         "HOLD_WARNING_MINUTES": _int(env, "HOLD_WARNING_MINUTES", 60),
+        # A planned move needs no more notice than this; a far-future hold only ties a bed up.
+        "HOLD_MAX_DAYS_AHEAD": _int(env, "HOLD_MAX_DAYS_AHEAD", 120),
+        # How long a screened site has to answer a referral, unless the site sets its own.
+        "REFERRAL_RESPONSE_MINUTES": _int(env, "REFERRAL_RESPONSE_MINUTES", 30),
+        # Confidential addresses one person may be shown, from distinct sites, in a window,
+        # before further addresses wait for an admin's review.
+        "ADDRESS_REVEAL_LIMIT": _int(env, "ADDRESS_REVEAL_LIMIT", 3),
+        "ADDRESS_REVEAL_WINDOW_DAYS": _int(env, "ADDRESS_REVEAL_WINDOW_DAYS", 7),
+        # Survivors' records opened this long ago and never used for a stay are listed for admins.
+        "UNUSED_RECORD_DAYS": _int(env, "UNUSED_RECORD_DAYS", 30),
         "STAY_REVIEW_THRESHOLDS": _thresholds(
             env.get("STAY_REVIEW_THRESHOLDS", "emergency:14,7;transitional:30,14")
         ),

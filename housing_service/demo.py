@@ -11,6 +11,7 @@ from sqlalchemy import select
 from . import clock
 from .extensions import db
 from .models import Booking, Organisation, Placement, Role, Site, Space, User
+from .referrals import service as referrals
 from .services import accounts, clients, holds, inventory, passwords
 from .services.actor import Actor
 from .services.stay_review import review_stays
@@ -19,6 +20,7 @@ from .vocabulary import (
     CasePhase,
     Gender,
     HouseholdType,
+    ReferralUrgency,
     SpaceFeature,
     SpaceKind,
     SubstanceUsePolicy,
@@ -350,6 +352,33 @@ def _create_caseload(now: datetime) -> None:
         override_reason=None,
         now=now,
         today=today,
+    )
+    # A mother and two children asked for at Harbor House, which screens referrals: Pat
+    # Partner answers it, and would call the advocate back.
+    family = clients.create_client(
+        Actor(advocate),
+        {
+            "alias": "Rosa",
+            "languages": ["es"],
+            "age_group": AgeGroup.ADULT,
+            "gender": Gender.WOMAN,
+            "children": ["3-5", "6-12"],
+        },
+        now,
+    )
+    harbor_house = db.session.scalar(select(Site).where(Site.name == "Harbor House"))
+    referrals.send_referral(
+        Actor(advocate),
+        referrals.ReferralRequest(
+            site_id=harbor_house.id,
+            client_id=family.id,
+            starts_on=today,
+            ends_on=None,
+            urgency=ReferralUrgency.TONIGHT,
+            callback_phone="+1 408 555 0123",
+        ),
+        now,
+        today,
     )
     db.session.flush()
     review_stays(current_app.config["STAY_REVIEW_THRESHOLDS"], today, now)

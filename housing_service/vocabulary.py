@@ -99,6 +99,21 @@ class SubstanceUsePolicy(StrEnum):
     SOBRIETY_REQUIRED = "sobriety_required"
 
 
+class ReferralMode(StrEnum):
+    """How a site takes a survivor: held directly on the board, or screened by its staff first."""
+
+    DIRECT = "direct"
+    SCREENED = "screened"  # the site answers a referral and calls the advocate back
+
+
+class ReferralUrgency(StrEnum):
+    """How soon a referred household needs the place."""
+
+    TONIGHT = "tonight"
+    WITHIN_DAYS = "within_days"
+    PLANNED_MOVE = "planned_move"
+
+
 class CasePhase(StrEnum):
     """The three phases of the coalition's case-management model."""
 

@@ -9,8 +9,8 @@ from flask import Response, current_app, jsonify
 from marshmallow import Schema, fields, validate
 
 from ..models import Role
-from ..services import availability
-from ..services.access import may_see_address, require_role
+from ..services import addresses, availability
+from ..services.access import require_role
 from ..services.inventory import require_areas_exist
 from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier
 from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, acting, now, today
@@ -106,11 +106,10 @@ def search(args: dict[str, Any]) -> Response:
     for item in result.items:
         entry = _dumped_entry(availability.BoardEntry(item.site, item.free_spaces, item.free_until))
         hours = availability.freshness_hours(item.site.availability_confirmed_at, moment)
-        visible = may_see_address(actor, item.site, item.held_by_actor)
         items.append(
             {
                 **entry,
-                "site": {**entry["site"], "address": item.site.address if visible else None},
+                "site": {**entry["site"], "address": addresses.on_lists(actor, item.site)},
                 "free_from": starts_on.isoformat(),
                 "confirmed_hours_ago": hours,
                 "availability_stale": hours is None or hours > stale_after,

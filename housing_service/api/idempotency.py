@@ -1,4 +1,8 @@
-"""`Idempotency-Key`: a retried write returns the first answer instead of acting twice."""
+"""`Idempotency-Key`: a retried write returns the first answer instead of acting twice.
+
+The kept answer never holds an address: a replay is rendered from the record's state now
+(a released hold shows no address), or, where a view says no way to, without addresses.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,17 @@ from .common import acting
 HEADER = "Idempotency-Key"
 _IN_PROGRESS = 0
 
+RenderAgain = Callable[[dict[str, Any]], Any]
+
+
+def without_addresses(body: Any) -> Any:
+    """The answer as kept for replays: every `address` emptied, however deep."""
+    if isinstance(body, dict):
+        return {key: None if key == "address" else without_addresses(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [without_addresses(item) for item in body]
+    return body
+
 
 def _fingerprint() -> str:
     body = request.get_json(silent=True)
@@ -29,7 +44,7 @@ def _fingerprint() -> str:
     return hashlib.sha256(f"{request.method} {request.path} {canonical}".encode()).hexdigest()
 
 
-def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
+def _replay(stored: IdempotentRequest, fingerprint: str, render_again: RenderAgain | None) -> Response:
     if stored.fingerprint != fingerprint:
         raise InvalidInput(
             "This Idempotency-Key was already used for a different request; use a new key.",
@@ -37,14 +52,22 @@ def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
         )
     if stored.status_code == _IN_PROGRESS:
         raise Conflict("The first request with this Idempotency-Key is still being handled; retry shortly.")
-    response = jsonify(stored.response)
+    if render_again is not None and stored.status_code < 400:
+        response = jsonify(render_again(stored.response))
+    else:
+        response = jsonify(stored.response)
     response.status_code = stored.status_code
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
-def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Honour an Idempotency-Key header on a write (per account; same key and body, same answer)."""
+def idempotent(view: Callable[..., Any] | None = None, *, render_again: RenderAgain | None = None) -> Any:
+    """Honour an Idempotency-Key header on a write (per account; same key and body, same answer).
+
+    `render_again(kept_answer)` gives the answer as the record stands now, for replays.
+    """
+    if view is None:
+        return lambda decorated: idempotent(decorated, render_again=render_again)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -59,7 +82,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             IdempotentRequest.user_id == user_id, IdempotentRequest.key == key
         )
         if (stored := db.session.scalar(lookup)) is not None:
-            return _replay(stored, fingerprint)
+            return _replay(stored, fingerprint, render_again)
         # Claim the key before acting: a concurrent retry waits on the unique index, then
         # finds the first answer.
         claim = IdempotentRequest(
@@ -78,10 +101,10 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             stored = db.session.scalar(lookup.execution_options(populate_existing=True))
             if stored is None:
                 raise
-            return _replay(stored, fingerprint)
+            return _replay(stored, fingerprint, render_again)
         response = view(*args, **kwargs)
         claim.status_code = response.status_code
-        claim.response = response.get_json()
+        claim.response = without_addresses(response.get_json())
         db.session.flush()
         return response
 

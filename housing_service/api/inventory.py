@@ -9,8 +9,7 @@ from ..models import Area, Organisation, Site
 from ..services import inventory
 from ..services.access import manages_site
 from ..services.actor import Actor
-from ..services.availability import sites_held_by
-from .common import Blueprint, acting, now, page_of, paginate
+from .common import Blueprint, acting, page_of, paginate
 from .presenters import present_site
 from .schemas_inventory import (
     AreaCreateSchema,
@@ -86,9 +85,8 @@ def list_sites(args: dict[str, Any]) -> dict[str, Any]:
     actor = acting()
     organisation_id = actor.organisation_id if actor.is_partner else args.get("organisation_id")
     sites = inventory.list_sites(actor, organisation_id, args.get("tier"))
-    holding = sites_held_by(actor, [site.id for site in sites], now())
     result = paginate(sites, args)
-    result["items"] = [present_site(site, actor, site.id in holding) for site in result["items"]]
+    result["items"] = [present_site(site, actor) for site in result["items"]]
     return result
 
 
@@ -108,7 +106,7 @@ def get_site(site_id: int) -> dict[str, Any]:
     actor = acting()
     site = inventory.get_site(site_id)
     require_site_visible(actor, site)
-    return present_site(site, actor, site.id in sites_held_by(actor, [site.id], now()))
+    return present_site(site, actor)
 
 
 @blp.route("/sites/<int:site_id>", methods=["PATCH"])

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Client, Hold, Placement, Site, TransitionPlan
 from ..request_context import now
-from ..services import placements, plans
-from ..services.access import may_see_address, works_case
+from ..services import addresses, placements, plans
+from ..services.access import works_case
 from ..services.actor import Actor
 from ..vocabulary import EXIT_DESTINATIONS
 from .schemas_inventory import SiteSchema
@@ -42,23 +42,24 @@ def present_site_columns(site: Site | Any) -> dict[str, Any]:
     }
 
 
-def present_site(site: Site | Any, actor: Actor, holds_bed_here: bool = False) -> dict[str, Any]:
-    """A site as this person may see it: a confidential address only for those who need it."""
-    visible = may_see_address(actor, site, holds_bed_here)
-    return {**present_site_columns(site), "address": site.address if visible else None}
+def present_site(site: Site | Any, actor: Actor) -> dict[str, Any]:
+    """A site as this person may see it: a confidential address only for the site's own staff."""
+    return {**present_site_columns(site), "address": addresses.on_lists(actor, site)}
 
 
 def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:
-    """A hold; the address shows for the advocate holding it (and the site's own staff)."""
+    """A hold; a confidential address only as services/addresses.py allows (and recorded)."""
     site = hold.site
-    reserving = hold.held_by_id == actor.user_id and hold.is_current(now())
+    address = addresses.for_hold(actor, hold, now())
     return {
         **columns(hold, HoldSchema),
         "client": hold.client,
         "space_label": hold.space.label,
         "site_name": site.name,
         "confidential": site.confidential,
-        "address": site.address if may_see_address(actor, site, reserving) else None,
+        "address": address.address,
+        "address_withheld_because": address.withheld_because,
+        "referral_mode": site.referral_mode,
         "ends_on": hold.booking.ends_on,
         "placement_id": hold.placement.id if hold.placement else None,
     }

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
+from ..vocabulary import (
+    AgeGroup,
+    Gender,
+    HouseholdType,
+    ReferralMode,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
 from .common import AN_ID, EnumList, PageArgs, StrictSchema, language_list
 
 ALL_HUD_PROJECT_TYPES = sorted(set().union(*(tier.hud_project_types for tier in Tier)))
@@ -35,6 +44,9 @@ class AreaCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
+RESPONSE_MINUTES = validate.Range(min=5, max=1440, error="Answer referrals within {min} to {max} minutes.")
+
+
 class SiteSchema(Schema):
     id = fields.Integer()
     organisation_id = fields.Integer()
@@ -47,6 +59,8 @@ class SiteSchema(Schema):
     area_id = fields.Integer()
     area_name = fields.String()
     confidential = fields.Boolean()
+    referral_mode = fields.Enum(ReferralMode, by_value=True)
+    referral_response_minutes = fields.Integer()
     address = fields.String(
         allow_none=True,
         metadata={"description": "Null when the site is confidential and you may not see its address."},
@@ -74,6 +88,12 @@ class SiteCreateSchema(StrictSchema):
     hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
     area_id = fields.Integer(required=True, validate=AN_ID)
     confidential = fields.Boolean(load_default=False)
+    referral_mode = fields.Enum(
+        ReferralMode,
+        by_value=True,
+        metadata={"description": "Default: screened for a confidential site, direct otherwise."},
+    )
+    referral_response_minutes = fields.Integer(validate=RESPONSE_MINUTES)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
     genders_served = EnumList(Gender, required=True, validate=validate.Length(min=1))
@@ -96,6 +116,8 @@ class SiteUpdateSchema(StrictSchema):
     hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
     area_id = fields.Integer(validate=AN_ID)
     confidential = fields.Boolean()
+    referral_mode = fields.Enum(ReferralMode, by_value=True)
+    referral_response_minutes = fields.Integer(validate=RESPONSE_MINUTES)
     address = fields.String(validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, validate=validate.Length(min=1))
     genders_served = EnumList(Gender, validate=validate.Length(min=1))

@@ -11,6 +11,7 @@ from ..vocabulary import (
     ChildAgeBracket,
     Gender,
     LegalStatusProgress,
+    ReferralMode,
     SpaceFeature,
     StageOfChange,
     SubstanceUsePolicy,
@@ -115,10 +116,15 @@ class HoldSchema(Schema):
     site_id = fields.Integer()
     site_name = fields.String()
     confidential = fields.Boolean()
+    referral_mode = fields.Enum(ReferralMode, by_value=True)
     address = fields.String(
         allow_none=True,
-        metadata={"description": "Shown to the advocate who holds the bed, and the site's staff."},
+        metadata={
+            "description": "A confidential address: for the site's staff, and at a direct site for the "
+            "person holding the bed while the hold is current, from the day of its first night."
+        },
     )
+    address_withheld_because = fields.String(allow_none=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
     status = fields.Enum(HoldStatus, by_value=True)

@@ -1,6 +1,7 @@
 """All tables, imported together so that relationships and migrations see every model."""
 
 from .accounts import ApiToken, Role, User
+from .address_reveals import AddressReveal, AddressRevealPause
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement
 from .clients import CaseTeamMember, Client
@@ -16,10 +17,13 @@ from .inventory import (
     SpaceStatusChange,
 )
 from .plans import Decision, PlanStep, StepKind, StepStatus, SuggestionDecision, TransitionPlan
+from .referrals import Referral, ReferralStatus
 from .revisions import CoalitionRevision
 from .sign_ins import SignInAttempt
 
 __all__ = [
+    "AddressReveal",
+    "AddressRevealPause",
     "ApiToken",
     "Area",
     "AuditEvent",
@@ -39,6 +43,8 @@ __all__ = [
     "Organisation",
     "Placement",
     "PlanStep",
+    "Referral",
+    "ReferralStatus",
     "Role",
     "SignInAttempt",
     "Site",

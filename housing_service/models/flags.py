@@ -14,8 +14,10 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, enum_type
+from .accounts import User
 from .bookings import Hold, Placement
 from .inventory import Site
+from .referrals import Referral
 
 
 class FlagKind(StrEnum):
@@ -26,6 +28,9 @@ class FlagKind(StrEnum):
     STALE_AVAILABILITY = "stale_availability"  # a site's availability needs confirming
     PLAN_STEP_OVERDUE = "plan_step_overdue"  # a step toward a move is past its due date
     MOVE_WITHOUT_CHOICE = "move_without_choice"  # the move-by date is near, no option chosen
+    REFERRAL_WAITING = "referral_waiting"  # a referral to a screened site is half way to its deadline
+    REFERRAL_UNANSWERED = "referral_unanswered"  # a referral's deadline passed without an answer
+    ADDRESS_REVEALS_PAUSED = "address_reveals_paused"  # someone reached the confidential-address limit
 
 
 class Flag(Base):
@@ -59,6 +64,9 @@ class Flag(Base):
     hold_id: Mapped[int | None] = mapped_column(ForeignKey("holds.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     plan_step_id: Mapped[int | None] = mapped_column(ForeignKey("plan_steps.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"), index=True)
+    # The staff member a flag is about (address reveals paused), for admins.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The stay's end date (or a step's due date) the flag is about, and the threshold.
     subject_on: Mapped[date | None] = mapped_column(Date)
     days_before: Mapped[int | None] = mapped_column(Integer)
@@ -74,6 +82,8 @@ class Flag(Base):
     placement: Mapped[Placement | None] = relationship()
     hold: Mapped[Hold | None] = relationship()
     site: Mapped[Site | None] = relationship()
+    referral: Mapped[Referral | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
 
 class JobRun(Base):

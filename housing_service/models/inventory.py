@@ -24,6 +24,7 @@ from ..vocabulary import (
     AgeGroup,
     Gender,
     HouseholdType,
+    ReferralMode,
     SpaceFeature,
     SpaceKind,
     SubstanceUsePolicy,
@@ -76,6 +77,9 @@ class Site(Base):
             name="stay_limit_fits_tier",
         ),
         CheckConstraint("hold_window_hours BETWEEN 1 AND 72", name="hold_window_hours_range"),
+        CheckConstraint(
+            "referral_response_minutes BETWEEN 5 AND 1440", name="referral_response_minutes_range"
+        ),
         Index("ix_sites_tier_active", "tier", "active"),
         # The bed board lists the most recently confirmed sites first and stops at a page.
         Index(
@@ -96,6 +100,12 @@ class Site(Base):
     hold_window_hours: Mapped[int] = mapped_column(Integer, default=4)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Screened: advocates send a referral; the site's staff answer it and call back, so the
+    # service never has to send the address of the site.
+    referral_mode: Mapped[ReferralMode] = mapped_column(
+        enum_type(ReferralMode, "referral_mode"), default=ReferralMode.DIRECT
+    )
+    referral_response_minutes: Mapped[int] = mapped_column(Integer, default=30)
     address: Mapped[str] = mapped_column(Text, default="")
     households_served: Mapped[frozenset[HouseholdType]] = mapped_column(EnumSet(HouseholdType))
     genders_served: Mapped[frozenset[Gender]] = mapped_column(EnumSet(Gender))
@@ -124,6 +134,10 @@ class Site(Base):
     @property
     def language_codes(self) -> list[str]:
         return [language.code for language in self.languages]
+
+    @property
+    def screened(self) -> bool:
+        return self.referral_mode == ReferralMode.SCREENED
 
 
 class SiteLanguage(Base):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from .. import clock
+from ..referrals import service as referrals
 from ..services import digest, hold_expiry, retention, site_freshness, stay_review, throttle
 
 
@@ -47,6 +48,15 @@ def _flag_stale_sites(now: datetime, run_id: int | None) -> JobOutcome:
     return JobOutcome(flags_raised=result.raised, flags_resolved=result.resolved)
 
 
+def _watch_referrals(now: datetime, run_id: int | None) -> JobOutcome:
+    result = referrals.watch_referrals(now, run_id)
+    return JobOutcome(
+        flags_raised=result.raised,
+        flags_resolved=result.resolved,
+        records_changed=result.unanswered + result.scrubbed,
+    )
+
+
 def _send_digests(now: datetime, run_id: int | None) -> JobOutcome:
     sent = digest.send_daily_digests(now)
     return JobOutcome(records_changed=sent)
@@ -64,6 +74,8 @@ JOBS: dict[str, Job] = {
         Job("stay_review", _review_stays, timedelta(hours=1)),
         Job("hold_expiry", _expire_holds, timedelta(minutes=5)),
         Job("stale_availability", _flag_stale_sites, timedelta(minutes=15)),
+        # Referrals wait minutes, not hours: a household may be in a car somewhere.
+        Job("referrals", _watch_referrals, timedelta(minutes=1)),
         Job("daily_digest", _send_digests, timedelta(days=1)),
         Job("retention", _erase_expired_data, timedelta(days=1)),
     )

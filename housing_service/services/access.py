@@ -35,13 +35,6 @@ def require_site_manager(actor: Actor, site: Site) -> None:
         raise Forbidden("Only this site's own staff and admins may change it.")
 
 
-def may_see_address(actor: Actor, site: Site, holder_of_active_hold: bool = False) -> bool:
-    """A confidential address reaches only admins, the site's own staff and a reserving advocate."""
-    if not site.confidential:
-        return actor.user is not None
-    return manages_site(actor, site) or holder_of_active_hold
-
-
 def works_case(actor: Actor, client: Client) -> bool:
     """Admins, the assigned case manager, and advocates on the case team."""
     if actor.is_admin:

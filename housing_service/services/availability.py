@@ -18,11 +18,12 @@ from sqlalchemy.orm import selectinload
 from ..db import has_all, has_any, plus_days
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Booking, Hold, Placement, Site, SiteLanguage, Space
+from ..models import Booking, Placement, Site, SiteLanguage, Space
 from ..vocabulary import (
     AgeGroup,
     Gender,
     HouseholdType,
+    ReferralMode,
     SpaceFeature,
     SpaceKind,
     SubstanceUsePolicy,
@@ -90,6 +91,7 @@ class SiteSnapshot:
     area_id: int
     area: Named
     confidential: bool
+    referral_mode: ReferralMode
     address: str
     households_served: frozenset[HouseholdType]
     genders_served: frozenset[Gender]
@@ -103,6 +105,10 @@ class SiteSnapshot:
     availability_confirmed_at: datetime | None
     active: bool
     language_codes: tuple[str, ...]
+
+    @property
+    def screened(self) -> bool:
+        return self.referral_mode == ReferralMode.SCREENED
 
     @classmethod
     def of(cls, site: Site) -> SiteSnapshot:
@@ -131,7 +137,6 @@ class BoardEntry:
 class SiteAvailability:
     site: SiteSnapshot
     free_spaces: tuple[FreeSpace, ...]
-    held_by_actor: bool  # the actor holds a bed here, and so may see a confidential address
     free_until: date | None
 
     @property
@@ -263,11 +268,7 @@ def search(actor: Actor, query: AvailabilityQuery, today: date, now: datetime) -
     if query.household.size < 1:
         raise InvalidInput.field("adults", "A household has at least one person.")
     entries, has_more = _pages.get((query, today), lambda: _board_page(query, today))
-    holding = sites_held_by(actor, [entry.site.id for entry in entries], now)
-    items = [
-        SiteAvailability(entry.site, entry.free_spaces, entry.site.id in holding, entry.free_until)
-        for entry in entries
-    ]
+    items = [SiteAvailability(entry.site, entry.free_spaces, entry.free_until) for entry in entries]
     return AvailabilityPage(items, has_more, query.page, query.per_page)
 
 
@@ -327,19 +328,6 @@ def has_one(free_fitting_space: ColumnElement[bool]) -> ColumnElement[bool]:
 
 def _stay_end(site: Site, starts_on: date) -> date | None:
     return None if site.stay_limit_days is None else starts_on + timedelta(days=site.stay_limit_days)
-
-
-def sites_held_by(actor: Actor, site_ids: list[int], now: datetime) -> set[int]:
-    """Of these sites, those where the actor holds a bed right now (and so may see the address)."""
-    if actor.user is None or not site_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Hold.site_id).where(
-                Hold.site_id.in_(site_ids), Hold.held_by_id == actor.user_id, Hold.current_at(now)
-            )
-        )
-    )
 
 
 def freshness_hours(confirmed_at: datetime | None, now: datetime) -> float | None:

@@ -29,6 +29,8 @@ SITE_STAFF_FLAG_KINDS = (
     FlagKind.HOLD_EXPIRING,
     FlagKind.HOLD_EXPIRED,
     FlagKind.STALE_AVAILABILITY,
+    FlagKind.REFERRAL_WAITING,
+    FlagKind.REFERRAL_UNANSWERED,
 )
 
 
@@ -195,6 +197,26 @@ def describe(flag: Flag, stale_after_hours: int, zone: str) -> FlagText:
         what = step.description if step else "A step"
         due = f"'{what}' was due on {day_text(flag.subject_on)}." if flag.subject_on else what
         return FlagText("Plan step past its date", due)
+    if flag.kind in (FlagKind.REFERRAL_WAITING, FlagKind.REFERRAL_UNANSWERED) and flag.referral is not None:
+        referral = flag.referral
+        who = f"{referral.household_size}-person household" if referral.household_size > 1 else "one person"
+        if flag.kind == FlagKind.REFERRAL_UNANSWERED:
+            return FlagText(
+                "Referral not answered in time",
+                f"A referral to {referral.site.name} for {who} was not answered by "
+                f"{moment_text(referral.respond_by, zone)}; the advocate was told to look elsewhere.",
+            )
+        return FlagText(
+            "Referral waiting for an answer",
+            f"A referral to {referral.site.name} for {who} needs an answer by "
+            f"{moment_text(referral.respond_by, zone)}.",
+        )
+    if flag.kind == FlagKind.ADDRESS_REVEALS_PAUSED and flag.user is not None:
+        return FlagText(
+            "Confidential addresses paused for a staff member",
+            f"{flag.user.display_name} was shown the addresses of several confidential sites in a short "
+            "time, and asked for another. Review the requests: resume addresses, or deactivate the account.",
+        )
     if flag.kind == FlagKind.MOVE_WITHOUT_CHOICE and flag.subject_on is not None:
         return FlagText(
             "Move-by date near, no place chosen",

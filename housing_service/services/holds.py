@@ -13,7 +13,7 @@ from .. import clock
 from ..db import lock_for_change, savepoint, violated_constraint
 from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
-from ..models import Booking, Client, Hold, HoldStatus, Placement, Role, Site, Space
+from ..models import Booking, Client, Hold, HoldStatus, Placement, Role, Site, Space, User
 from ..models.bookings import OVERLAP_CONSTRAINT
 from ..vocabulary import SpaceFeature, SpaceKind, Tier, household_type
 from . import audit
@@ -160,8 +160,50 @@ def create_hold(
     space = db.session.get(Space, space_id, options=[joinedload(Space.site)])
     if space is None:
         raise InvalidInput.field("space_id", "No bed or unit has this id.")
-    starts_on = starts_on or today
+    if space.site.screened:
+        raise Conflict(
+            f"{space.site.name} screens referrals: send a referral, and its staff call you back.",
+            {"space_id": ["This site takes screened referrals, not holds."]},
+        )
+    return hold_space(
+        actor,
+        actor.signed_in_user,
+        client,
+        space,
+        starts_on=starts_on or today,
+        ends_on=ends_on,
+        override_reason=override_reason,
+        now=now,
+        today=today,
+    )
+
+
+def check_start(starts_on: date, today: date) -> None:
+    """Today or later, and no further ahead than a planned move needs (`HOLD_MAX_DAYS_AHEAD`)."""
+    latest = today + timedelta(days=current_app.config["HOLD_MAX_DAYS_AHEAD"])
+    if starts_on > latest:
+        raise InvalidInput.field(
+            "starts_on",
+            f"A place can be held at most {current_app.config['HOLD_MAX_DAYS_AHEAD']} days ahead "
+            f"(first night by {latest.isoformat()}).",
+        )
+
+
+def hold_space(
+    actor: Actor,
+    holder: User,
+    client: Client,
+    space: Space,
+    *,
+    starts_on: date,
+    ends_on: date | None,
+    override_reason: str | None,
+    now: datetime,
+    today: date,
+) -> Hold:
+    """Hold `space` for `client` on behalf of `holder`: the rules every hold obeys, however made."""
     check_dates(starts_on, ends_on, today)
+    check_start(starts_on, today)
     check_fit(client, space)
     require_no_overdue_stay(space, today)
     nights_end = stay_end(space.site, starts_on, ends_on)
@@ -176,7 +218,7 @@ def create_hold(
         starts_on=starts_on,
         expires_at=hold_expiry(space.site, starts_on, today, now),
         override_reason=override_reason,
-        held_by=actor.signed_in_user,
+        held_by=holder,
         created_at=now,
         placement=None,
     )

@@ -23,7 +23,7 @@ from ..models import (
     Space,
     SpaceStatusChange,
 )
-from ..vocabulary import SpaceKind, Tier
+from ..vocabulary import ReferralMode, SpaceKind, Tier
 from . import audit
 from .access import require_admin, require_site_manager
 from .actor import Actor
@@ -44,6 +44,7 @@ PARTNER_EDITABLE_SITE_FIELDS = frozenset(
         "intake_hours",
         "contact",
         "hold_window_hours",
+        "referral_response_minutes",
     }
 )
 
@@ -180,6 +181,13 @@ def create_site(actor: Actor, data: dict[str, Any]) -> Site:
         hud_project_type=data.get("hud_project_type", _DEFAULT_HUD_PROJECT_TYPE[tier]),
         stay_limit_days=data.get("stay_limit_days", tier.default_stay_limit_days),
         hold_window_hours=data.get("hold_window_hours", current_app.config["HOLD_WINDOW_HOURS"]),
+        # A new confidential site is screened unless said otherwise: its address is then never sent.
+        referral_mode=data.get(
+            "referral_mode", ReferralMode.SCREENED if data.get("confidential") else ReferralMode.DIRECT
+        ),
+        referral_response_minutes=data.get(
+            "referral_response_minutes", current_app.config["REFERRAL_RESPONSE_MINUTES"]
+        ),
     )
     _apply_site_fields(site, {k: v for k, v in data.items() if k not in ("tier",)})
     _check_site(site, data)

@@ -11,7 +11,16 @@ from ..errors import Conflict, InvalidInput
 from ..models import Role
 from ..services import accounts, inventory
 from ..services.access import require_admin
-from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
+from ..vocabulary import (
+    AgeGroup,
+    Gender,
+    HouseholdType,
+    ReferralMode,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
 from .blueprint import bp
 from .forms import AccountForm, AreaForm, OrganisationForm, SiteForm, SpaceForm, options
 from .queries import all_accounts, space_rows, state_counts
@@ -118,6 +127,8 @@ def _site_data(form: SiteForm) -> dict[str, object]:
         "intake_hours": form.intake_hours.data or "",
         "contact": form.contact.data or "",
     }
+    if form.referral_mode.data:
+        data["referral_mode"] = ReferralMode(form.referral_mode.data)
     for optional in ("stay_limit_days", "hold_window_hours"):
         if form[optional].data is not None:
             data[optional] = form[optional].data

@@ -12,8 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import Client, Hold, HoldStatus, Role, Site, Space
-from ..services import availability, clients, holds, inventory
-from ..services.access import may_see_address, require_role
+from ..services import addresses, availability, clients, holds, inventory
+from ..services.access import require_role
 from ..services.actor import Actor
 from ..vocabulary import AgeGroup, Gender, SpaceFeature, Tier
 from .blueprint import bp
@@ -123,7 +123,7 @@ def _board_site(actor: Actor, item: availability.SiteAvailability) -> BoardSite:
         free_beds=item.free_beds,
         free_units=item.free_units,
         freshness=freshness(site.availability_confirmed_at, now()),
-        address=site.address if may_see_address(actor, site, item.held_by_actor) else None,
+        address=addresses.on_lists(actor, site),
         free_until=item.free_until,
     )
 
@@ -265,13 +265,12 @@ def hold(hold_id: int) -> ResponseReturnValue:
 
 def _hold_view(actor: Actor, record: Hold, form: ReleaseForm, status: int = 200) -> ResponseReturnValue:
     current = record.is_current(now())
-    reserving = record.held_by_id == actor.user_id and current
     return page(
         "hold.html",
         status,
         hold=record,
         current=current,
-        address=record.site.address if may_see_address(actor, record.site, reserving) else None,
+        address=addresses.for_hold(actor, record, now()),
         mine=record.held_by_id == actor.user_id,
         release_form=form,
         today=today(),

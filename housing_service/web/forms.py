@@ -389,6 +389,16 @@ class SiteForm(PageForm):
     )
     area_id = SelectField("Area", coerce=optional_int, validators=[InputRequired("Choose the area.")])
     confidential = BooleanField("Confidential location (address shown only to those who need it)")
+    referral_mode = SelectField(
+        "How advocates ask for a place",
+        choices=[
+            SelectChoice("", "Screened if confidential, held directly otherwise"),
+            SelectChoice("screened", "Screened referral: the site's staff answer and call the advocate back"),
+            SelectChoice("direct", "Held directly from the bed board"),
+        ],
+        coerce=optional_str,
+        validators=[Optional()],
+    )
     address = TextAreaField("Address", validators=[Optional(), Length(max=500)])
     households_served = MultiCheckboxField(
         "Households served",

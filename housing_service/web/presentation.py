@@ -288,9 +288,17 @@ def destination_label(placement: Placement) -> str:
 # Navigation ---------------------------------------------------------------------------------
 
 _NAVIGATION = {
-    Role.ADVOCATE: (("web.bed_board", "Bed board"), ("web.caseload", "My clients")),
-    Role.CASE_MANAGER: (("web.caseload", "Caseload"), ("web.bed_board", "Bed board")),
-    Role.PARTNER: (("web.my_sites", "My sites"),),
+    Role.ADVOCATE: (
+        ("web.bed_board", "Bed board"),
+        ("web.caseload", "My clients"),
+        ("web.referrals", "Referrals"),
+    ),
+    Role.CASE_MANAGER: (
+        ("web.caseload", "Caseload"),
+        ("web.bed_board", "Bed board"),
+        ("web.referrals", "Referrals"),
+    ),
+    Role.PARTNER: (("web.my_sites", "My sites"), ("web.referrals", "Referrals")),
     Role.ADMIN: (
         ("web.admin_index", "Admin"),
         ("web.bed_board", "Bed board"),

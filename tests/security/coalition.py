@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from housing_service.extensions import db
 from housing_service.models import (
+    AddressReveal,
+    AddressRevealPause,
     ApiToken,
     Area,
     Booking,
@@ -31,6 +33,7 @@ from housing_service.models import (
     Organisation,
     Placement,
     PlanStep,
+    Referral,
     Role,
     Site,
     SiteLanguage,
@@ -44,6 +47,8 @@ from housing_service.vocabulary import (
     Gender,
     HouseholdType,
     LegalStatusProgress,
+    ReferralMode,
+    ReferralUrgency,
     SpaceKind,
     StageOfChange,
     SubstanceUsePolicy,
@@ -72,6 +77,8 @@ RELEASE_REASON = "ReleaseReasonFamilyCalled"
 ACKNOWLEDGEMENT_NOTE = "AcknowledgementNoteCalledCaseManager"
 PLAN_STEP = "PlanStepCertificationLetter"
 DECLINE_REASON = "DeclineReasonTooFarFromSchool"
+CALLBACK_PHONE = "+1 408 555 0199"
+REVIEW_NOTE = "ReviewNoteSpokeToSupervisor"
 
 _password_hash: str | None = None
 
@@ -211,6 +218,8 @@ def build(app: Flask) -> Coalition:
         own_open = _site(own, north, "Harbour Open House", PUBLIC_ADDRESS, confidential=False)
         own_secret = _site(own, north, "Harbour Safe House", OWN_SECRET_ADDRESS, confidential=True)
         other_secret = _site(other, south, "Quiet Refuge", OTHER_SECRET_ADDRESS, confidential=True)
+        # The other organisation screens referrals; our own confidential shelter takes holds.
+        other_secret.referral_mode = ReferralMode.SCREENED
         # Where client A may move next: the own organisation's transitional programme.
         own_next = _site(own, north, "Harbour Bridge Housing", PUBLIC_ADDRESS, False, Tier.TRANSITIONAL)
         session.add_all([own_open, own_secret, other_secret, own_next])
@@ -406,6 +415,51 @@ def build(app: Flask) -> Coalition:
         )
         session.flush()
 
+        # A referral for client A to the other organisation's screened shelter, waiting; the
+        # advocate was shown our shelter's address (client B's hold); the off-case advocate was
+        # paused from addresses once, and an admin reviewed it.
+        referral = Referral(
+            site_id=other_secret.id,
+            requested_by_id=advocate.id,
+            client_id=client_a.id,
+            urgency=ReferralUrgency.WITHIN_DAYS,
+            starts_on=TODAY + timedelta(days=1),
+            adults=1,
+            children_count=0,
+            children=[],
+            languages=["tl"],
+            callback_phone=CALLBACK_PHONE,
+            created_at=NOW - timedelta(minutes=5),
+            respond_by=NOW + timedelta(minutes=25),
+        )
+        session.add(referral)
+        session.flush()
+        session.add(
+            Flag(
+                key=f"referral:{referral.id}:waiting",
+                kind=FlagKind.REFERRAL_WAITING,
+                referral_id=referral.id,
+                site_id=other_secret.id,
+                raised_at=NOW - timedelta(minutes=1),
+            )
+        )
+        session.add(
+            AddressReveal(user_id=advocate.id, site_id=own_secret.id, hold_id=held.id, revealed_at=NOW)
+        )
+        pause = AddressRevealPause(
+            user_id=people[OFF_CASE].id,
+            paused_at=NOW - timedelta(days=3),
+            asked_site_id=own_secret.id,
+            reviewed_at=NOW - timedelta(days=2),
+            reviewed_by_id=people[ADMIN].id,
+            review_note=REVIEW_NOTE,
+        )
+        open_pause = AddressRevealPause(
+            user_id=people[OFF_CASE].id, paused_at=NOW - timedelta(hours=1), asked_site_id=own_secret.id
+        )
+        session.add_all([pause, open_pause])
+        session.flush()
+
         plain = accounts.TOKEN_PREFIX + "coalition-advocate-token-0123456789abcdef"
         token = ApiToken(
             user_id=advocate.id,
@@ -446,6 +500,9 @@ def build(app: Flask) -> Coalition:
             expired_hold=expired.id,
             extension=extension.id,
             flag=flag.id,
+            referral=referral.id,
+            pause=pause.id,
+            open_pause=open_pause.id,
             token=token.id,
             **{name: space.id for name, space in spaces.items()},
             **{f"user_{role}": user.id for role, user in people.items()},

@@ -252,6 +252,63 @@ API_ROWS = [
         body={},
     ),
     Row("holds.check_in", "POST", codes(201, 403, 403, 201, 404, 404, 401), args={"hold_id": "held_hold"}),
+    # Referrals: client A's, waiting at the other organisation's screened shelter.
+    Row("referrals.list_referrals", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "referrals.send_referral",
+        "POST",
+        codes(201, 201, 201, 403, 403, 422, 401),
+        body=lambda w: {
+            "site_id": w["other_secret_site"],
+            "client_id": w["client_a"],
+            "urgency": "tonight",
+            "callback_phone": "+1 408 555 0100",
+        },
+    ),
+    Row(
+        "referrals.get_referral",
+        "GET",
+        codes(200, 200, 200, 404, 200, 404, 401),
+        args={"referral_id": "referral"},
+    ),
+    Row(
+        "referrals.accept_referral",
+        "POST",
+        codes(200, 403, 403, 404, 200, 404, 401),
+        args={"referral_id": "referral"},
+        body=lambda w: {"space_id": w["other_bed"]},
+    ),
+    Row(
+        "referrals.decline_referral",
+        "POST",
+        codes(200, 403, 403, 404, 200, 404, 401),
+        args={"referral_id": "referral"},
+        body={"reason": "No bed free for those nights"},
+    ),
+    Row(
+        "referrals.withdraw_referral",
+        "POST",
+        codes(200, 200, 403, 404, 403, 404, 401),
+        args={"referral_id": "referral"},
+        body={},
+    ),
+    # Oversight of confidential addresses.
+    Row("oversight.list_pauses", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+    Row("oversight.get_pause", "GET", codes(200, 403, 403, 403, 403, 403, 401), args={"pause_id": "pause"}),
+    Row(
+        "oversight.review_pause",
+        "POST",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        args={"pause_id": "open_pause"},
+        body={"note": "Spoke to the advocate's supervisor: genuine."},
+    ),
+    Row(
+        "oversight.site_reveals",
+        "GET",
+        codes(200, 403, 403, 200, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+    ),
+    Row("oversight.unused_records", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
     # Stays: client A's current stay at the confidential shelter.
     Row("placements.list_placements", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row(
@@ -466,6 +523,65 @@ PAGE_ROWS = [
         "POST",
         codes(303, 303, 303, 403, 404, 404, 302),
         args={"hold_id": "held_hold"},
+    ),
+    # Referrals.
+    _page("web.referrals", "GET", codes(200, 200, 200, 200, 200, 200, 302)),
+    _page(
+        "web.new_referral",
+        "GET",
+        codes(200, 200, 200, 403, 403, 200, 302),
+        query=lambda w: {"site": w["other_secret_site"], "client": w["client_a"]},
+    ),
+    _page(
+        "web.send_referral",
+        "POST",
+        codes(303, 303, 303, 403, 403, 422, 302),
+        body=lambda w: {
+            "client_id": str(w["client_a"]),
+            "site_id": str(w["other_secret_site"]),
+            "urgency": "tonight",
+            "callback_phone": "+1 408 555 0100",
+        },
+    ),
+    _page("web.referral", "GET", codes(200, 200, 200, 404, 200, 404, 302), args={"referral_id": "referral"}),
+    _page(
+        "web.accept_referral",
+        "POST",
+        codes(303, 403, 403, 404, 303, 404, 302),
+        args={"referral_id": "referral"},
+        body=lambda w: {"space_id": str(w["other_bed"])},
+    ),
+    _page(
+        "web.decline_referral",
+        "POST",
+        codes(303, 403, 403, 404, 303, 404, 302),
+        args={"referral_id": "referral"},
+        body={"reason": "No bed free for those nights"},
+    ),
+    _page(
+        "web.withdraw_referral",
+        "POST",
+        codes(303, 303, 403, 404, 403, 404, 302),
+        args={"referral_id": "referral"},
+    ),
+    # Oversight of confidential addresses.
+    _page("web.admin_address_pauses", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_address_pause", "GET", codes(200, 403, 403, 403, 403, 403, 302), args={"pause_id": "pause"}
+    ),
+    _page(
+        "web.review_address_pause",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"pause_id": "open_pause"},
+        body={"note": "Spoke to the advocate's supervisor: genuine."},
+    ),
+    _page("web.admin_unused_records", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.site_address_reveals",
+        "GET",
+        codes(200, 403, 403, 200, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
     ),
     # Shelter partners' pages (their own sites).
     _page("web.my_sites", "GET", codes(200, 403, 403, 200, 200, 403, 302)),

@@ -31,6 +31,7 @@ from .coalition import (
     ALIAS_B,
     ALIAS_C,
     ANONYMOUS,
+    CALLBACK_PHONE,
     CASE_MANAGER,
     DECLINE_REASON,
     DESTINATION_TEXT,
@@ -43,6 +44,7 @@ from .coalition import (
     PLAN_STEP,
     PUBLIC_ADDRESS,
     RELEASE_REASON,
+    REVIEW_NOTE,
     ROLES,
     Coalition,
 )
@@ -64,6 +66,8 @@ ARGUMENT_RECORDS = {
     "token_id": ["token"],
     "flag_id": ["flag"],
     "step_id": ["plan_step"],
+    "referral_id": ["referral"],
+    "pause_id": ["pause", "open_pause"],
 }
 # Arguments that are not record ids: the values to walk.
 LITERAL_ARGUMENTS: dict[str, list[str]] = {"filename": ["site.css"]}
@@ -94,6 +98,9 @@ def allowed_markers(world: Coalition) -> dict[str, set[str]]:
         PLAN_STEP: CASE_TEAM,
         DECLINE_REASON: CASE_TEAM,
         PUBLIC_ADDRESS: set(ROLES) - {ANONYMOUS, PARTNER_OTHER},
+        # A referral's call-back number: its sender's side and the screened site's staff.
+        CALLBACK_PHONE: CASE_TEAM | {PARTNER_OTHER},
+        REVIEW_NOTE: {ADMIN},
     }
 
 

@@ -12,13 +12,22 @@ from sqlalchemy import text
 from housing_service.extensions import db
 from housing_service.services import clients as client_service
 
-from .coalition import ADVOCATE, OWN_SECRET_ADDRESS, PARTNER_OWN, TODAY, Coalition
+from .coalition import (
+    ADVOCATE,
+    OTHER_SECRET_ADDRESS,
+    OWN_SECRET_ADDRESS,
+    PARTNER_OTHER,
+    PARTNER_OWN,
+    TODAY,
+    Coalition,
+)
 
 ALIAS = "LogAliasZinnia"
 DESTINATION = "LogDestinationWithHerAunt"
 EXTENSION = "LogExtensionWaitingForVisa"
 WRONG_PASSWORD = "LogWrongPasswordTyped"
 NEW_PASSWORD = "LogNewPassphraseChosen"
+CALLBACK = "+1 408 555 0177"
 LOGGERS = (
     "",
     "sqlalchemy",
@@ -99,6 +108,23 @@ def test_a_full_scenario_leaves_nothing_personal_in_the_log(
     assert exited.status_code == 200
     assert advocate.get(f"/api/v1/clients/{client['id']}").status_code == 200
 
+    # A screened referral, accepted by the site's staff.
+    screened = _signed_in_with_password(app, coalition, PARTNER_OTHER)
+    referral = advocate.post(
+        "/api/v1/referrals",
+        json={
+            "site_id": coalition["other_secret_site"],
+            "client_id": client["id"],
+            "urgency": "tonight",
+            "callback_phone": CALLBACK,
+        },
+    )
+    assert referral.status_code == 201
+    accepted = screened.post(
+        f"/api/v1/referrals/{referral.get_json()['id']}/accept", json={"space_id": coalition["other_bed"]}
+    )
+    assert accepted.status_code == 200
+
     token = advocate.post("/api/v1/tokens", json={"name": "export"}).get_json()["token"]
     script = app.test_client()
     assert script.get("/api/v1/clients", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -134,6 +160,8 @@ def test_a_full_scenario_leaves_nothing_personal_in_the_log(
         "extension reason": EXTENSION,
         "exit destination text": DESTINATION,
         "confidential address": OWN_SECRET_ADDRESS,
+        "screened site's address": OTHER_SECRET_ADDRESS,
+        "call-back number": CALLBACK,
         "password": coalition.password,
         "wrong password": WRONG_PASSWORD,
         "new password": NEW_PASSWORD,

@@ -261,7 +261,7 @@ def test_the_board_shows_a_confidential_site_without_its_address(pages, world):
     shown = text_of(pages(world.advocate).get("/beds"))
     assert "Harbor House" in shown and "Confidential location" in shown
     assert "7 Secret Road" not in shown
-    assert "The address is shown to you once you hold a bed here." in shown
+    assert "The address shows on your hold from the day of the first night." in shown
     assert "12 Open Street" in shown  # an open site's address is on the board
 
 
