@@ -73,3 +73,35 @@ def test_the_migrations_match_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_migration_0007_makes_existing_confidential_sites_screened(empty_database_url: str):
+    assert _flask("db", "upgrade", "0006", database_url=empty_database_url).returncode == 0
+    engine = create_engine(empty_database_url)
+    site = (
+        "INSERT INTO sites (organisation_id, name, tier, hud_project_type, stay_limit_days, hold_window_hours,"
+        " area_id, confidential, address, households_served, genders_served, age_groups_served,"
+        " accessibility_notes, pets_allowed, substance_use_policy, intake_24_hours, intake_hours, contact,"
+        " active, created_at, updated_at) VALUES (1, :name, 'emergency', 0, 60, 4, 1, :confidential, 'x',"
+        " 1, 1, 4, '', false, 'harm_reduction', true, '', '', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (id, name, victim_service_provider, created_at)"
+                    " VALUES (1, 'Agency', true, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(text("INSERT INTO areas (id, name) VALUES (1, 'Area')"))
+            connection.execute(text(site), {"name": "Safe House", "confidential": True})
+            connection.execute(text(site), {"name": "Open House", "confidential": False})
+        result = _flask("db", "upgrade", database_url=empty_database_url)
+        assert result.returncode == 0, result.stderr
+        with engine.connect() as connection:
+            modes = dict(connection.execute(text("SELECT name, referral_mode FROM sites")).all())
+            minutes = set(connection.execute(text("SELECT referral_response_minutes FROM sites")).scalars())
+    finally:
+        engine.dispose()
+    assert modes == {"Safe House": "screened", "Open House": "direct"}
+    assert minutes == {30}
