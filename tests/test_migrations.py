@@ -79,9 +79,10 @@ def test_migration_0007_makes_existing_confidential_sites_screened(empty_databas
     assert _flask("db", "upgrade", "0006", database_url=empty_database_url).returncode == 0
     engine = create_engine(empty_database_url)
     site = (
-        "INSERT INTO sites (organisation_id, name, tier, hud_project_type, stay_limit_days, hold_window_hours,"
-        " area_id, confidential, address, households_served, genders_served, age_groups_served,"
-        " accessibility_notes, pets_allowed, substance_use_policy, intake_24_hours, intake_hours, contact,"
+        "INSERT INTO sites (organisation_id, name, tier, hud_project_type, stay_limit_days,"
+        " hold_window_hours, area_id, confidential, address, households_served, genders_served,"
+        " age_groups_served, accessibility_notes, pets_allowed, substance_use_policy, intake_24_hours,"
+        " intake_hours, contact,"
         " active, created_at, updated_at) VALUES (1, :name, 'emergency', 0, 60, 4, 1, :confidential, 'x',"
         " 1, 1, 4, '', false, 'harm_reduction', true, '', '', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
     )

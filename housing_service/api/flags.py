@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from ..models import Flag, FlagKind
 from ..services import flags
+from ..services.access import knows_who_is_arriving
 from .common import Blueprint, PageArgs, StrictSchema, acting, now, page, page_of
 from .presenters import columns
 
@@ -46,11 +47,14 @@ def present_flag(flag: Flag) -> dict[str, Any]:
     config = current_app.config
     text = flags.describe(flag, config["STALE_AVAILABILITY_HOURS"], config["COALITION_TIMEZONE"])
     client = flag.placement.client if flag.placement else (flag.hold.client if flag.hold else None)
+    # A hold from a screened referral names no record to the site's staff before the arrival.
+    withheld = flag.hold is not None and not knows_who_is_arriving(acting(), flag.hold)
     return {
         **columns(flag, FlagSchema),
         "title": text.title,
         "reason": text.reason,
-        "client_code": client.code if client else None,
+        "client_id": None if withheld else flag.client_id,
+        "client_code": client.code if client and not withheld else None,
     }
 
 

@@ -10,10 +10,10 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Client, Hold, Placement, Site, TransitionPlan
+from ..models import Client, Hold, Placement, Referral, Site, TransitionPlan
 from ..request_context import now
 from ..services import addresses, placements, plans
-from ..services.access import works_case
+from ..services.access import knows_who_is_arriving, works_case
 from ..services.actor import Actor
 from ..vocabulary import EXIT_DESTINATIONS
 from .schemas_inventory import SiteSchema
@@ -51,9 +51,11 @@ def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:
     """A hold; a confidential address only as services/addresses.py allows (and recorded)."""
     site = hold.site
     address = addresses.for_hold(actor, hold, now())
+    known = knows_who_is_arriving(actor, hold)
     return {
         **columns(hold, HoldSchema),
-        "client": hold.client,
+        "client_id": hold.client_id if known else None,
+        "client": hold.client if known else referred_household(hold.referral),
         "space_label": hold.space.label,
         "site_name": site.name,
         "confidential": site.confidential,
@@ -62,6 +64,17 @@ def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:
         "referral_mode": site.referral_mode,
         "ends_on": hold.booking.ends_on,
         "placement_id": hold.placement.id if hold.placement else None,
+    }
+
+
+def referred_household(referral: Referral) -> dict[str, Any]:
+    """What a screened site accepted: the household from the referral, no record's code."""
+    return {
+        "code": None,
+        "household_size": referral.household_size,
+        "accessibility_needs": referral.accessibility_needs,
+        "languages": referral.languages,
+        "has_pets": referral.has_pets,
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -34,6 +35,9 @@ from ..vocabulary import Tier
 from .accounts import User
 from .clients import Client
 from .inventory import Site, Space
+
+if TYPE_CHECKING:
+    from .referrals import Referral
 
 OVERLAP_CONSTRAINT = "ex_bookings_no_overlap"
 
@@ -125,6 +129,9 @@ class Hold(Base):
     site: Mapped[Site] = relationship()
     held_by: Mapped[User] = relationship(foreign_keys=[held_by_id])
     placement: Mapped[Placement | None] = relationship(back_populates="hold")
+    # The screened referral this hold answered, if any: until the survivor arrives, the
+    # site's staff know the household, not who it is.
+    referral: Mapped[Referral | None] = relationship(back_populates="hold", viewonly=True)
 
     # Current: held and inside its window. A hold past its window counts for nothing (no
     # check-in, no address) even before the expiry job has marked it expired.

@@ -64,6 +64,9 @@ class Client(Base):
         enum_type(LegalStatusProgress, "legal_status")
     )
     says_ready_to_move: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many screened referrals were sent for this record: kept after the referrals' own
+    # details are cleared, so admins can still see a record used only to ask for places.
+    referrals_sent: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)

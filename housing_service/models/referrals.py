@@ -47,7 +47,9 @@ class Referral(Base):
             "status <> 'declined' OR scrubbed_at IS NOT NULL OR length(coalesce(decline_reason, '')) > 0",
             name="decline_has_reason",
         ),
-        CheckConstraint("status <> 'accepted' OR hold_id IS NOT NULL", name="accepted_has_hold"),
+        CheckConstraint(
+            "status <> 'accepted' OR hold_id IS NOT NULL OR scrubbed_at IS NOT NULL", name="accepted_has_hold"
+        ),
         # A site's staff list what waits for them; the job looks for deadlines passing.
         Index(
             "ix_referrals_waiting_site",
@@ -92,7 +94,7 @@ class Referral(Base):
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     client: Mapped[Client | None] = relationship()
-    hold: Mapped[Hold | None] = relationship()
+    hold: Mapped[Hold | None] = relationship(back_populates="referral")
 
     @property
     def household_size(self) -> int:

@@ -10,12 +10,13 @@ from flask.typing import ResponseReturnValue
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from ..errors import Conflict, InvalidInput
 from ..services import addresses, audit
 from ..services.access import require_admin
 from ..web.blueprint import bp
 from ..web.forms import PageForm
 from ..web.my_sites import managed_site
-from ..web.rendering import acting, now, page, problems_of, see_other
+from ..web.rendering import acting, attach, now, page, problems_of, see_other
 from . import queries
 
 REVEALS_SHOWN = 200
@@ -64,7 +65,11 @@ def review_address_pause(pause_id: int) -> ResponseReturnValue:
     form = ReviewForm()
     if not form.validate_on_submit():
         return _pause_page(pause_id, form, 422)
-    addresses.review_pause(actor, pause, form.note.data or "", now())
+    try:
+        addresses.review_pause(actor, pause, form.note.data or "", now())
+    except (InvalidInput, Conflict) as error:
+        attach(form, error)
+        return _pause_page(pause_id, form, error.status)
     flash("Reviewed: addresses resume for this person, counted afresh from now.", "success")
     return see_other(url_for("web.admin_address_pauses"))
 

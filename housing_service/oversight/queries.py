@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Client, Hold, Placement, Referral, User
+from ..models import Client, Hold, Placement, User
 from ..services.access import require_admin
 from ..services.actor import Actor
 
@@ -29,7 +29,6 @@ def unused_records(actor: Actor, older_than_days: int, now: datetime, limit: int
     """Records opened more than `older_than_days` ago with no stay, ever, oldest first."""
     require_admin(actor)
     holds_made = select(func.count(Hold.id)).where(Hold.client_id == Client.id).scalar_subquery()
-    referrals_sent = select(func.count(Referral.id)).where(Referral.client_id == Client.id).scalar_subquery()
     never_stayed = ~select(Placement.id).where(Placement.client_id == Client.id).exists()
     rows = db.session.execute(
         select(
@@ -39,7 +38,7 @@ def unused_records(actor: Actor, older_than_days: int, now: datetime, limit: int
             Client.created_by_id,
             User.display_name,
             holds_made,
-            referrals_sent,
+            Client.referrals_sent,
         )
         .outerjoin(User, User.id == Client.created_by_id)
         .where(Client.created_at <= now - timedelta(days=older_than_days), never_stayed)

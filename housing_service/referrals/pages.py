@@ -7,7 +7,7 @@ from datetime import date
 from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..errors import Conflict, InvalidInput
 from ..models import ReferralStatus, Role
@@ -32,6 +32,7 @@ STATUS_LABELS = {
     ReferralStatus.WITHDRAWN: "Withdrawn",
 }
 CASELOAD_LIMIT = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number names no record
 
 
 class ReferralForm(PageForm):
@@ -39,9 +40,12 @@ class ReferralForm(PageForm):
         "Who is the place for?",
         coerce=optional_int,
         validate_choice=False,
-        validators=[InputRequired("Choose the survivor the place is for.")],
+        validators=[
+            InputRequired("Choose the survivor the place is for."),
+            NumberRange(1, MAX_ID, "Choose a survivor from the list."),
+        ],
     )
-    site_id = IntegerField(validators=[InputRequired()])
+    site_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
     starts_on = DayField("First night", validators=[Optional()])
     ends_on = DayField("First night no longer needed (optional)", validators=[Optional()])
     urgency = RadioField(
@@ -86,11 +90,12 @@ def _new_page(
 ) -> ResponseReturnValue:
     actor = acting()
     has_caseload = _caseload_choices(form)
+    site_id = form.site_id.data if isinstance(form.site_id.data, int) else 0
     return page(
         "referrals/new.html",
         status,
         form=form,
-        site=inventory.get_site(form.site_id.data or 0),
+        site=inventory.get_site(site_id if 1 <= site_id <= MAX_ID else 0),
         has_caseload=has_caseload,
         problems=problems or [],
         actor=actor,

@@ -65,6 +65,7 @@ def send_referral(actor: Actor, request: ReferralRequest, now: datetime, today: 
         raise InvalidInput.field("callback_phone", "Give a number the site can call, e.g. +1 408 555 0100.")
     holds.check_start(request.starts_on, today)
     check_dates(request.starts_on, request.ends_on, today)
+    holds.stay_end(site, request.starts_on, request.ends_on)  # within the site's stay limit
     if client.erased_at is not None:
         raise Conflict(holds.ERASED_RECORD, {"client_id": ["Details erased."]})
     # The safety plan is checked here, so that a referral never reaches a site to avoid.
@@ -90,6 +91,7 @@ def send_referral(actor: Actor, request: ReferralRequest, now: datetime, today: 
         respond_by=now + timedelta(minutes=site.referral_response_minutes),
     )
     db.session.add(referral)
+    client.referrals_sent += 1
     db.session.flush()
     audit.record(actor, "referral.create", "referral", referral.id, {"site_id": site.id}, now=now)
     return referral
@@ -176,7 +178,9 @@ def accept(actor: Actor, referral: Referral, space_id: int, now: datetime, today
         space,
         starts_on=max(referral.starts_on, today),
         ends_on=referral.ends_on,
-        override_reason=None,
+        # The advocate may hold another place that day while the site decides; accepting must
+        # neither fail on that nor tell the site about it.
+        override_reason=f"Accepted screened referral {referral.id}",
         now=now,
         today=today,
     )
@@ -305,6 +309,7 @@ def scrub_finished(now: datetime) -> int:
         .where(finished)
         .values(
             client_id=None,
+            hold_id=None,
             callback_phone=None,
             children=[],
             accessibility_needs=frozenset(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 
 from ..errors import Forbidden
-from ..models import CaseTeamMember, Client, Role, Site
+from ..models import CaseTeamMember, Client, Hold, HoldStatus, Role, Site
 from .actor import Actor
 
 
@@ -33,6 +33,14 @@ def manages_site(actor: Actor, site: Site) -> bool:
 def require_site_manager(actor: Actor, site: Site) -> None:
     if not manages_site(actor, site):
         raise Forbidden("Only this site's own staff and admins may change it.")
+
+
+def knows_who_is_arriving(actor: Actor, hold: Hold) -> bool:
+    """False for a site's staff (not admins) while a hold made from a screened referral waits:
+    they accepted a household, and learn whose record it is when the survivor arrives."""
+    if hold.referral is None or hold.status != HoldStatus.HELD or actor.is_admin:
+        return True
+    return not manages_site(actor, hold.site)
 
 
 def works_case(actor: Actor, client: Client) -> bool:

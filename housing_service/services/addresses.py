@@ -24,7 +24,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..db import count_inserted, insert_ignoring_duplicates, lock_for_change
-from ..errors import Forbidden, InvalidTransition, NotFound
+from ..errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
 from ..models import AddressReveal, AddressRevealPause, Flag, FlagKind, Hold, Site
 from . import audit
@@ -167,12 +167,15 @@ def review_pause(actor: Actor, pause: AddressRevealPause, note: str, now: dateti
     If the requests were not genuine, the admin deactivates the account instead (or too).
     """
     require_admin(actor)
+    note = note.strip()
+    if not note:
+        raise InvalidInput.field("note", "Say what you found, e.g. who you spoke to.")
     lock_for_change(pause)
     if pause.reviewed_at is not None:
         raise InvalidTransition("This pause was already reviewed.")
     pause.reviewed_at = now
     pause.reviewed_by_id = actor.user_id
-    pause.review_note = note.strip()
+    pause.review_note = note
     db.session.execute(
         Flag.__table__.update()
         .where(Flag.key == f"reveals-paused:{pause.id}", Flag.resolved_at.is_(None))

@@ -204,6 +204,9 @@ def update_site(actor: Actor, site: Site, changes: dict[str, Any]) -> Site:
             "Only admins may change these fields.",
             {field: ["Only admins may change this."] for field in refused},
         )
+    if changes.get("confidential") and not site.confidential and "referral_mode" not in changes:
+        # Made confidential: screened, as a new confidential site is, unless said otherwise.
+        changes = {**changes, "referral_mode": ReferralMode.SCREENED}
     if "tier" in changes and "stay_limit_days" not in changes:
         changes = {**changes, "stay_limit_days": Tier(changes["tier"]).default_stay_limit_days}
         changes.setdefault("hud_project_type", _DEFAULT_HUD_PROJECT_TYPE[Tier(changes["tier"])])

@@ -204,8 +204,12 @@ def new_hold() -> ResponseReturnValue:
     actor = acting()
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     space = inventory.get_space(request.args.get("space", 0, type=int))
-    caseload = _caseload(actor)
     starts_on = request.args.get("starts_on", None, type=date.fromisoformat)
+    if space.site.screened:  # no holds there: the page for a referral instead
+        return see_other(
+            url_for("web.new_referral", site=space.site_id, client=request.args.get("client", None, type=int))
+        )
+    caseload = _caseload(actor)
     form = HoldForm(
         client_id=request.args.get("client", None, type=int), space_id=space.id, starts_on=starts_on
     )
@@ -223,6 +227,9 @@ def create_hold() -> ResponseReturnValue:
     space = inventory.get_space(form.space_id.data or 0)
     if not form.validate_on_submit():
         return _hold_page(form, space, caseload, 422, problems_of(form))
+    if space.site.screened:
+        why = f"{space.site.name} screens referrals: send a referral from the bed board instead of a hold."
+        return _hold_page(form, space, caseload, 409, [Problem(why)], start_again=True)
     try:
         hold = holds.create_hold(
             actor,

@@ -13,9 +13,11 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from .. import plain_words
-from ..models import Placement, Role
+from ..models import Hold, Placement, Role
 from ..plain_words import age_text, day_text, language_name
+from ..request_context import acting
 from ..services import placements
+from ..services.access import knows_who_is_arriving
 from ..services.availability import freshness_hours
 from ..vocabulary import (
     DESTINATION_NEEDING_SUBSIDY_TYPE,
@@ -333,6 +335,11 @@ STEP_STATUS_LABELS = {
 }
 
 
+def arriving(hold: Hold) -> str:
+    """Who a hold is for, as the person reading may know it (a screened site: the household)."""
+    return hold.client.code if knows_who_is_arriving(acting(), hold) else "the referred household"
+
+
 def install(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters.update(
@@ -354,4 +361,4 @@ def install(app: Flask) -> None:
         step_status=lambda value: STEP_STATUS_LABELS.get(value, value),
         plural=plural,
     )
-    app.jinja_env.globals.update(navigation=navigation)
+    app.jinja_env.globals.update(navigation=navigation, arriving=arriving)

@@ -54,6 +54,11 @@ def upgrade():
             op.f("ck_sites_referral_response_minutes_range"), "referral_response_minutes BETWEEN 5 AND 1440"
         )
     op.execute("UPDATE sites SET referral_mode = 'screened' WHERE confidential")
+    # Answers kept for Idempotency-Key retries (24 hours at most) may hold an address; from now
+    # on none is kept, so forget those kept before.
+    op.execute("DELETE FROM idempotent_requests")
+    with op.batch_alter_table("clients") as batch_op:
+        batch_op.add_column(sa.Column("referrals_sent", sa.Integer(), nullable=False, server_default="0"))
 
     op.create_table(
         "referrals",
@@ -99,7 +104,8 @@ def upgrade():
             name=op.f("ck_referrals_decline_has_reason"),
         ),
         sa.CheckConstraint(
-            "status <> 'accepted' OR hold_id IS NOT NULL", name=op.f("ck_referrals_accepted_has_hold")
+            "status <> 'accepted' OR hold_id IS NOT NULL OR scrubbed_at IS NOT NULL",
+            name=op.f("ck_referrals_accepted_has_hold"),
         ),
         sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_referrals_site_id_sites")),
         sa.ForeignKeyConstraint(
@@ -192,6 +198,8 @@ def downgrade():
         batch_op.drop_column("referral_id")
     op.execute(f"DELETE FROM flags WHERE NOT ({_in('kind', FLAG_KINDS_BEFORE)})")
     _replace_flag_kinds(FLAG_KINDS_BEFORE)
+    with op.batch_alter_table("clients") as batch_op:
+        batch_op.drop_column("referrals_sent")
     op.drop_table("address_reveal_pauses")
     op.drop_table("address_reveals")
     op.drop_table("referrals")
