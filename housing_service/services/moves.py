@@ -18,6 +18,7 @@ from ..models import (
     Flag,
     HoldStatus,
     Placement,
+    Site,
     Space,
     SuggestionDecision,
     TransitionPlan,
@@ -82,6 +83,25 @@ def move(
         raise AssertionError("a move must keep the episode")
     audit.record(actor, "placement.move", "placement", moved.id, {"from_placement_id": placement.id}, now=now)
     return moved
+
+
+def move_options(actor: Actor, placement: Placement) -> list[Space]:
+    """Beds and units a survivor could be moved to by this person: the same tier, in service, at
+    the stay's site, or at another site of the person's own organisation."""
+    sites = [placement.site_id]
+    if actor.is_partner:
+        sites_of_organisation = select(Site.id).where(
+            Site.organisation_id == actor.organisation_id, Site.tier == placement.tier, Site.active
+        )
+        sites.extend(db.session.scalars(sites_of_organisation))
+    return list(
+        db.session.scalars(
+            select(Space)
+            .join(Site, Site.id == Space.site_id)
+            .where(Space.site_id.in_(sites), Space.in_service, Space.id != placement.space_id)
+            .order_by(Site.id != placement.site_id, Site.name, Space.label)
+        )
+    )
 
 
 def undo_check_in(actor: Actor, placement: Placement, now: datetime) -> None:

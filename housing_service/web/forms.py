@@ -263,6 +263,16 @@ class ExtensionForm(PageForm):
     )
 
 
+class MoveForm(PageForm):
+    space_id = SelectField(
+        "Move to", coerce=optional_int, validators=[InputRequired("Choose the bed or unit to move to.")]
+    )
+    reason = StringField(
+        "Why the move?",
+        validators=[InputRequired("Say why the survivor changes bed or unit."), Length(max=300)],
+    )
+
+
 # Caseload -----------------------------------------------------------------------------------
 
 

@@ -576,6 +576,17 @@ PAGE_ROWS = [
         body={"new_end_on": LATER, "reason": "Waiting for a unit", "approved_by": "Director"},
     ),
     _page(
+        "web.move_stay", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"stay_id": "current_stay"}
+    ),
+    # The only other bed at client A's shelter is held for client B tonight: past authorization, 409.
+    _page(
+        "web.move_stay",
+        "POST",
+        codes(409, 409, 409, 409, 404, 404, 302),
+        args={"stay_id": "current_stay"},
+        body=lambda w: {"space_id": str(w["secret_bed_held"]), "reason": "The heater broke"},
+    ),
+    _page(
         "web.next_place", "GET", codes(200, 200, 200, 403, 403, 404, 302), args={"stay_id": "current_stay"}
     ),
     _page(
