@@ -86,7 +86,11 @@ class Matcher:
             alternatives = self._ranked(transitional, second, profile, day, now, ALTERNATIVES_SHOWN)
         alternative_tier = Tier.TRANSITIONAL if step.chosen_for_readiness else None
         if not screening.fitting:
-            waiting_helps = Exclusion.FULL in screening.excluded
+            # Waiting helps where a fitting place is taken on the date (or was declined for now);
+            # where every site fails the household's own needs, no extension would change that.
+            waiting_helps = not screening.excluded.keys().isdisjoint(
+                {Exclusion.FULL, Exclusion.DECLINED_RECENTLY}
+            )
             if waiting_helps:
                 action = Action.REQUEST_EXTENSION
                 advice = wording.request_extension(target, move_by, alternatives_fitting)
