@@ -575,9 +575,7 @@ PAGE_ROWS = [
         args={"stay_id": "current_stay"},
         body={"new_end_on": LATER, "reason": "Waiting for a unit", "approved_by": "Director"},
     ),
-    _page(
-        "web.move_stay", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"stay_id": "current_stay"}
-    ),
+    _page("web.move_stay", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"stay_id": "current_stay"}),
     # The only other bed at client A's shelter is held for client B tonight: past authorization, 409.
     _page(
         "web.move_stay",
