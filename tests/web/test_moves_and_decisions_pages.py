@@ -76,3 +76,25 @@ def test_an_ended_stays_page_says_it_ended_and_points_to_the_current_one(make, w
     text = text_of(page)
     assert "This stay has ended" in text and "Places that fit" not in text
     assert f"/stays/{moved.get_json()['id']}/next" in text
+
+
+def test_a_new_record_takes_an_age_in_years_and_checks_it(make, world, pages):
+    from housing_service.models import Client
+
+    session = pages(world.case_manager)
+    form = {
+        "age_group": "minor",
+        "adults": "0",
+        "infants": "0",
+        "young_children": "0",
+        "school_children": "0",
+    }
+    opened = session.post("/caseload/new", {**form, "teens": "1", "age_years": "16"})
+    assert opened.status_code == 303, text_of(opened)
+    record = make.reload(Client, world.client.id + 1)
+    assert (record.age_years, record.adults, record.household_size) == (16, 0, 1)
+    wrong = session.post("/caseload/new", {**form, "teens": "1", "age_years": "19"})
+    assert wrong.status_code == 422 and "does not match the age group" in text_of(wrong)
+    too_old = session.post("/caseload/new", {**form, "teens": "1", "age_years": "130"})
+    assert too_old.status_code == 422
+    assert make.count(Client) == 2
