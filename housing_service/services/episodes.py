@@ -24,13 +24,11 @@ from .flags import resolve_stale_stay_flags
 from .holds import flush_booking
 
 
-def episode_to_continue(
-    client_id: int, tier: Tier, first_night: date
-) -> tuple[StayEpisode, date | None] | None:
-    """The survivor's episode in `tier` that a stay from `first_night` continues, with its end date.
+def stay_to_continue(client_id: int, tier: Tier, first_night: date) -> Placement | None:
+    """The survivor's latest stay in `tier` whose episode a stay from `first_night` continues.
 
-    The latest stay in the tier decides: a current one, or one whose end date is still ahead of
-    the first night (a return before the clock ran out), continues its episode.
+    A current stay, or one whose end date is still ahead of the first night (a return before
+    the clock ran out), passes on its episode, its end date and its limit.
     """
     latest = db.session.scalar(
         select(Placement)
@@ -41,16 +39,16 @@ def episode_to_continue(
     if latest is None:
         return None
     if tier == Tier.LONG_TERM:
-        return (latest.episode, None) if latest.exited_on is None else None
+        return latest if latest.exited_on is None else None
     if latest.expected_end_on is not None and latest.expected_end_on > first_night:
-        return latest.episode, latest.expected_end_on
+        return latest
     if latest.exited_on is None:
         # Past its end with no exit: the clock has run out; the move is the case team's to settle.
         raise InvalidTransition(
             f"This survivor's time in {tier.value.replace('_', ' ')} housing ended on "
-            f"{latest.expected_end_on} "
-            f"(first night {latest.episode.starts_on}); record an extension of the current stay, or a case "
-            "manager starts a new episode with its reason, before the survivor changes place.",
+            f"{latest.expected_end_on} (first night {latest.episode.starts_on}); record an extension "
+            "of the current stay, or a case manager starts a new episode with its reason, before the "
+            "survivor changes place.",
             {"placement_id": [f"Stay {latest.id} is past its end date."]},
         )
     return None

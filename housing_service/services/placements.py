@@ -111,13 +111,19 @@ def start_placement(
     )
     if previous is not None and previous.space_id == space.id:
         raise Conflict("This survivor is already staying in this bed or unit.")
-    continued = episodes.episode_to_continue(client.id, Tier(site.tier), booking.starts_on)
+    continued = episodes.stay_to_continue(client.id, Tier(site.tier), booking.starts_on)
     if continued is not None:
-        episode_end = continued[1]
+        episode, limit_days = continued.episode, continued.stay_limit_days
+        episode_end = continued.expected_end_on
         if episode_end is not None and booking.ends_on is not None and episode_end < booking.ends_on:
             # The tier's clock keeps running; the site's own limit may end the stay sooner still.
             booking.ends_on = episode_end
             flush_booking()
+    else:
+        episode = StayEpisode(
+            client_id=client.id, tier=site.tier, starts_on=booking.starts_on, created_at=now
+        )
+        limit_days = site.stay_limit_days
     if previous is not None:
         destination, subsidy = transition_destination(site)
         record_exit(actor, previous, today, destination, subsidy, None)
@@ -128,20 +134,15 @@ def start_placement(
         site_id=site.id,
         hold_id=hold.id if hold else None,
         previous_placement_id=previous.id if previous else None,
+        episode=episode,
         tier=site.tier,
-        stay_limit_days=site.stay_limit_days,
+        stay_limit_days=limit_days,  # the episode's limit: days used count against it
         starts_on=booking.starts_on,
         expected_end_on=booking.ends_on,
         placed_by_id=actor.signed_in_user.id,
         move_reason=move_reason,
         created_at=now,
     )
-    if continued is not None:
-        placement.episode = continued[0]
-    else:
-        placement.episode = StayEpisode(
-            client_id=client.id, tier=site.tier, starts_on=booking.starts_on, created_at=now
-        )
     db.session.add(placement)
     db.session.flush()
     if previous is not None:
