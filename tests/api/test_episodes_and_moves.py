@@ -363,3 +363,20 @@ def test_a_check_in_cannot_be_undone_after_15_minutes(api, make, world):
     walk_in = make.placement(make.client(), make.space(world.shelter), world.shelter, TODAY, world.partner)
     refused = api(world.partner).post(f"/api/v1/placements/{walk_in.id}/undo-check-in", json={})
     assert refused.status_code == 409
+
+
+def test_a_return_after_the_episodes_end_starts_a_new_one(api, make, world):
+    """A real break: the survivor left, and the episode's end date passed before they came back."""
+    old = make.client(case_manager=world.case_manager, advocates=(world.advocate,))
+    make.placement(
+        old,
+        make.space(world.shelter, label="EB-9"),
+        world.shelter,
+        TODAY - timedelta(days=100),
+        world.partner,
+        exited_on=TODAY - timedelta(days=70),
+        destination=410,
+    )
+    hold = api(world.advocate).post("/api/v1/holds", json={"client_id": old.id, "space_id": world.eb5.id})
+    stay = api(world.partner).post(f"/api/v1/holds/{hold.get_json()['id']}/check-in").get_json()
+    assert stay["episode_starts_on"] == str(TODAY) and (stay["day"], stay["limit_days"]) == (1, 60)
