@@ -62,8 +62,12 @@ def move(
             f"A move stays in {Tier(placement.tier).value.replace('_', ' ')} housing; to move on to "
             f"{Tier(site.tier).value.replace('_', ' ')} housing, hold a place there.",
         )
-    if site.id != placement.site_id and actor.is_partner and not manages_site(actor, site):
-        raise Forbidden("A move to another site is made by that site's staff or the survivor's case team.")
+    if site.id != placement.site_id and not manages_site(actor, site):
+        # The receiving site takes the survivor in: its staff decide (a confidential site screens
+        # who comes). The case team holds a place there instead, and the site checks them in.
+        raise Forbidden(
+            "A move to another site is made by that site's own staff; hold a place there instead."
+        )
     if placement.expected_end_on is not None and placement.expected_end_on <= today:
         raise InvalidTransition(
             f"This stay passed its end date ({placement.expected_end_on}); "
@@ -84,8 +88,8 @@ def move(
 
 
 def move_options(actor: Actor, placement: Placement) -> list[Space]:
-    """Beds and units a survivor could be moved to by this person: the same tier, in service, at
-    the stay's site, or at another site of the person's own organisation."""
+    """Beds and units this person could move the survivor to: in service, at the stay's site, or
+    (for a site's staff) at another site of the same tier of their own organisation."""
     sites = [placement.site_id]
     if actor.is_partner:
         sites_of_organisation = select(Site.id).where(

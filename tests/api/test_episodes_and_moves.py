@@ -92,7 +92,9 @@ def test_a_move_to_another_emergency_shelter_keeps_the_clock_and_that_sites_own_
     roomy = make.space(other, label="S-1")
     short = make.site(organisation=world.organisation, name="Short Stay", stay_limit_days=5)
     brief = make.space(short, label="B-1")
-    moved = _move(api, world.case_manager, world.stay.id, roomy.id).get_json()
+    refused = _move(api, world.case_manager, world.stay.id, roomy.id)
+    assert refused.status_code == 403  # the receiving site's staff move a survivor in
+    moved = _move(api, world.partner, world.stay.id, roomy.id).get_json()
     assert (moved["day"], moved["limit_days"], moved["expected_end_on"]) == (50, 60, str(END))
     # The site's own limit still bounds the nights there: 5 nights from tonight, before the episode ends.
     again = _move(api, world.partner, moved["id"], brief.id, "Closer to her work")

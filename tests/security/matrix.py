@@ -281,11 +281,12 @@ API_ROWS = [
         body={"exited_on": str(TODAY), "destination": 410},
     ),
     Row("placements.extensions_beyond_limit", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
-    # A bed move keeps the episode: the site's staff or the case team, to a bed of the same tier.
+    # A bed move keeps the episode. To another site (here the own organisation's open shelter),
+    # only that site's staff (or an admin) move a survivor: the case team holds a place instead.
     Row(
         "placements.move",
         "POST",
-        codes(201, 201, 201, 201, 404, 404, 401),
+        codes(201, 403, 403, 201, 404, 404, 401),
         args={"placement_id": "current_stay"},
         body=lambda w: {"space_id": w["open_bed_3"], "reason": "The heater in her room broke"},
     ),
