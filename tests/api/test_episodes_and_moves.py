@@ -10,7 +10,7 @@ import pytest
 
 from housing_service import clock
 from housing_service.models import AuditEvent, Booking, Flag, Hold, HoldStatus, Placement, Role, StayEpisode
-from housing_service.vocabulary import SpaceKind, Tier
+from housing_service.vocabulary import SpaceKind, Tier, threshold_day
 
 NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
 TODAY = date(2027, 3, 10)
@@ -70,6 +70,9 @@ def test_a_bed_move_keeps_days_used_the_limit_and_the_move_by_date(api, make, wo
     assert before.exited_on == TODAY and before.episode_id == moved["episode_id"]
     # EB-1 is free from tonight.
     assert make.reload(Booking, before.booking_id).ends_on == TODAY
+    # The matcher plans from the episode: the move-by date and "planning starts" stay put.
+    suggestion = api(world.case_manager).get(f"/api/v1/placements/{moved['id']}/suggestions").get_json()
+    assert suggestion["move_by"] == str(END) and suggestion["plan_from"] == str(threshold_day(END, 14))
 
 
 def test_a_hold_and_check_in_at_the_same_shelter_continue_the_episode(api, make, world):
