@@ -12,7 +12,7 @@ from ..services import moves, placements
 from ..services.access import manages_site
 from ..services.actor import Actor
 from .blueprint import bp
-from .forms import ExitForm, ExtensionForm, MoveForm
+from .forms import ExitForm, ExtensionForm, MoveForm, PageForm
 from .presentation import EXIT_CHOICES, day_text, destination_label, exit_choice_options, stay_bar
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
@@ -151,3 +151,21 @@ def move_stay(stay_id: int) -> ResponseReturnValue:
         "success",
     )
     return see_other(_back(actor, moved))
+
+
+@bp.route("/stays/<int:stay_id>/undo-check-in", methods=["POST"])
+def undo_check_in(stay_id: int) -> ResponseReturnValue:
+    """A check-in made by mistake, taken back within 15 minutes: the hold is held again."""
+    actor = acting()
+    stay = placements.get_placement(actor, stay_id)
+    code, label, site_id = stay.client.code, stay.space.label, stay.site_id
+    form = PageForm()
+    if not form.validate_on_submit():
+        return see_other(_back(actor, stay))
+    try:
+        moves.undo_check_in(actor, stay, now())
+    except (InvalidInput, Conflict) as error:
+        flash(error.message, "error")
+        return see_other(url_for("web.site", site_id=site_id))
+    flash(f"The check-in of {code} to {label} is undone; the hold is as it was.", "success")
+    return see_other(url_for("web.site", site_id=site_id))

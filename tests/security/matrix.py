@@ -585,6 +585,14 @@ PAGE_ROWS = [
         args={"stay_id": "current_stay"},
         body=lambda w: {"space_id": str(w["secret_bed_held"]), "reason": "The heater broke"},
     ),
+    # Client A's stay began with a check-in ten days ago: too late, the site page says so.
+    _page(
+        "web.undo_check_in",
+        "POST",
+        codes(303, 403, 403, 303, 404, 404, 302),
+        args={"stay_id": "current_stay"},
+        body={},
+    ),
     _page(
         "web.next_place", "GET", codes(200, 200, 200, 403, 403, 404, 302), args={"stay_id": "current_stay"}
     ),

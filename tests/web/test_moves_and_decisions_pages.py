@@ -98,3 +98,34 @@ def test_a_new_record_takes_an_age_in_years_and_checks_it(make, world, pages):
     too_old = session.post("/caseload/new", {**form, "teens": "1", "age_years": "130"})
     assert too_old.status_code == 422
     assert make.count(Client) == 2
+
+
+def test_the_site_page_undoes_a_check_in_made_by_mistake(make, world, pages):
+    from housing_service import clock
+    from housing_service.models import Hold, HoldStatus
+    from tests.web.world import NOW
+
+    hold = make.hold(world.client, world.bed, world.shelter, TODAY, world.advocate, NOW + timedelta(hours=4))
+    partner = pages(world.partner)
+    checked_in = partner.post(f"/my-sites/{world.shelter.id}/holds/{hold.id}/check-in")
+    assert checked_in.status_code == 303
+    page = text_of(partner.get(f"/my-sites/{world.shelter.id}"))
+    assert "Undo check-in" in page
+    [stay_id] = [stay_id for (stay_id,) in _placements_of(make, hold.id)]
+    stay = make.reload(Placement, stay_id)
+    with clock.frozen(NOW + timedelta(minutes=10)):
+        undone = partner.post(f"/stays/{stay.id}/undo-check-in")
+        assert undone.status_code == 303
+        page = text_of(partner.get(f"/my-sites/{world.shelter.id}"))
+    assert "is undone" in page and "Undo check-in" not in page
+    assert make.reload(Placement, stay.id) is None and make.reload(Hold, hold.id).status == HoldStatus.HELD
+
+
+def _placements_of(make, hold_id: int) -> list[tuple[int]]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from housing_service.extensions import db
+
+    with make.app.app_context(), Session(db.engine) as session:
+        return list(session.execute(select(Placement.id).where(Placement.hold_id == hold_id)))
