@@ -658,10 +658,15 @@ def _fill(
     run(
         "placements",
         f"""
-        INSERT INTO placements (id, booking_id, client_id, space_id, site_id, hold_id, tier, stay_limit_days,
-                                starts_on, expected_end_on, exited_on, destination, subsidy_type,
-                                destination_text, placed_by_id, exit_recorded_by_id, created_at)
-        SELECT id, id, client_id, space_id, site_id, CASE WHEN r_hold < 0.5 THEN id END, tier, lim,
+        -- One episode per stay (the generated timelines have no moves within a tier).
+        INSERT INTO stay_episodes (id, client_id, tier, starts_on, created_at)
+        SELECT id, client_id, tier, starts_on, (starts_on::timestamp AT TIME ZONE %(tz)s) + interval '18 hours'
+        FROM g_booking WHERE kind IN ('past', 'current');
+        SELECT setval(pg_get_serial_sequence('stay_episodes', 'id'), (SELECT max(id) FROM stay_episodes));
+        INSERT INTO placements (id, booking_id, client_id, space_id, site_id, hold_id, episode_id, tier,
+                                stay_limit_days, starts_on, expected_end_on, exited_on, destination,
+                                subsidy_type, destination_text, placed_by_id, exit_recorded_by_id, created_at)
+        SELECT id, id, client_id, space_id, site_id, CASE WHEN r_hold < 0.5 THEN id END, id, tier, lim,
                starts_on,
                CASE WHEN tier = 'long_term' THEN NULL ELSE starts_on + lim END,
                CASE WHEN kind = 'past' THEN ends_on END,

@@ -72,13 +72,16 @@ def orm_loop(
 ) -> int:
     """The review written the plain way: load each placement, decide in Python, add Flag objects."""
     from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
 
     from housing_service.extensions import db
     from housing_service.models import Flag, FlagKind, Placement
     from housing_service.vocabulary import threshold_day
 
     existing = set(db.session.scalars(select(Flag.key)))
-    query = select(Placement)
+    # The episode is loaded with each stay, as a plain ORM loop would (its first night is the
+    # clock's start; the flag keys name it).
+    query = select(Placement).options(joinedload(Placement.episode))
     if current_only:
         query = query.where(Placement.exited_on.is_(None))
     raised = 0
@@ -86,13 +89,14 @@ def orm_loop(
         if placement.exited_on is not None or placement.expected_end_on is None:
             continue
         end = placement.expected_end_on
+        episode = placement.episode
         due = [
-            (f"stay:{placement.id}:{end}:{days}", FlagKind.NEARING_LIMIT, days)
+            (f"stay:{episode.id}:{end}:{days}", FlagKind.NEARING_LIMIT, days)
             for days in thresholds.get(placement.tier.value, ())
             if threshold_day(end, days) <= today
         ]
         if end <= today:
-            due.append((f"stay:{placement.id}:{end}:over", FlagKind.OVER_LIMIT, 0))
+            due.append((f"stay:{episode.id}:{end}:over", FlagKind.OVER_LIMIT, 0))
         for key, kind, days in due:
             if key in existing:
                 continue

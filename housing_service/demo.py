@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from . import clock
 from .extensions import db
-from .models import Booking, Organisation, Placement, Role, Site, Space, User
+from .models import Organisation, Role, Site, Space, User
 from .referrals import service as referrals
-from .services import accounts, clients, holds, inventory, passwords
+from .services import accounts, clients, go_live, holds, inventory, passwords
 from .services.actor import Actor
 from .services.stay_review import review_stays
 from .vocabulary import (
@@ -318,23 +318,18 @@ def _create_caseload(now: datetime) -> None:
         clients.add_to_team(Actor(case_manager), client, advocate.id, now)
         site = db.session.scalar(select(Site).where(Site.name == site_name))
         space = db.session.scalar(select(Space).where(Space.site_id == site.id, Space.label == label))
-        starts_on = today - timedelta(days=days_in)
-        ends_on = starts_on + timedelta(days=site.stay_limit_days)
-        # Stays that began before today are written directly: the services only start stays tonight.
-        booking = Booking(space_id=space.id, client_id=client.id, starts_on=starts_on, ends_on=ends_on)
-        db.session.add(
-            Placement(
-                booking=booking,
-                client_id=client.id,
-                space_id=space.id,
-                site_id=site.id,
-                tier=site.tier,
-                stay_limit_days=site.stay_limit_days,
-                starts_on=starts_on,
-                expected_end_on=ends_on,
-                placed_by_id=admin.id,
-                created_at=now,
-            )
+        # Survivors mid-stay when the coalition started: go-live stays with their real first night.
+        go_live.record_go_live_stay(
+            Actor(admin),
+            space_id=space.id,
+            client_id=client.id,
+            new_client=None,
+            starts_on=today - timedelta(days=days_in),
+            episode_starts_on=None,
+            ends_on=None,
+            reason="Demo data: staying here when the coalition started using the service",
+            now=now,
+            today=today,
         )
     newcomer = clients.create_client(
         Actor(advocate),

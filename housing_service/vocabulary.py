@@ -68,6 +68,19 @@ class AgeGroup(StrEnum):
     ADULT = "adult"
 
 
+ADULT_AGE = 18
+YOUTH_UNTIL = 24
+
+
+def age_groups_of(age_years: int) -> frozenset[AgeGroup]:
+    """The age groups an age in years falls in (an 18-to-24-year-old is youth and adult alike)."""
+    if age_years < ADULT_AGE:
+        return frozenset({AgeGroup.MINOR})
+    if age_years <= YOUTH_UNTIL:
+        return frozenset({AgeGroup.YOUTH, AgeGroup.ADULT})
+    return frozenset({AgeGroup.ADULT})
+
+
 class ChildAgeBracket(StrEnum):
     """A child's age as a bracket: enough to plan a placement, less than a birth date."""
 

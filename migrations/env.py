@@ -1,3 +1,4 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
@@ -102,8 +103,27 @@ def run_migrations_online():
             connection=connection, target_metadata=get_metadata(), render_item=render_item, **conf_args
         )
 
-        with context.begin_transaction():
+        with _foreign_keys_checked_after(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextlib.contextmanager
+def _foreign_keys_checked_after(connection):
+    """SQLite: batch mode rebuilds a table (copy, drop, rename) that other rows refer to, which
+    foreign keys forbid mid-way; check every reference once the migrations are done instead.
+    The pragma only takes effect outside a transaction, hence the raw connection."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migrations left rows referring to nothing: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -92,3 +92,46 @@ def test_a_release_waits_for_a_check_in_of_the_same_hold_and_then_sees_it(app, a
     with app.app_context(), db.engine.connect() as connection:
         status = connection.execute(text("SELECT status FROM holds WHERE id = :id"), {"id": hold.id}).scalar()
     assert status == "placed"
+
+
+def test_two_moves_of_one_stay_at_once_leave_one_current_stay(app, api, make):
+    """Two people move the same survivor at once (to two different beds): one move wins; the
+    other is refused, and the survivor has one current stay, in one bed, on one clock."""
+    organisation = make.organisation()
+    site = make.site(organisation=organisation)
+    partner = make.user(Role.PARTNER, organisation=organisation)
+    first_bed, *targets = [make.space(site) for _ in range(3)]
+    survivor = make.client()
+    today = clock.local_date(clock.now(), app.config["COALITION_TIMEZONE"])
+    stay = make.placement(survivor, first_bed, site, today - timedelta(days=20), partner)
+    sessions = [api(partner) for _ in targets]
+    start = threading.Barrier(len(targets))
+    statuses: list[int] = [0] * len(targets)
+
+    def move(index: int) -> None:
+        body = {"space_id": targets[index].id, "reason": "The heater broke"}
+        start.wait()
+        statuses[index] = sessions[index].post(f"/api/v1/placements/{stay.id}/move", json=body).status_code
+
+    threads = [threading.Thread(target=move, args=(i,)) for i in range(len(targets))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [201, 409]
+    with app.app_context(), db.engine.connect() as connection:
+        current = connection.execute(
+            text(
+                "SELECT episode_id, expected_end_on FROM placements"
+                " WHERE client_id = :id AND exited_on IS NULL"
+            ),
+            {"id": survivor.id},
+        ).all()
+        active = connection.execute(
+            text("SELECT count(*) FROM bookings WHERE client_id = :id AND active AND ends_on > :today"),
+            {"id": survivor.id, "today": today},
+        ).scalar()
+        assert connection.execute(text(OVERLAPS)).scalar() == 0
+    assert len(current) == 1 and str(current[0][1]) == str(stay.expected_end_on)
+    assert active == 1

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,157 @@ def test_migration_0007_makes_existing_confidential_sites_screened(empty_databas
         engine.dispose()
     assert modes == {"Safe House": "screened", "Open House": "direct"}
     assert minutes == {30}
+def _insert(connection, table: str, **values) -> None:
+    # The table and column names are this test's own literals; only the values vary.
+    placeholders = ", ".join(":" + column for column in values)
+    statement = f"INSERT INTO {table} ({', '.join(values)}) VALUES ({placeholders})"  # noqa: S608
+    connection.execute(text(statement), values)
+
+
+def test_migration_0010_gives_existing_stays_episodes_declines_survivors_and_sites_age_ranges(
+    empty_database_url: str,
+):
+    assert _flask("db", "upgrade", "0006", database_url=empty_database_url).returncode == 0
+    engine = create_engine(empty_database_url)
+    now = "2027-03-10 20:00:00+00:00"
+    try:
+        with engine.begin() as connection:
+            _insert(
+                connection, "organisations", id=1, name="Org", victim_service_provider=True, created_at=now
+            )
+            _insert(connection, "areas", id=1, name="Area")
+            _insert(
+                connection,
+                "users",
+                id=1,
+                email="a@example.org",
+                display_name="A",
+                role="admin",
+                password_hash="x",
+                active=True,
+                session_version=1,
+                created_at=now,
+                password_changed_at=now,
+            )
+            # age_groups_served is a bit mask: minor 1, youth 2, adult 4.
+            for site_id, mask in ((1, 6), (2, 1), (3, 2), (4, 5)):
+                _insert(
+                    connection,
+                    "sites",
+                    id=site_id,
+                    organisation_id=1,
+                    name=f"Site {site_id}",
+                    tier="emergency",
+                    hud_project_type=0,
+                    stay_limit_days=60,
+                    hold_window_hours=4,
+                    area_id=1,
+                    confidential=False,
+                    address="",
+                    households_served=7,
+                    genders_served=15,
+                    age_groups_served=mask,
+                    accessibility_notes="",
+                    pets_allowed=False,
+                    substance_use_policy="harm_reduction",
+                    intake_24_hours=True,
+                    intake_hours="",
+                    contact="",
+                    active=True,
+                    created_at=now,
+                    updated_at=now,
+                )
+            _insert(
+                connection,
+                "spaces",
+                id=1,
+                site_id=1,
+                label="Bed 1",
+                kind="bed",
+                capacity=1,
+                features=0,
+                in_service=True,
+                created_at=now,
+            )
+            _insert(
+                connection,
+                "clients",
+                id=1,
+                code="S-AAAAAA",
+                adults=1,
+                children="[]",
+                age_group="adult",
+                languages="[]",
+                accessibility_needs=0,
+                has_pets=False,
+                avoid_area_ids="[]",
+                avoid_site_ids="[]",
+                preferred_area_ids="[]",
+                case_phase="crisis",
+                has_income=False,
+                has_identity_documents=False,
+                says_ready_to_move=False,
+                created_at=now,
+                updated_at=now,
+            )
+            first, end = date(2027, 2, 1), date(2027, 4, 2)
+            _insert(
+                connection,
+                "bookings",
+                id=1,
+                space_id=1,
+                client_id=1,
+                starts_on=first,
+                ends_on=end,
+                active=True,
+            )
+            _insert(
+                connection,
+                "placements",
+                id=1,
+                booking_id=1,
+                client_id=1,
+                space_id=1,
+                site_id=1,
+                tier="emergency",
+                stay_limit_days=60,
+                starts_on=first,
+                expected_end_on=end,
+                placed_by_id=1,
+                created_at=now,
+            )
+            _insert(
+                connection,
+                "suggestion_decisions",
+                id=1,
+                placement_id=1,
+                site_id=2,
+                decision="declined",
+                reason="Too far",
+                recorded_by_id=1,
+                recorded_at=now,
+            )
+        result = _flask("db", "upgrade", database_url=empty_database_url)
+        assert result.returncode == 0, result.stderr
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, min_age, max_age FROM sites ORDER BY id"))
+            ranges = {row[0]: (row[1], row[2]) for row in rows}
+            # Site 4 serves minors and adults but not youth: no one range, the groups still decide.
+            assert ranges == {1: (18, None), 2: (0, 17), 3: (18, 24), 4: (None, None)}
+            episode = connection.execute(
+                text("SELECT id, client_id, tier, starts_on FROM stay_episodes")
+            ).one()
+            assert (episode[0], episode[1], episode[2], str(episode[3])) == (1, 1, "emergency", "2027-02-01")
+            assert connection.execute(text("SELECT episode_id FROM placements")).scalar_one() == 1
+            assert connection.execute(text("SELECT client_id FROM suggestion_decisions")).scalar_one() == 1
+        # A new episode after the migration does not collide with the copied ids.
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO stay_episodes (client_id, tier, starts_on, created_at)"
+                    " VALUES (1, 'emergency', :first, :now)"
+                ),
+                {"first": date(2027, 3, 1), "now": now},
+            )
+    finally:
+        engine.dispose()

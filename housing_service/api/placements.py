@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..services import inventory, placements
+from ..services import episodes, go_live, inventory, moves, placements
 from .common import Blueprint, acting, now, page, page_of, today
 from .idempotency import idempotent
 from .presenters import present_hold, present_placement
 from .schemas_stays import (
     ArrivalsArgs,
+    EpisodeSchema,
     ExitSchema,
     ExtensionCreateSchema,
     ExtensionSchema,
+    GoLiveStaySchema,
     HoldSchema,
+    MoveSchema,
+    NewEpisodeSchema,
     PlacementListArgs,
     PlacementSchema,
     WalkInSchema,
@@ -52,6 +56,31 @@ def place_walk_in(data: dict[str, Any]) -> dict[str, Any]:
         client_id=data.get("client_id"),
         new_client=data.get("client"),
         ends_on=data.get("ends_on"),
+        now=now(),
+        today=today(),
+    )
+    return present_placement(placement, today(), actor)
+
+
+@blp.route("/placements/go-live", methods=["POST"])
+@idempotent
+@blp.arguments(GoLiveStaySchema)
+@blp.response(201, PlacementSchema)
+def record_go_live_stay(data: dict[str, Any]) -> dict[str, Any]:
+    """Record a stay that began before the coalition used the service, with its real first night.
+
+    Admins, or the site's own staff; with a reason; audited. It may not overlap another stay.
+    """
+    actor = acting()
+    placement = go_live.record_go_live_stay(
+        actor,
+        space_id=data["space_id"],
+        client_id=data.get("client_id"),
+        new_client=data.get("client"),
+        starts_on=data["starts_on"],
+        episode_starts_on=data.get("episode_starts_on"),
+        ends_on=data.get("ends_on"),
+        reason=data["reason"],
         now=now(),
         today=today(),
     )
@@ -99,6 +128,50 @@ def exit_stay(data: dict[str, Any], placement_id: int) -> dict[str, Any]:
         today=today(),
     )
     return present_placement(placement, today(), actor)
+
+
+@blp.route("/placements/<int:placement_id>/move", methods=["POST"])
+@idempotent
+@blp.arguments(MoveSchema)
+@blp.response(201, PlacementSchema)
+def move(data: dict[str, Any], placement_id: int) -> dict[str, Any]:
+    """Move the survivor to another bed or unit of the same tier from tonight; the episode goes on."""
+    actor = acting()
+    moved = moves.move(
+        actor,
+        placements.get_placement(actor, placement_id),
+        space_id=data["space_id"],
+        reason=data["reason"],
+        now=now(),
+        today=today(),
+    )
+    return present_placement(moved, today(), actor)
+
+
+@blp.route("/placements/<int:placement_id>/undo-check-in", methods=["POST"])
+@blp.response(204)
+def undo_check_in(placement_id: int) -> None:
+    """Take back a check-in made by mistake, within 15 minutes: the hold is held again."""
+    actor = acting()
+    moves.undo_check_in(actor, placements.get_placement(actor, placement_id), now())
+
+
+@blp.route("/placements/<int:placement_id>/new-episode", methods=["POST"])
+@blp.arguments(NewEpisodeSchema)
+@blp.response(200, PlacementSchema)
+def start_new_episode(data: dict[str, Any], placement_id: int) -> dict[str, Any]:
+    """Start the tier's clock again from this stay's first night, with the reason (case managers)."""
+    actor = acting()
+    placement = placements.get_placement(actor, placement_id)
+    episodes.start_new_episode(actor, placement, data["reason"], now())
+    return present_placement(placement, today(), actor)
+
+
+@blp.route("/new-episodes", methods=["GET"])
+@blp.response(200, EpisodeSchema(many=True))
+def restarted_episodes() -> Any:
+    """Episodes started again with a reason, for reporting (admins; case managers for their clients)."""
+    return episodes.restarted_episodes(acting())
 
 
 @blp.route("/extensions", methods=["GET"])

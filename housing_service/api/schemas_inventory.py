@@ -68,6 +68,8 @@ class SiteSchema(Schema):
     households_served = EnumList(HouseholdType)
     genders_served = EnumList(Gender)
     age_groups_served = EnumList(AgeGroup)
+    min_age = fields.Integer(allow_none=True)
+    max_age = fields.Integer(allow_none=True)
     languages = fields.List(fields.String())
     accessibility_notes = fields.String()
     pets_allowed = fields.Boolean()
@@ -98,6 +100,16 @@ class SiteCreateSchema(StrictSchema):
     households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
     genders_served = EnumList(Gender, required=True, validate=validate.Length(min=1))
     age_groups_served = EnumList(AgeGroup, required=True, validate=validate.Length(min=1))
+    min_age = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Youngest age in years the site may serve (its licence); null: no bound."},
+    )
+    max_age = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Oldest age in years the site may serve; null: no bound."},
+    )
     languages = language_list(load_default=list)
     accessibility_notes = fields.String(load_default="", validate=validate.Length(max=1000))
     pets_allowed = fields.Boolean(load_default=False)
@@ -122,6 +134,16 @@ class SiteUpdateSchema(StrictSchema):
     households_served = EnumList(HouseholdType, validate=validate.Length(min=1))
     genders_served = EnumList(Gender, validate=validate.Length(min=1))
     age_groups_served = EnumList(AgeGroup, validate=validate.Length(min=1))
+    min_age = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Youngest age in years the site may serve (its licence); null: no bound."},
+    )
+    max_age = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Oldest age in years the site may serve; null: no bound."},
+    )
     languages = language_list()
     accessibility_notes = fields.String(validate=validate.Length(max=1000))
     pets_allowed = fields.Boolean()

@@ -27,9 +27,18 @@ class CandidateSchema(Schema):
     site_name = fields.String()
     space = fields.Nested(SuggestedSpaceSchema)
     free_spaces = fields.Integer(metadata={"description": "Fitting beds or units free for the whole stay."})
-    score = fields.Integer()
+    score = fields.Integer(metadata={"description": "For ordering only; people read `fit`."})
+    fit = fields.String(
+        metadata={"description": 'In words, e.g. "Best fit: staff speak Spanish; a unit for 3".'}
+    )
     met = fields.List(fields.Nested(ReasonSchema))
     missed = fields.List(fields.Nested(ReasonSchema))
+
+
+class ExcludedSiteSchema(Schema):
+    site_id = fields.Integer()
+    site_name = fields.String()
+    exclusion = fields.Enum(Exclusion, by_value=True)
 
 
 class SuggestionSchema(Schema):
@@ -48,6 +57,27 @@ class SuggestionSchema(Schema):
         metadata={"description": "How many sites of the target tier were left out, by reason."},
     )
     excluded_text = fields.String()
+    alternative_tier = fields.Enum(
+        Tier,
+        by_value=True,
+        allow_none=True,
+        metadata={"description": "For a survivor ready for long-term housing: the step in between."},
+    )
+    alternatives = fields.List(
+        fields.Nested(CandidateSchema), metadata={"description": "The best places of the alternative tier."}
+    )
+    excluded_sites = fields.List(
+        fields.Nested(ExcludedSiteSchema),
+        metadata={
+            "description": "With ?name_exclusions=true: the sites left out, named (never confidential ones)."
+        },
+    )
+
+
+class SuggestionArgs(StrictSchema):
+    name_exclusions = fields.Boolean(
+        load_default=False, metadata={"description": "Name the non-confidential sites left out, and why."}
+    )
 
 
 class DecisionSchema(Schema):
@@ -58,6 +88,17 @@ class DecisionSchema(Schema):
     reason = fields.String(allow_none=True)
     recorded_by_id = fields.Integer()
     recorded_at = fields.DateTime()
+
+
+class DecisionReadSchema(DecisionSchema):
+    """A decision read back: the place, the survivor's reason, who recorded it, and when it may return."""
+
+    client_id = fields.Integer()
+    site_name = fields.String()
+    recorded_by_name = fields.String()
+    suggested_again_from = fields.Date(
+        allow_none=True, metadata={"description": "A declined place may be suggested again from this day."}
+    )
 
 
 class DecisionCreateSchema(StrictSchema):

@@ -48,6 +48,7 @@ class ClientSchema(Schema):
     household_size = fields.Integer()
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     age_group = fields.Enum(AgeGroup, by_value=True)
+    age_years = fields.Integer(allow_none=True)
     languages = fields.List(fields.String())
     accessibility_needs = EnumList(SpaceFeature)
     has_pets = fields.Boolean()
@@ -72,6 +73,11 @@ class ClientWriteSchema(StrictSchema):
     children = fields.List(fields.Enum(ChildAgeBracket, by_value=True), validate=validate.Length(max=20))
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     age_group = fields.Enum(AgeGroup, by_value=True)
+    age_years = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Age in years at intake, where the survivor gives it (no birth date)."},
+    )
     languages = language_list(validate=validate.Length(max=10))
     accessibility_needs = EnumList(SpaceFeature, validate=validate.ContainsOnly(ACCESSIBILITY_NEEDS))
     has_pets = fields.Boolean()
@@ -90,7 +96,12 @@ class ClientWriteSchema(StrictSchema):
 
 class ClientCreateSchema(ClientWriteSchema):
     age_group = fields.Enum(AgeGroup, by_value=True, required=True)
-    adults = fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
+    adults = fields.Integer(
+        validate=validate.Range(min=0, max=20),
+        metadata={
+            "description": "Default 1, or 0 for a minor (a minor's household is a family only with an adult)."
+        },
+    )
 
 
 class TeamMemberCreateSchema(StrictSchema):
@@ -195,7 +206,13 @@ class PlacementSchema(Schema):
     hold_id = fields.Integer(allow_none=True)
     previous_placement_id = fields.Integer(allow_none=True)
     next_placement_id = fields.Integer(allow_none=True)
-    day = fields.Integer()
+    episode_id = fields.Integer(metadata={"description": "The survivor's continuous time in this tier."})
+    episode_starts_on = fields.Date(
+        metadata={"description": "First night in the tier: the limit and move-by date count from it."}
+    )
+    move_reason = fields.String(allow_none=True)
+    go_live_reason = fields.String(allow_none=True)
+    day = fields.Integer(metadata={"description": "Day of the episode; its first night is day 1."})
     limit_days = fields.Integer(allow_none=True)
     days_left = fields.Integer(allow_none=True)
     extensions = fields.List(fields.Nested(ExtensionSchema))
@@ -209,6 +226,58 @@ class WalkInSchema(StrictSchema):
         ClientCreateSchema, metadata={"description": "A new record for someone not yet known."}
     )
     ends_on = fields.Date()
+
+
+class MoveSchema(StrictSchema):
+    space_id = fields.Integer(
+        required=True, validate=AN_ID, metadata={"description": "The bed or unit to move to."}
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "Why, e.g. 'broken heater', 'the family grew'."},
+    )
+
+
+class NewEpisodeSchema(StrictSchema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Why the clock starts again, e.g. a return after an exit to own housing."},
+    )
+
+
+class EpisodeSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.Integer()
+    tier = fields.Enum(Tier, by_value=True)
+    starts_on = fields.Date()
+    restart_reason = fields.String(allow_none=True)
+    restarted_by_id = fields.Integer(allow_none=True)
+    previous_episode_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class GoLiveStaySchema(StrictSchema):
+    space_id = fields.Integer(required=True, validate=AN_ID)
+    client_id = fields.Integer(validate=AN_ID)
+    client = fields.Nested(ClientCreateSchema, metadata={"description": "A new record for the survivor."})
+    starts_on = fields.Date(
+        required=True, metadata={"description": "The stay's real first night, before today."}
+    )
+    episode_starts_on = fields.Date(
+        metadata={
+            "description": "First night in the tier, if the survivor moved beds before; default starts_on."
+        }
+    )
+    ends_on = fields.Date(
+        metadata={"description": "Default: the limit counted from the episode's first night."}
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "Why the stay is recorded after the fact, e.g. 'go-live 2026-12-01'."},
+    )
 
 
 class ExitSchema(StrictSchema):

@@ -15,12 +15,13 @@ from .model import (
     SurvivorProfile,
 )
 from .policy import MatchingPolicy, PreferenceWeights
-from .result import Action, Candidate, Exclusion, Preference, Reason, SpaceChoice, Suggestion
+from .result import Action, Candidate, ExcludedSite, Exclusion, Preference, Reason, SpaceChoice, Suggestion
 
 __all__ = [
     "Action",
     "Candidate",
     "CurrentStay",
+    "ExcludedSite",
     "Exclusion",
     "Household",
     "Matcher",

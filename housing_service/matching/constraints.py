@@ -17,6 +17,7 @@ class Screening:
     fitting: int  # set of site indexes
     fit_class: FitClass
     excluded: dict[Exclusion, int]
+    excluded_sites: dict[Exclusion, int]  # the set of site indexes counted under each exclusion
 
 
 def screen(
@@ -38,20 +39,24 @@ def screen(
             Exclusion.GENDER,
             everyone if profile.gender is None else index.by_gender.get(profile.gender, 0),
         ),
-        (Exclusion.AGE_GROUP, index.by_age_group.get(profile.age_group, 0)),
+        (Exclusion.AGE_GROUP, index.serving_age(profile.age_group, profile.age_years)),
         (Exclusion.PETS, index.pets_allowed if profile.has_pets else everyone),
         (
             Exclusion.ACCESSIBILITY,
             index.with_features(profile.accessibility_needs) if profile.accessibility_needs else everyone,
         ),
+        # No bed or unit of the right size, kind and features: no date would make it fit.
+        (Exclusion.NO_FITTING_SPACE, fit_class.with_fitting_space),
         (Exclusion.DECLINED_RECENTLY, everyone & ~declined),
         (Exclusion.FULL, fit_class.free.on(day)),
     )
     remaining = everyone
     excluded: dict[Exclusion, int] = {}
+    excluded_sites: dict[Exclusion, int] = {}
     for exclusion, passes in passing:
         failing = remaining & ~passes
         if failing:
             excluded[exclusion] = failing.bit_count()
+            excluded_sites[exclusion] = failing
             remaining ^= failing
-    return Screening(remaining, fit_class, excluded)
+    return Screening(remaining, fit_class, excluded, excluded_sites)

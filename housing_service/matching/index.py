@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
 
-from housing_service.vocabulary import SpaceFeature
+from housing_service.vocabulary import AgeGroup, SpaceFeature, age_groups_of
 
 from .availability import FreeByDay, Window, move_in_windows
 from .bitset import mask_of
@@ -31,6 +31,7 @@ class FitClass:
 
     sites: Mapping[int, SiteFit]  # by site index; sites with no fitting space are absent
     free: FreeByDay  # members are site indexes
+    with_fitting_space: int  # the set of site indexes in `sites`: free on some day or not
 
 
 class TierIndex:
@@ -45,6 +46,14 @@ class TierIndex:
         self.by_household = _masks_by(self.sites, lambda site: site.households_served)
         self.by_gender = _masks_by(self.sites, lambda site: site.genders_served)
         self.by_age_group = _masks_by(self.sites, lambda site: site.age_groups_served)
+        self._age_ranges = tuple(
+            (i, site.min_age, site.max_age)
+            for i, site in enumerate(self.sites)
+            if site.min_age is not None or site.max_age is not None
+        )
+        self._without_age_range = self.all & ~mask_of(i for i, _, _ in self._age_ranges)
+        self._by_age: dict[int, int] = {}
+        self.confidential = mask_of(i for i, site in enumerate(self.sites) if site.confidential)
         self.by_language = _masks_by(self.sites, lambda site: site.languages)
         self.by_substance_use_policy = _masks_by(self.sites, lambda site: (site.substance_use_policy,))
         self.pets_allowed = mask_of(i for i, site in enumerate(self.sites) if site.pets_allowed)
@@ -72,6 +81,21 @@ class TierIndex:
         for key in keys:
             union |= masks.get(key, 0)
         return union
+
+    def serving_age(self, age_group: AgeGroup, age_years: int | None) -> int:
+        """The sites that may serve this survivor: by the age in years where it is known."""
+        if age_years is None:
+            return self.by_age_group.get(age_group, 0)
+        if age_years not in self._by_age:
+            in_range = mask_of(
+                i
+                for i, low, high in self._age_ranges
+                if (low is None or low <= age_years) and (high is None or age_years <= high)
+            )
+            # A site without a range in years is matched on the age groups the age falls in.
+            groups = self.sites_in(self.by_age_group, age_groups_of(age_years))
+            self._by_age[age_years] = in_range | (groups & self._without_age_range)
+        return self._by_age[age_years]
 
     def confirmed_since(self, moment: datetime) -> int:
         """The sites whose availability was confirmed at or after `moment`."""
@@ -123,7 +147,7 @@ class TierIndex:
                     FreeByDay.build(enumerate(windows for _, windows in fitting)),
                 )
                 windows_by_site.append((i, [window for _, windows in fitting for window in windows]))
-        return FitClass(sites, FreeByDay.build(windows_by_site))
+        return FitClass(sites, FreeByDay.build(windows_by_site), mask_of(sites))
 
 
 def _masks_by(

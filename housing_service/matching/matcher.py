@@ -8,22 +8,26 @@ from datetime import date, datetime, timedelta
 from housing_service.vocabulary import Tier
 
 from . import wording
-from .constraints import screen
+from .bitset import indexes_of
+from .constraints import Screening, screen
 from .index import FitClass, TierIndex
 from .model import CurrentStay, PlacementRequest, SiteOption, SurvivorProfile
 from .next_step import plan_next_step
 from .policy import MatchingPolicy
 from .ranking import Criterion, best_sites, criteria_for, reasons_for
-from .result import Action, Candidate, Suggestion
+from .result import Action, Candidate, ExcludedSite, Exclusion, Suggestion
+
+# How many places of the second-best tier an answer names.
+ALTERNATIVES_SHOWN = 3
 
 
 class Matcher:
     """Suggests places for many placements against one coalition; the site indexes are built once.
 
     It suggests and never assigns: a person chooses with the survivor. When long-term housing is
-    the target because the survivor is ready and nothing fits, the answer stays request_extension
-    (no silent step back to transitional housing); its explanation says how many transitional sites
-    would fit, so the survivor can choose that step instead.
+    the target because the survivor is ready, the answer also names the best transitional places
+    (`alternatives`), so the survivor can choose that step instead; there is no silent step back.
+    An extension is advised only where waiting could help: some fitting place is full on the date.
     """
 
     def __init__(self, sites: Iterable[SiteOption], policy: MatchingPolicy | None = None) -> None:
@@ -40,8 +44,13 @@ class Matcher:
         declined_site_ids: frozenset[int],
         today: date,
         now: datetime,
+        *,
+        name_exclusions: bool = False,
     ) -> Suggestion:
-        """The next step for one placement, with ranked places where there are any."""
+        """The next step for one placement, with ranked places where there are any.
+
+        With `name_exclusions`, the sites left out are named too, except confidential ones.
+        """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         step = plan_next_step(stay, profile, self.policy, today)
@@ -66,33 +75,48 @@ class Matcher:
         screening = screen(index, profile, declined_site_ids, day)
         context = wording.context(step.limit_passed, step.chosen_for_readiness, move_by)
         summary = wording.exclusion_summary(screening.excluded, profile)
+        named = _excluded_sites(index, screening) if name_exclusions else ()
+        alternatives: tuple[Candidate, ...] = ()
+        alternatives_fitting = 0
+        if step.chosen_for_readiness:
+            # The survivor may rather take the step in between: name its best places too.
+            transitional = self._tiers[Tier.TRANSITIONAL]
+            second = screen(transitional, profile, declined_site_ids, day)
+            alternatives_fitting = second.fitting.bit_count()
+            alternatives = self._ranked(transitional, second, profile, day, now, ALTERNATIVES_SHOWN)
+        alternative_tier = Tier.TRANSITIONAL if step.chosen_for_readiness else None
         if not screening.fitting:
-            alternatives = 0
-            if step.chosen_for_readiness:
-                transitional = screen(self._tiers[Tier.TRANSITIONAL], profile, declined_site_ids, day)
-                alternatives = transitional.fitting.bit_count()
-            explanation = _sentences(context, wording.request_extension(target, move_by, alternatives))
+            # Waiting helps where a fitting place is taken on the date (or was declined for now);
+            # where every site fails the household's own needs, no extension would change that.
+            waiting_helps = not screening.excluded.keys().isdisjoint(
+                {Exclusion.FULL, Exclusion.DECLINED_RECENTLY}
+            )
+            if waiting_helps:
+                action = Action.REQUEST_EXTENSION
+                advice = wording.request_extension(target, move_by, alternatives_fitting)
+            else:
+                action = Action.NO_FITTING_PLACE
+                advice = wording.no_fitting_place(target, alternatives_fitting)
             return Suggestion(
                 stay.placement_id,
-                Action.REQUEST_EXTENSION,
+                action,
                 stay.tier,
                 target,
                 move_by,
                 step.plan_from,
-                explanation,
+                _sentences(context, advice),
                 excluded=screening.excluded,
                 excluded_text=summary,
+                alternative_tier=alternative_tier,
+                alternatives=alternatives,
+                excluded_sites=named,
             )
 
-        fresh_since = now - timedelta(hours=self.policy.stale_after_hours)
-        criteria = criteria_for(index, profile, self.policy.weights, fresh_since)
-        best = best_sites(screening.fitting, criteria, self.policy.max_candidates)
-        candidates = tuple(
-            _candidate(index, screening.fit_class, site_index, score, criteria, profile, day, now)
-            for site_index, score in best
-        )
+        candidates = self._ranked(index, screening, profile, day, now, self.policy.max_candidates)
         explanation = _sentences(
-            context, wording.suggest(target, move_by, screening.fitting.bit_count(), len(candidates))
+            context,
+            wording.suggest(target, move_by, screening.fitting.bit_count(), len(candidates)),
+            wording.second_option(alternatives_fitting) if step.chosen_for_readiness else "",
         )
         return Suggestion(
             stay.placement_id,
@@ -105,6 +129,26 @@ class Matcher:
             candidates,
             screening.excluded,
             summary,
+            alternative_tier,
+            alternatives,
+            named,
+        )
+
+    def _ranked(
+        self,
+        index: TierIndex,
+        screening: Screening,
+        profile: SurvivorProfile,
+        day: int,
+        now: datetime,
+        limit: int,
+    ) -> tuple[Candidate, ...]:
+        fresh_since = now - timedelta(hours=self.policy.stale_after_hours)
+        criteria = criteria_for(index, profile, self.policy.weights, fresh_since)
+        best = best_sites(screening.fitting, criteria, limit)
+        return tuple(
+            _candidate(index, screening.fit_class, site_index, score, criteria, profile, day, now)
+            for site_index, score in best
         )
 
     def suggest_many(
@@ -133,6 +177,16 @@ def _candidate(
     chosen = fit.spaces[(free & -free).bit_length() - 1]  # the lowest position is the best fit
     met, missed = reasons_for(site, site_index, criteria, profile, now)
     return Candidate(site.site_id, site.name, chosen, free.bit_count(), score, met, missed)
+
+
+def _excluded_sites(index: TierIndex, screening: Screening) -> tuple[ExcludedSite, ...]:
+    """The sites left out, by name, under their first reason; confidential ones stay counted only."""
+    named = []
+    for exclusion, sites in screening.excluded_sites.items():
+        for site_index in indexes_of(sites & ~index.confidential):
+            site = index.sites[site_index]
+            named.append(ExcludedSite(site.site_id, site.name, exclusion))
+    return tuple(named)
 
 
 def _sentences(*parts: str) -> str:

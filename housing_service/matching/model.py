@@ -68,6 +68,7 @@ class SurvivorProfile:
     household: Household
     age_group: AgeGroup
     case_phase: CasePhase
+    age_years: int | None = None  # at intake, where given; sites' age ranges are matched on it
     gender: Gender | None = None  # None: not stated, so no site is ruled out by gender
     languages: tuple[str, ...] = ()  # ISO 639 codes, the most comfortable one first
     accessibility_needs: frozenset[SpaceFeature] = frozenset()
@@ -81,6 +82,8 @@ class SurvivorProfile:
     def __post_init__(self) -> None:
         if not self.accessibility_needs <= ACCESSIBILITY_FEATURES:
             raise ValueError("accessibility needs are wheelchair_accessible and ground_floor only")
+        if self.age_years is not None and not 0 <= self.age_years <= 120:
+            raise ValueError("an age in years is between 0 and 120")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class CurrentStay:
     placement_id: int
     site_id: int
     tier: Tier
-    starts_on: date
+    starts_on: date  # the first night of the episode in this tier (bed moves keep it)
     ends_on: date | None  # the current limit date, moved by extensions; None in long-term housing
 
 
@@ -130,6 +133,11 @@ class SiteOption:
     households_served: frozenset[HouseholdType]
     genders_served: frozenset[Gender]
     age_groups_served: frozenset[AgeGroup]  # `minor` only where licensed to house minors
+    # The ages in years the site may serve; None: no bound on that side. A survivor whose age is
+    # known is matched on the range where the site gives one, on the age groups otherwise.
+    min_age: int | None = None
+    max_age: int | None = None
+    confidential: bool = False  # named in an answer only where it is suggested
     substance_use_policy: SubstanceUsePolicy
     stay_limit_days: int | None  # None: open-ended (long-term housing)
     languages: frozenset[str] = frozenset()
@@ -142,6 +150,8 @@ class SiteOption:
     def __post_init__(self) -> None:
         if self.stay_limit_days is not None and self.stay_limit_days < 1:
             raise ValueError(f"site {self.site_id}: a stay limit is at least one day")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError(f"site {self.site_id}: min_age is above max_age")
         if self.availability_confirmed_at is not None and self.availability_confirmed_at.tzinfo is None:
             raise ValueError(f"site {self.site_id}: availability_confirmed_at must be timezone-aware")
 

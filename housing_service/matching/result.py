@@ -15,7 +15,8 @@ class Action(StrEnum):
 
     SUGGEST = "suggest"  # places to choose from with the survivor
     NOT_YET = "not_yet"  # crisis phase, early in the stay: planning starts at plan_from
-    REQUEST_EXTENSION = "request_extension"  # nothing fitting is free by move_by
+    REQUEST_EXTENSION = "request_extension"  # places fit, but none is free by move_by: waiting may help
+    NO_FITTING_PLACE = "no_fitting_place"  # no place of the tier fits the household: waiting can't help
     NO_MOVE = "no_move"  # already in long-term housing
 
 
@@ -29,8 +30,9 @@ class Exclusion(StrEnum):
     AGE_GROUP = "age_group"
     PETS = "pets"
     ACCESSIBILITY = "accessibility"
+    NO_FITTING_SPACE = "no_fitting_space"  # no bed or unit there fits the household's size, kind or needs
     DECLINED_RECENTLY = "declined_recently"
-    FULL = "full"
+    FULL = "full"  # a fitting space exists, but none is free on those dates
 
 
 class Preference(StrEnum):
@@ -75,6 +77,15 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class ExcludedSite:
+    """A site left out, and the first reason why; confidential sites are never named."""
+
+    site_id: int
+    site_name: str
+    exclusion: Exclusion
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """The answer for one placement; it suggests, and a person decides with the survivor."""
 
@@ -90,3 +101,8 @@ class Suggestion:
     # the sites of the target tier.
     excluded: Mapping[Exclusion, int] = field(default_factory=dict)
     excluded_text: str = ""
+    # When long-term housing is the target for readiness: the best transitional places too.
+    alternative_tier: Tier | None = None
+    alternatives: tuple[Candidate, ...] = ()
+    # Only when asked for: the non-confidential sites left out, by name.
+    excluded_sites: tuple[ExcludedSite, ...] = ()

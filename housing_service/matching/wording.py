@@ -6,10 +6,17 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from housing_service.plain_words import age_text, day_text, language_name
-from housing_service.vocabulary import AgeGroup, HouseholdType, SpaceFeature, SubstanceUsePolicy, Tier
+from housing_service.vocabulary import (
+    AgeGroup,
+    HouseholdType,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
 
 from .model import SiteOption, SurvivorProfile
-from .result import Exclusion, Preference
+from .result import Candidate, Exclusion, Preference, Reason
 
 TIER_NAMES = {
     Tier.EMERGENCY: "emergency shelter",
@@ -100,6 +107,8 @@ def _exclusion(exclusion: Exclusion, n: int, profile: SurvivorProfile) -> str:
         case Exclusion.GENDER:
             return f"{n} {serves} other genders"
         case Exclusion.AGE_GROUP:
+            if profile.age_years is not None:
+                return f"{n} {serves} other ages"
             if profile.age_group is AgeGroup.MINOR:
                 return f"{n} not licensed to house minors"
             return f"{n} {serves} other age groups"
@@ -107,11 +116,21 @@ def _exclusion(exclusion: Exclusion, n: int, profile: SurvivorProfile) -> str:
             return f"{n} {does} not accept pets"
         case Exclusion.ACCESSIBILITY:
             return f"{n} without a {_features(profile.accessibility_needs)} space"
+        case Exclusion.NO_FITTING_SPACE:
+            return f"{n} with no {_space_for(profile)}"
         case Exclusion.DECLINED_RECENTLY:
             return f"{n} declined recently"
         case Exclusion.FULL:
             return f"{n} full"
     raise AssertionError(exclusion)
+
+
+def _space_for(profile: SurvivorProfile) -> str:
+    needs = f"{_features(profile.accessibility_needs)} " if profile.accessibility_needs else ""
+    size = profile.household.size
+    if size == 1:
+        return f"{needs}bed or unit that fits"
+    return f"{needs}unit for {size}"
 
 
 def _features(features: frozenset[SpaceFeature]) -> str:
@@ -166,15 +185,60 @@ def suggest(target: Tier, move_by: date, fitting: int, shown: int) -> str:
 
 
 def request_extension(target: Tier, move_by: date, transitional_alternatives: int) -> str:
-    """The explanation when nothing fitting in the target tier is free by the move-by date."""
+    """The explanation when fitting places exist in the target tier but none is free by the move-by date."""
     text = (
         f"No fitting place in {tier_name(target)} is free by {day_text(move_by)}. "
-        "Consider requesting an extension of the current stay, with its reason."
+        "Consider requesting an extension of the current stay, with its reason: "
+        "some places would fit once free."
     )
-    if transitional_alternatives:
-        sites = "1 site" if transitional_alternatives == 1 else f"{transitional_alternatives} sites"
-        text += (
-            f" Transitional housing has {sites} with a fitting place free by then,"
-            " if the survivor would rather take that step first."
-        )
-    return text
+    return text + _transitional_instead(transitional_alternatives)
+
+
+def no_fitting_place(target: Tier, transitional_alternatives: int) -> str:
+    """The explanation when no place of the target tier could ever house this household."""
+    text = (
+        f"No place in {tier_name(target)} fits this household and its needs, "
+        "so waiting or an extension would not help. Look with the survivor beyond the coalition's "
+        "list, or ask a site whether it can adapt a space."
+    )
+    return text + _transitional_instead(transitional_alternatives)
+
+
+def second_option(transitional_alternatives: int) -> str:
+    """For a survivor ready for long-term housing: the step in between, named as the second option."""
+    if not transitional_alternatives:
+        return "No transitional place fits by then, if the survivor would rather take that step first."
+    sites = "1 site has" if transitional_alternatives == 1 else f"{transitional_alternatives} sites have"
+    return f"As a second option, {sites} a fitting transitional place free by then (listed below)."
+
+
+def _transitional_instead(transitional_alternatives: int) -> str:
+    if not transitional_alternatives:
+        return ""
+    sites = "1 site" if transitional_alternatives == 1 else f"{transitional_alternatives} sites"
+    return (
+        f" Transitional housing has {sites} with a fitting place free by then (listed below),"
+        " if the survivor would rather take that step first."
+    )
+
+
+def fit_words(candidate: Candidate, best: bool) -> str:
+    """A candidate in words, not points: e.g. "Best fit: staff speak Spanish; a unit for 3"."""
+    parts = [_short(reason) for reason in candidate.met if reason.preference in _WORTH_SAYING]
+    space = candidate.space
+    if space.kind is SpaceKind.UNIT:
+        parts.append(f"a unit for {space.capacity}" if space.capacity > 1 else "a unit of its own")
+    else:
+        parts.append("a bed")
+    if not best:
+        return "Also fits: " + "; ".join(parts)
+    return "Best fit: " + "; ".join(parts)
+
+
+# Freshness and intake hours rank places but say little about how a place suits the survivor.
+_WORTH_SAYING = (Preference.LANGUAGE, Preference.PREFERRED_AREA, Preference.SUBSTANCE_USE)
+
+
+def _short(reason: Reason) -> str:
+    text = reason.text
+    return text[0].lower() + text[1:]

@@ -3,7 +3,7 @@
 from .accounts import ApiToken, Role, User
 from .address_reveals import AddressReveal, AddressRevealPause
 from .audit import AuditEvent
-from .bookings import Booking, Extension, Hold, HoldStatus, Placement
+from .bookings import Booking, Extension, Hold, HoldStatus, Placement, StayEpisode
 from .clients import CaseTeamMember, Client
 from .flags import Flag, FlagKind, JobRun
 from .idempotency import IdempotentRequest
@@ -51,6 +51,7 @@ __all__ = [
     "SiteLanguage",
     "Space",
     "SpaceStatusChange",
+    "StayEpisode",
     "StepKind",
     "StepStatus",
     "SuggestionDecision",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -143,6 +143,34 @@ class Hold(Base):
         return and_(cls.status == HoldStatus.HELD, cls.expires_at > now)
 
 
+class StayEpisode(Base):
+    """A survivor's continuous time in one tier: bed moves and transfers within the tier keep it.
+
+    The tier's limit and the move-by date count from its first night. A new episode starts
+    after a real break (a return once the episode's end date has passed), or earlier only with
+    the case team's recorded reason (`restart_reason`), which is reported like an extension.
+    """
+
+    __tablename__ = "stay_episodes"
+    __table_args__ = (
+        CheckConstraint(
+            "restart_reason IS NULL OR length(restart_reason) > 0", name="restart_reason_not_empty"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    tier: Mapped[Tier] = mapped_column(enum_type(Tier, "tier"))
+    starts_on: Mapped[date] = mapped_column(Date)  # the first night in this tier
+    # Set when a case manager started this episode although the earlier one could have gone on.
+    restart_reason: Mapped[str | None] = mapped_column(Text)
+    restarted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    previous_episode_id: Mapped[int | None] = mapped_column(ForeignKey("stay_episodes.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    client: Mapped[Client] = relationship()
+
+
 class Placement(Base):
     """A stay: a survivor living in a space, from the first night to the exit."""
 
@@ -189,6 +217,7 @@ class Placement(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     hold_id: Mapped[int | None] = mapped_column(ForeignKey("holds.id"), unique=True)
     previous_placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), unique=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("stay_episodes.id"), index=True)
     tier: Mapped[Tier] = mapped_column(enum_type(Tier, "tier"))
     stay_limit_days: Mapped[int | None] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
@@ -198,6 +227,10 @@ class Placement(Base):
     subsidy_type: Mapped[int | None] = mapped_column(Integer)  # HUD 3.12.A, for 435
     destination_text: Mapped[str | None] = mapped_column(String(300))  # for 17 (e.g. repatriation)
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Why the survivor changed bed or unit within the tier (a move keeps the episode).
+    move_reason: Mapped[str | None] = mapped_column(String(300))
+    # A stay that began before the coalition used the service, recorded after the fact.
+    go_live_reason: Mapped[str | None] = mapped_column(String(300))
     exit_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
@@ -210,11 +243,25 @@ class Placement(Base):
         remote_side=[id], back_populates="next_placement"
     )
     next_placement: Mapped[Placement | None] = relationship(back_populates="previous_placement")
+    episode: Mapped[StayEpisode] = relationship()
     extensions: Mapped[list[Extension]] = relationship(back_populates="placement", order_by="Extension.id")
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        if self.episode is None and self.episode_id is None:
+            # A stay with no episode given begins one of its own, from its first night.
+            episode = StayEpisode(client_id=self.client_id, tier=self.tier, starts_on=self.starts_on)
+            if self.client_id is None:
+                episode.client = self.client
+            self.episode = episode
 
     @property
     def current(self) -> bool:
         return self.exited_on is None
+
+    @property
+    def episode_starts_on(self) -> date:
+        return self.episode.starts_on
 
 
 class Extension(Base):

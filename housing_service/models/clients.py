@@ -1,14 +1,14 @@
 """Survivors' records: the least data that lets a case be worked, and nothing more.
 
-No legal name and no birth date: a generated code, an optional alias, an age group and
-the household's shape are enough to find a safe bed.
+No legal name and no birth date: a generated code, an optional alias, an age group (or an
+age in years at intake) and the household's shape are enough to find a safe bed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -29,6 +29,7 @@ class Client(Base):
     """A survivor (and their household) whom the coalition supports."""
 
     __tablename__ = "clients"
+    __table_args__ = (CheckConstraint("age_years BETWEEN 0 AND 120", name="age_years_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -41,6 +42,8 @@ class Client(Base):
     children: Mapped[list[str]] = mapped_column(JSON, default=list)  # ChildAgeBracket values
     gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))
     age_group: Mapped[AgeGroup] = mapped_column(enum_type(AgeGroup, "age_group"))
+    # Age in years at intake, where the survivor gave it: enough to match a site's licensed ages.
+    age_years: Mapped[int | None] = mapped_column(Integer)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # most comfortable first
     accessibility_needs: Mapped[frozenset[SpaceFeature]] = mapped_column(
         EnumSet(SpaceFeature), default=frozenset()

@@ -80,6 +80,12 @@ class Site(Base):
         CheckConstraint(
             "referral_response_minutes BETWEEN 5 AND 1440", name="referral_response_minutes_range"
         ),
+        CheckConstraint(
+            "(min_age IS NULL OR min_age BETWEEN 0 AND 120)"
+            " AND (max_age IS NULL OR max_age BETWEEN 0 AND 120)"
+            " AND (min_age IS NULL OR max_age IS NULL OR min_age <= max_age)",
+            name="age_range_valid",
+        ),
         Index("ix_sites_tier_active", "tier", "active"),
         # The bed board lists the most recently confirmed sites first and stops at a page.
         Index(
@@ -110,6 +116,10 @@ class Site(Base):
     households_served: Mapped[frozenset[HouseholdType]] = mapped_column(EnumSet(HouseholdType))
     genders_served: Mapped[frozenset[Gender]] = mapped_column(EnumSet(Gender))
     age_groups_served: Mapped[frozenset[AgeGroup]] = mapped_column(EnumSet(AgeGroup))
+    # The ages in years the site may serve (its licence), e.g. 16 to 21; None: no bound that side.
+    # A survivor whose age is known is matched on it; the age groups serve where it is not.
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
     pets_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     substance_use_policy: Mapped[SubstanceUsePolicy] = mapped_column(

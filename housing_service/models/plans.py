@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import clock
 from ..db import Base, enum_type
 from ..vocabulary import Tier
+from .accounts import User
 from .bookings import Hold, Placement
 from .inventory import Site
 
@@ -77,12 +78,20 @@ class SuggestionDecision(Base):
     """The survivor's decision on a suggested place, recorded by their case manager."""
 
     __tablename__ = "suggestion_decisions"
-    __table_args__ = (Index("ix_suggestion_decisions_placement_site", "placement_id", "site_id"),)
+    __table_args__ = (
+        Index("ix_suggestion_decisions_placement_site", "placement_id", "site_id"),
+        Index("ix_suggestion_decisions_client_recorded", "client_id", "recorded_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The decision is the survivor's: it outlives the stay it was made in (a bed move keeps it).
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     decision: Mapped[Decision] = mapped_column(enum_type(Decision, "decision"))
     reason: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    site: Mapped[Site] = relationship()
+    recorded_by: Mapped[User] = relationship()

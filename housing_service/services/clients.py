@@ -13,7 +13,7 @@ from ..db import savepoint
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..models import CaseTeamMember, Client, Role, Site, User
-from ..vocabulary import AgeGroup, CasePhase
+from ..vocabulary import ADULT_AGE, AgeGroup, CasePhase
 from . import audit
 from .access import clients_visible_to, require_case_worker, require_role
 from .actor import Actor
@@ -22,6 +22,7 @@ from .inventory import require_areas_exist
 # No 0/O or 1/I/L: codes are read aloud over the phone and copied by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+MOST_YEARS = 120
 
 # The fields a survivor's record holds; the audit trail names them, never their values.
 PERSONAL_FIELDS = (
@@ -30,6 +31,7 @@ PERSONAL_FIELDS = (
     "children",
     "gender",
     "age_group",
+    "age_years",
     "languages",
     "accessibility_needs",
     "has_pets",
@@ -47,7 +49,6 @@ PERSONAL_FIELDS = (
 
 
 NEW_RECORD_DEFAULTS: dict[str, Any] = {
-    "adults": 1,
     "children": [],
     "languages": [],
     "accessibility_needs": frozenset(),
@@ -66,7 +67,21 @@ def new_client_code() -> str:
     return "S-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def adults_by_default(age_group: AgeGroup) -> int:
+    """A minor's household has no adult unless one is recorded: never a family by accident."""
+    return 0 if age_group == AgeGroup.MINOR else 1
+
+
 def _check_client(client: Client) -> None:
+    if client.age_years is not None:
+        if not 0 <= client.age_years <= MOST_YEARS:
+            raise InvalidInput.field("age_years", f"An age in years is between 0 and {MOST_YEARS}.")
+        if (client.age_years < ADULT_AGE) != (client.age_group == AgeGroup.MINOR):
+            raise InvalidInput.field(
+                "age_years",
+                f"An age of {client.age_years} does not match the age group "
+                f"{AgeGroup(client.age_group).value}.",
+            )
     if client.adults + len(client.children) < 1:
         raise InvalidInput.field("adults", "A household has at least one person.")
     if client.age_group == AgeGroup.MINOR and not client.children:
@@ -119,6 +134,7 @@ def create_client(actor: Actor, data: dict[str, Any], now: datetime) -> Client:
         created_at=now,
         **NEW_RECORD_DEFAULTS,
     )
+    data.setdefault("adults", adults_by_default(AgeGroup(data["age_group"])) if "age_group" in data else 1)
     _apply(client, data)
     _check_client(client)
     if actor.role == Role.ADVOCATE:

@@ -156,7 +156,8 @@ def describe(flag: Flag, stale_after_hours: int, zone: str) -> FlagText:
     """What the flag is about and why, in plain words that stay true as the days pass."""
     if flag.kind in STAY_FLAG_KINDS and flag.placement is not None and flag.subject_on is not None:
         stay = flag.placement
-        nights = (flag.subject_on - stay.starts_on).days
+        # Counted from the episode's first night: a bed move does not restart the clock.
+        nights = (flag.subject_on - stay.episode_starts_on).days
         where = f"the {nights}-night stay at {stay.site.name}"
         if flag.kind == FlagKind.OVER_LIMIT:
             return FlagText(

@@ -36,6 +36,8 @@ PARTNER_EDITABLE_SITE_FIELDS = frozenset(
         "households_served",
         "genders_served",
         "age_groups_served",
+        "min_age",
+        "max_age",
         "languages",
         "accessibility_notes",
         "pets_allowed",
@@ -170,6 +172,10 @@ def _check_site(site: Site, given: dict[str, Any]) -> None:
         raise InvalidInput.field("genders_served", "Choose at least one gender.")
     if not site.age_groups_served:
         raise InvalidInput.field("age_groups_served", "Choose at least one age group.")
+    if site.min_age is not None and site.max_age is not None and site.min_age > site.max_age:
+        raise InvalidInput.field(
+            "max_age", f"The oldest age served can't be below the youngest ({site.min_age})."
+        )
 
 
 def create_site(actor: Actor, data: dict[str, Any]) -> Site:

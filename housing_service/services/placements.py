@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..db import lock_for_change
 from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
-from ..models import Client, Extension, Hold, HoldStatus, Placement, Role, Site, Space
+from ..models import Client, Extension, Hold, HoldStatus, Placement, Role, Site, Space, StayEpisode
 from ..vocabulary import (
     DESTINATION_NEEDING_SUBSIDY_TYPE,
     DESTINATION_NEEDING_TEXT,
@@ -20,7 +20,7 @@ from ..vocabulary import (
     RENTAL_SUBSIDY_TYPES,
     Tier,
 )
-from . import audit, clients
+from . import audit, clients, episodes
 from .access import clients_visible_to, manages_site, works_case
 from .actor import Actor
 from .flags import resolve_hold_flags, resolve_stale_stay_flags
@@ -92,26 +92,41 @@ def list_placements(
     return rows, total
 
 
-def _end_for_transition(
-    actor: Actor, previous: Placement, next_site: Site, today: date, now: datetime
-) -> None:
-    """The survivor moves on: the current stay ends today, with the destination it leads to."""
-    destination, subsidy = transition_destination(next_site)
-    _record_exit(actor, previous, today, destination, subsidy, None)
-    resolve_stale_stay_flags(now, [previous.id])
-
-
-def _start_placement(
-    actor: Actor, client: Client, space: Space, booking: Any, hold: Hold | None, now: datetime, today: date
+def start_placement(
+    actor: Actor,
+    client: Client,
+    space: Space,
+    booking: Any,
+    hold: Hold | None,
+    now: datetime,
+    today: date,
+    *,
+    move_reason: str | None = None,
 ) -> Placement:
+    """A stay from the booking's first night: it continues the survivor's episode in the tier if
+    there is one to continue (a move, a transfer, an early return), and ends the current stay."""
+    site = space.site
     previous = db.session.scalar(
         select(Placement).where(Placement.client_id == client.id, Placement.exited_on.is_(None))
     )
+    if previous is not None and previous.space_id == space.id:
+        raise Conflict("This survivor is already staying in this bed or unit.")
+    continued = episodes.stay_to_continue(client.id, Tier(site.tier), booking.starts_on)
+    if continued is not None:
+        episode, limit_days = continued.episode, continued.stay_limit_days
+        episode_end = continued.expected_end_on
+        if episode_end is not None and booking.ends_on is not None and episode_end < booking.ends_on:
+            # The tier's clock keeps running; the site's own limit may end the stay sooner still.
+            booking.ends_on = episode_end
+            flush_booking()
+    else:
+        episode = StayEpisode(
+            client_id=client.id, tier=site.tier, starts_on=booking.starts_on, created_at=now
+        )
+        limit_days = site.stay_limit_days
     if previous is not None:
-        if previous.space_id == space.id:
-            raise Conflict("This survivor is already staying in this bed or unit.")
-        _end_for_transition(actor, previous, space.site, today, now)
-    site = space.site
+        destination, subsidy = transition_destination(site)
+        record_exit(actor, previous, today, destination, subsidy, None)
     placement = Placement(
         booking=booking,
         client_id=client.id,
@@ -119,15 +134,21 @@ def _start_placement(
         site_id=site.id,
         hold_id=hold.id if hold else None,
         previous_placement_id=previous.id if previous else None,
+        episode=episode,
         tier=site.tier,
-        stay_limit_days=site.stay_limit_days,
+        stay_limit_days=limit_days,  # the episode's limit: days used count against it
         starts_on=booking.starts_on,
         expected_end_on=booking.ends_on,
         placed_by_id=actor.signed_in_user.id,
+        move_reason=move_reason,
         created_at=now,
     )
     db.session.add(placement)
     db.session.flush()
+    if previous is not None:
+        if continued is not None and previous.episode_id == placement.episode_id:
+            episodes.carry_over(previous, placement)
+        resolve_stale_stay_flags(now, [previous.id])
     return placement
 
 
@@ -148,7 +169,7 @@ def check_in(actor: Actor, hold: Hold, now: datetime, today: date) -> Placement:
     hold.status = HoldStatus.PLACED
     hold.ended_at = now
     hold.ended_by_id = actor.user_id
-    placement = _start_placement(actor, hold.client, hold.space, booking, hold, now, today)
+    placement = start_placement(actor, hold.client, hold.space, booking, hold, now, today)
     resolve_hold_flags(now, [hold.id])
     audit.record(actor, "placement.check_in", "placement", placement.id, {"hold_id": hold.id}, now=now)
     return placement
@@ -183,7 +204,7 @@ def place_walk_in(
     check_fit(client, space)
     require_no_overdue_stay(space, today)
     booking = book(space, client, today, stay_end(space.site, today, ends_on))
-    placement = _start_placement(actor, client, space, booking, None, now, today)
+    placement = start_placement(actor, client, space, booking, None, now, today)
     audit.record(actor, "placement.walk_in", "placement", placement.id, {"client_id": client.id}, now=now)
     return placement
 
@@ -227,7 +248,7 @@ def extend(
         reason=reason,
         approved_by=approved_by,
         recorded_by_id=actor.signed_in_user.id,
-        beyond_tier_limit=(new_end_on - placement.starts_on).days > tier_limit,
+        beyond_tier_limit=(new_end_on - placement.episode_starts_on).days > tier_limit,
         recorded_at=now,
     )
     placement.expected_end_on = new_end_on
@@ -285,13 +306,13 @@ def exit_stay(
     if exited_on > today:
         raise InvalidInput.field("exited_on", "Record an exit once it has happened (today or earlier).")
     check_destination(destination, subsidy_type, destination_text)
-    _record_exit(actor, placement, exited_on, destination, subsidy_type, destination_text)
+    record_exit(actor, placement, exited_on, destination, subsidy_type, destination_text)
     resolve_stale_stay_flags(now, [placement.id])
     audit.record(actor, "placement.exit", "placement", placement.id, {"destination": destination}, now=now)
     return placement
 
 
-def _record_exit(
+def record_exit(
     actor: Actor,
     placement: Placement,
     exited_on: date,
@@ -322,11 +343,13 @@ class StayProgress:
 
 
 def progress(placement: Placement, today: date) -> StayProgress:
+    """Days used and left, counted from the first night of the episode (moves keep the clock)."""
+    first_night = placement.episode_starts_on
     last_day = placement.exited_on or today
-    day = max((last_day - placement.starts_on).days + (0 if placement.exited_on else 1), 0)
+    day = max((last_day - first_night).days + (0 if placement.exited_on else 1), 0)
     if placement.expected_end_on is None:
         return StayProgress(day, None, None, None)
-    total = (placement.expected_end_on - placement.starts_on).days
+    total = (placement.expected_end_on - first_night).days
     days_left = None if placement.exited_on else (placement.expected_end_on - today).days
     return StayProgress(day, total, days_left, placement.expected_end_on)
 

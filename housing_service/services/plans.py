@@ -4,15 +4,29 @@ survivor's own decisions on the places suggested to them.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from .. import clock
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..matching import Action
-from ..models import Decision, Hold, Placement, PlanStep, Site, StepStatus, SuggestionDecision, TransitionPlan
+from ..models import (
+    Client,
+    Decision,
+    Hold,
+    Placement,
+    PlanStep,
+    Site,
+    StepStatus,
+    SuggestionDecision,
+    TransitionPlan,
+)
 from ..vocabulary import Tier
 from . import audit, holds, suggestions
 from .access import require_case_worker
@@ -135,6 +149,7 @@ def record_decision(
             "reason", "Note why the survivor declined, in their own words where you can."
         )
     record = SuggestionDecision(
+        client_id=placement.client_id,
         placement_id=placement.id,
         site_id=site_id,
         decision=decision,
@@ -152,6 +167,43 @@ def record_decision(
     db.session.flush()
     audit.record(actor, "plan.decision", "placement", placement.id, {"decision": decision.value}, now=now)
     return record
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    """A decision as the case team reads it back: where, what, why, who, when, and until when."""
+
+    record: SuggestionDecision
+    site_name: str
+    recorded_by_name: str
+    suggested_again_from: date | None  # a declined place returns to suggestions on this day
+
+
+def list_decisions(actor: Actor, client: Client, now: datetime) -> list[DecisionEntry]:
+    """The survivor's decisions on suggested places, newest first, across all their stays."""
+    require_case_worker(actor, client)
+    cooldown = timedelta(days=current_app.config["DECLINE_COOLDOWN_DAYS"])
+    zone = current_app.config["COALITION_TIMEZONE"]
+    records = db.session.scalars(
+        select(SuggestionDecision)
+        .where(SuggestionDecision.client_id == client.id)
+        .options(joinedload(SuggestionDecision.site), joinedload(SuggestionDecision.recorded_by))
+        .order_by(SuggestionDecision.recorded_at.desc(), SuggestionDecision.id.desc())
+        .limit(500)
+    )
+    entries = [
+        DecisionEntry(
+            record,
+            record.site.name,
+            record.recorded_by.display_name,
+            clock.local_date(record.recorded_at + cooldown, zone)
+            if record.decision == Decision.DECLINED
+            else None,
+        )
+        for record in records
+    ]
+    audit.record(actor, "plan.decisions_read", "client", client.id, now=now)
+    return entries
 
 
 def hold_suggestion(

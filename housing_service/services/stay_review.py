@@ -68,19 +68,23 @@ def _raise(names: list[str], rows: Select[Any]) -> int:
 def raise_stay_flags(
     thresholds: dict[str, tuple[int, ...]], today: date, now: datetime, run_id: int | None
 ) -> int:
-    """One flag per current stay and threshold it has reached; one more once it is past its end."""
+    """One flag per stay episode and threshold it has reached; one more once it is past its end.
+
+    Keys name the episode, not the stay: after a bed move the flags already raised stay raised
+    (they moved with the survivor) and are not raised a second time.
+    """
     current = and_(Placement.exited_on.is_(None), Placement.expected_end_on.is_not(None))
     raised = 0
     for tier_name, days_list in thresholds.items():
         for days in days_list:
-            key = _key("stay:", Placement.id, ":", Placement.expected_end_on, f":{days}")
+            key = _key("stay:", Placement.episode_id, ":", Placement.expected_end_on, f":{days}")
             names, rows = _flags_from(
                 key, FlagKind.NEARING_LIMIT, Placement.expected_end_on, now, run_id, days_before=literal(days)
             )
             # threshold_day(end, days) <= today, written for the index on the end date
             due = Placement.expected_end_on <= today + threshold_lead(days)
             raised += _raise(names, rows.where(current, Placement.tier == Tier(tier_name), due))
-    key = _key("stay:", Placement.id, ":", Placement.expected_end_on, ":over")
+    key = _key("stay:", Placement.episode_id, ":", Placement.expected_end_on, ":over")
     names, rows = _flags_from(
         key, FlagKind.OVER_LIMIT, Placement.expected_end_on, now, run_id, days_before=literal(0)
     )

@@ -13,7 +13,9 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
+from ..errors import Conflict
 from ..extensions import db
 from ..matching import (
     CurrentStay,
@@ -46,11 +48,12 @@ def policy() -> MatchingPolicy:
 
 
 def current_stay(placement: Placement) -> CurrentStay:
+    """The stay as the matcher sees it: its clock starts at the episode's first night."""
     return CurrentStay(
         placement_id=placement.id,
         site_id=placement.site_id,
         tier=Tier(placement.tier),
-        starts_on=placement.starts_on,
+        starts_on=placement.episode_starts_on,
         ends_on=placement.expected_end_on,
     )
 
@@ -59,6 +62,7 @@ def survivor_profile(client: Client) -> SurvivorProfile:
     return SurvivorProfile(
         household=Household(client.adults, tuple(ChildAgeBracket(c) for c in client.children)),
         age_group=client.age_group,
+        age_years=client.age_years,
         case_phase=client.case_phase,
         gender=client.gender,
         languages=tuple(client.languages),
@@ -77,20 +81,20 @@ def survivor_profile(client: Client) -> SurvivorProfile:
     )
 
 
-def declined_recently(placement_ids: Iterable[int], now: datetime) -> dict[int, frozenset[int]]:
-    """Per placement, the sites the survivor declined within the cool-down."""
+def declined_recently(client_ids: Iterable[int], now: datetime) -> dict[int, frozenset[int]]:
+    """Per survivor, the sites they declined within the cool-down, whichever stay it was in."""
     since = now - timedelta(days=current_app.config["DECLINE_COOLDOWN_DAYS"])
     rows = db.session.execute(
-        select(SuggestionDecision.placement_id, SuggestionDecision.site_id).where(
-            SuggestionDecision.placement_id.in_(list(placement_ids)),
+        select(SuggestionDecision.client_id, SuggestionDecision.site_id).where(
+            SuggestionDecision.client_id.in_(list(client_ids)),
             SuggestionDecision.decision == Decision.DECLINED,
             SuggestionDecision.recorded_at >= since,
         )
     )
     declined: dict[int, set[int]] = defaultdict(set)
-    for placement_id, site_id in rows:
-        declined[placement_id].add(site_id)
-    return {placement_id: frozenset(sites) for placement_id, sites in declined.items()}
+    for client_id, site_id in rows:
+        declined[client_id].add(site_id)
+    return {client_id: frozenset(sites) for client_id, sites in declined.items()}
 
 
 def site_options(tiers: Iterable[Tier], today: date) -> list[SiteOption]:
@@ -139,6 +143,9 @@ def site_options(tiers: Iterable[Tier], today: date) -> list[SiteOption]:
             households_served=site.households_served,
             genders_served=site.genders_served,
             age_groups_served=site.age_groups_served,
+            min_age=site.min_age,
+            max_age=site.max_age,
+            confidential=site.confidential,
             substance_use_policy=site.substance_use_policy,
             stay_limit_days=site.stay_limit_days,
             languages=frozenset(languages[site.id]),
@@ -180,13 +187,32 @@ def _tiers_needed(
     return tiers
 
 
-def suggest_for_placement(actor: Actor, placement: Placement, today: date, now: datetime) -> Suggestion:
+def require_current(placement: Placement) -> None:
+    """Suggestions are for the stay the survivor is in: an ended one names the stay after it."""
+    if placement.exited_on is None:
+        return
+    following = placement.next_placement
+    where = (
+        f" The survivor's next stay is stay {following.id}, at {following.site.name}; plan from there."
+        if following is not None
+        else ""
+    )
+    raise Conflict(
+        f"This stay ended on {placement.exited_on}; there is no move to plan from it.{where}",
+        {"placement_id": ["Stay ended."]},
+    )
+
+
+def suggest_for_placement(
+    actor: Actor, placement: Placement, today: date, now: datetime, *, name_exclusions: bool = False
+) -> Suggestion:
     """The next step for one stay, with the places that fit, best first, and their reasons."""
     require_case_worker(actor, placement.client)
+    require_current(placement)
     stay, profile = current_stay(placement), survivor_profile(placement.client)
     matcher = matcher_for(_tiers_needed([(stay, profile)], today), today)
-    declined = declined_recently([placement.id], now).get(placement.id, frozenset())
-    return matcher.suggest(stay, profile, declined, today, now)
+    declined = declined_recently([placement.client_id], now).get(placement.client_id, frozenset())
+    return matcher.suggest(stay, profile, declined, today, now, name_exclusions=name_exclusions)
 
 
 def suggest_for_caseload(
@@ -202,16 +228,17 @@ def suggest_for_caseload(
     total = db.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
     placements = list(
         db.session.scalars(
-            visible.order_by(Placement.expected_end_on.is_(None), Placement.expected_end_on, Placement.id)
+            visible.options(selectinload(Placement.episode))
+            .order_by(Placement.expected_end_on.is_(None), Placement.expected_end_on, Placement.id)
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
     )
     if not placements:
         return [], total
-    declined = declined_recently([p.id for p in placements], now)
+    declined = declined_recently([p.client_id for p in placements], now)
     requests = [
-        PlacementRequest(current_stay(p), survivor_profile(p.client), declined.get(p.id, frozenset()))
+        PlacementRequest(current_stay(p), survivor_profile(p.client), declined.get(p.client_id, frozenset()))
         for p in placements
     ]
     tiers = _tiers_needed(((r.stay, r.profile) for r in requests), today)

@@ -118,6 +118,8 @@ def _site_data(form: SiteForm) -> dict[str, object]:
         "households_served": [HouseholdType(value) for value in form.households_served.data or []],
         "genders_served": [Gender(value) for value in form.genders_served.data or []],
         "age_groups_served": [AgeGroup(value) for value in form.age_groups_served.data or []],
+        "min_age": form.min_age.data,
+        "max_age": form.max_age.data,
         "languages": sorted(
             {code.strip() for code in (form.languages.data or "").split(",") if code.strip()}
         ),

@@ -122,6 +122,7 @@ def household_data(form: ClientForm) -> dict[str, object]:
     return {
         "age_group": AgeGroup(form.age_group.data),
         "gender": Gender(form.gender.data) if form.gender.data else None,
+        "age_years": form.age_years.data,
         "adults": form.adults.data,
         "children": children,
         "languages": list(form.languages.data or []),

@@ -263,6 +263,16 @@ class ExtensionForm(PageForm):
     )
 
 
+class MoveForm(PageForm):
+    space_id = SelectField(
+        "Move to", coerce=optional_int, validators=[InputRequired("Choose the bed or unit to move to.")]
+    )
+    reason = StringField(
+        "Why the move?",
+        validators=[InputRequired("Say why the survivor changes bed or unit."), Length(max=300)],
+    )
+
+
 # Caseload -----------------------------------------------------------------------------------
 
 
@@ -313,6 +323,7 @@ class ClientForm(PageForm):
         validators=[InputRequired("Choose the survivor's age group.")],
     )
     gender = SelectField("Gender", choices=_choices(GENDER_LABELS, "Not said"), coerce=optional_str)
+    age_years = IntegerField("Age in years (optional)", validators=[Optional(), NumberRange(0, 120)])
     adults = IntegerField(
         "Adults in the household", default=1, validators=[InputRequired(), NumberRange(0, 20)]
     )
@@ -413,6 +424,12 @@ class SiteForm(PageForm):
         "Age groups served",
         choices=_choices(AGE_GROUP_LABELS),
         default=[AgeGroup.YOUTH.value, AgeGroup.ADULT.value],
+    )
+    min_age = IntegerField(
+        "Youngest age served, in years (optional)", validators=[Optional(), NumberRange(0, 120)]
+    )
+    max_age = IntegerField(
+        "Oldest age served, in years (optional)", validators=[Optional(), NumberRange(0, 120)]
     )
     languages = StringField(
         "Languages staff speak",

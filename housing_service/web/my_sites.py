@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Role, Site, Space
-from ..services import holds, inventory, placements
+from ..services import holds, inventory, moves, placements
 from ..services.access import manages_site, require_role
 from ..services.actor import Actor
 from .blueprint import bp
@@ -90,6 +90,7 @@ def site_page(
         problems=problems or [],
         today=on,
         now=now(),
+        undo_check_in_within=moves.UNDO_CHECK_IN_WITHIN,
     )
 
 

@@ -12,7 +12,7 @@ from flask import flash, url_for
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
-from ..matching import Action, Candidate
+from ..matching import Action, Candidate, wording
 from ..models import Decision, Placement, Role, StepKind, StepStatus, TransitionPlan
 from ..services import placements, plans, suggestions
 from ..services.access import require_role
@@ -26,6 +26,7 @@ from .rendering import Problem, acting, attach, now, page, problems_of, see_othe
 @dataclass(frozen=True)
 class CandidateItem:
     candidate: Candidate
+    fit: str  # in words: "Best fit: staff speak Spanish, the survivor's first language; a unit for 3"
     hold_form: HoldSuggestionForm
     decline_form: DeclineForm
 
@@ -48,16 +49,35 @@ def _page(
     failed: tuple[int, DeclineForm] | None = None,
     step_form: PlanStepForm | None = None,
 ) -> ResponseReturnValue:
+    decisions = plans.list_decisions(actor, stay.client, now())
+    if stay.exited_on is not None:
+        # An ended stay gets no suggestions: say so, and point to the survivor's next stay.
+        return page(
+            "next_place.html",
+            status,
+            stay=stay,
+            bar=stay_bar(stay, today()),
+            ended=True,
+            decisions=decisions,
+            today=today(),
+            problems=problems or [],
+        )
     suggestion = suggestions.suggest_for_placement(actor, stay, today(), now())
     items = []
     if suggestion.action == Action.SUGGEST:
-        for candidate in suggestion.candidates:
+        for rank, candidate in enumerate(suggestion.candidates):
             prefix = _prefix(candidate.site_id)
             decline_form = DeclineForm(formdata=None, prefix=prefix)
             if failed is not None and failed[0] == candidate.site_id:
                 decline_form = failed[1]
             hold_form = HoldSuggestionForm(formdata=None, space_id=candidate.space.space_id, prefix=prefix)
-            items.append(CandidateItem(candidate, hold_form, decline_form))
+            items.append(
+                CandidateItem(candidate, wording.fit_words(candidate, rank == 0), hold_form, decline_form)
+            )
+    alternatives = [
+        (candidate, wording.fit_words(candidate, rank == 0))
+        for rank, candidate in enumerate(suggestion.alternatives)
+    ]
     plan = plans.plan_of(stay)
     status_forms = {
         step.id: StepStatusForm(formdata=None, prefix=f"step-{step.id}", status=step.status.value)
@@ -68,8 +88,12 @@ def _page(
         status,
         stay=stay,
         bar=stay_bar(stay, today()),
+        ended=False,
         suggestion=suggestion,
         items=items,
+        alternatives=alternatives,
+        decisions=decisions,
+        today=today(),
         problems=problems or [],
         plan=plan,
         step_form=step_form or PlanStepForm(formdata=None, prefix="step"),

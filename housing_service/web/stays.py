@@ -1,4 +1,5 @@
-"""A stay's exit (with where the survivor went) and its extension (with why, and who approved)."""
+"""A stay's exit (with where the survivor went), its extension (with why, and who approved), and a
+move to another bed or unit of the same tier (the episode, and its clock, go on)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
 from ..models import Placement
-from ..services import placements
+from ..services import moves, placements
 from ..services.access import manages_site
 from ..services.actor import Actor
 from .blueprint import bp
-from .forms import ExitForm, ExtensionForm
+from .forms import ExitForm, ExtensionForm, MoveForm, PageForm
 from .presentation import EXIT_CHOICES, day_text, destination_label, exit_choice_options, stay_bar
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
@@ -108,3 +109,63 @@ def extend_stay(stay_id: int) -> ResponseReturnValue:
         "success",
     )
     return see_other(_back(actor, stay))
+
+
+def _move_page(
+    actor: Actor, stay: Placement, form: MoveForm, status: int = 200, problems: list[Problem] | None = None
+) -> ResponseReturnValue:
+    return page(
+        "move.html",
+        status,
+        stay=stay,
+        bar=stay_bar(stay, today()),
+        form=form,
+        problems=problems or [],
+        back=_back(actor, stay),
+    )
+
+
+@bp.route("/stays/<int:stay_id>/move", methods=["GET", "POST"])
+def move_stay(stay_id: int) -> ResponseReturnValue:
+    """Move to another bed or unit: days used, the limit and the move-by date stay as they are."""
+    actor = acting()
+    stay = placements.get_placement(actor, stay_id)
+    form = MoveForm()
+    form.space_id.choices = [(None, "Choose a bed or unit")] + [
+        (space.id, space.label if space.site_id == stay.site_id else f"{space.label} at {space.site.name}")
+        for space in moves.move_options(actor, stay)
+    ]
+    if not form.validate_on_submit():
+        return _move_page(actor, stay, form, 422 if form.is_submitted() else 200, problems_of(form))
+    try:
+        moved = moves.move(
+            actor, stay, space_id=form.space_id.data, reason=form.reason.data or "", now=now(), today=today()
+        )
+    except (InvalidInput, Conflict) as error:
+        return _move_page(actor, stay, form, error.status, attach(form, error))
+    flash(
+        f"{stay.client.code} now stays in {moved.space.label} at {moved.site.name}; "
+        f"the stay still ends on {day_text(moved.expected_end_on)}."
+        if moved.expected_end_on
+        else f"{stay.client.code} now stays in {moved.space.label} at {moved.site.name}.",
+        "success",
+    )
+    return see_other(_back(actor, moved))
+
+
+@bp.route("/stays/<int:stay_id>/undo-check-in", methods=["POST"])
+def undo_check_in(stay_id: int) -> ResponseReturnValue:
+    """A check-in made by mistake, taken back within 15 minutes: the hold is held again."""
+    actor = acting()
+    stay = placements.get_placement(actor, stay_id)
+    code, label, site_id = stay.client.code, stay.space.label, stay.site_id
+    form = PageForm()
+    if not form.validate_on_submit():
+        return see_other(_back(actor, stay))
+    try:
+        moves.undo_check_in(actor, stay, now())
+    except (InvalidInput, Conflict) as error:
+        flash(error.message, "error")
+        return see_other(url_for("web.site", site_id=site_id))
+    flash(f"The check-in of {code} to {label} is undone; the hold is as it was.", "success")
+    return see_other(url_for("web.site", site_id=site_id))

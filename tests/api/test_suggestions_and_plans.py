@@ -48,8 +48,10 @@ def world(make):
     w.oak = make.site(
         tier=Tier.TRANSITIONAL, name="Oak House", languages=("es",), households_served=families, area=w.avoid
     )
-    for site in (w.bridgeway, w.cedar, w.maple, w.oak):
-        make.space(site, kind=SpaceKind.UNIT, capacity=4, label="Unit 1")
+    w.units = {
+        site.id: make.space(site, kind=SpaceKind.UNIT, capacity=4, label="Unit 1")
+        for site in (w.bridgeway, w.cedar, w.maple, w.oak)
+    }
     w.client = make.client(
         case_manager=w.case_manager,
         advocates=(w.advocate,),
@@ -159,11 +161,25 @@ def test_ready_for_a_home_of_her_own_goes_straight_to_long_term(api, make, world
 
 
 def test_a_full_tier_means_asking_for_an_extension(api, make, world):
+    # Both family units that fit are occupied past the move-by date: waiting could help.
     for site in (world.bridgeway, world.cedar):
-        api(make.user(Role.ADMIN)).patch(f"/api/v1/sites/{site.id}", json={"active": False})
+        family = make.client(adults=1, children=["6-12"])
+        make.placement(family, world.units[site.id], site, TODAY - timedelta(days=5), world.partner)
     suggestion = _suggestion(api, world)
     assert suggestion["action"] == "request_extension" and suggestion["candidates"] == []
     assert "extension" in suggestion["explanation"]
+    assert suggestion["excluded"]["full"] == 2
+
+
+def test_no_extension_is_advised_when_no_place_could_ever_fit(api, make, world):
+    # With the two family programmes closed, no transitional place can house this family:
+    # waiting would not help, so no extension is advised.
+    for site in (world.bridgeway, world.cedar):
+        api(make.user(Role.ADMIN)).patch(f"/api/v1/sites/{site.id}", json={"active": False})
+    suggestion = _suggestion(api, world)
+    assert suggestion["action"] == "no_fitting_place" and suggestion["candidates"] == []
+    assert "would not help" in suggestion["explanation"]
+    assert "full" not in suggestion["excluded"]
 
 
 def test_the_caseload_batch_pages_through_every_current_stay(api, make, world):

@@ -303,15 +303,16 @@ SCENARIOS = [
         },
     ),
     Scenario(
-        "ready for long-term housing but none fits: extension, with transitional places mentioned",
+        "ready for long-term housing but none takes pets: no extension, transitional places named",
         profile(readiness=READY, has_pets=True),
-        Action.REQUEST_EXTENSION,
+        Action.NO_FITTING_PLACE,
         Tier.LONG_TERM,
         MOVE_BY,
         excluded={Exclusion.PETS: 2},
         excluded_text="2 do not accept pets",
         explanation_has=(
-            "No fitting place in long-term housing is free by Fri, Mar 21, 2025.",
+            "No place in long-term housing fits this household and its needs",
+            "waiting or an extension would not help",
             "Transitional housing has 1 site with a fitting place free by then",
         ),
     ),
@@ -484,7 +485,11 @@ def test_a_wheelchair_user_is_offered_only_accessible_spaces() -> None:
 
 @pytest.mark.parametrize(
     "scenario",
-    [scenario for scenario in SCENARIOS if scenario.action in (Action.SUGGEST, Action.REQUEST_EXTENSION)],
+    [
+        scenario
+        for scenario in SCENARIOS
+        if scenario.action in (Action.SUGGEST, Action.REQUEST_EXTENSION, Action.NO_FITTING_PLACE)
+    ],
     ids=lambda scenario: scenario.name,
 )
 def test_excluded_and_fitting_sites_add_up_to_the_tier(scenario: Scenario) -> None:

@@ -390,6 +390,7 @@ def build(app: Flask) -> Coalition:
             due_on=TODAY - timedelta(days=2),
         )
         declined = SuggestionDecision(
+            client_id=client_a.id,
             placement_id=current.id,
             site_id=other_secret.id,
             decision=Decision.DECLINED,

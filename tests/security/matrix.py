@@ -338,6 +338,43 @@ API_ROWS = [
         body={"exited_on": str(TODAY), "destination": 410},
     ),
     Row("placements.extensions_beyond_limit", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
+    # A bed move keeps the episode. To another site (here the own organisation's open shelter),
+    # only that site's staff (or an admin) move a survivor: the case team holds a place instead.
+    Row(
+        "placements.move",
+        "POST",
+        codes(201, 403, 403, 201, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body=lambda w: {"space_id": w["open_bed_3"], "reason": "The heater in her room broke"},
+    ),
+    # Client A's stay began with a check-in ten days ago: past authorization, too late to undo.
+    Row(
+        "placements.undo_check_in",
+        "POST",
+        codes(409, 403, 403, 409, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body={},
+    ),
+    # Client A's stay already begins its own episode: past authorization, 409.
+    Row(
+        "placements.start_new_episode",
+        "POST",
+        codes(409, 403, 409, 403, 404, 404, 401),
+        args={"placement_id": "current_stay"},
+        body={"reason": "Returned after own housing fell through"},
+    ),
+    Row("placements.restarted_episodes", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
+    Row(
+        "placements.record_go_live_stay",
+        "POST",
+        codes(201, 403, 403, 201, 403, 403, 401),
+        body=lambda w: {
+            "space_id": w["open_bed_3"],
+            "client": {"age_group": "adult"},
+            "starts_on": str(TODAY - timedelta(days=20)),
+            "reason": "Go-live: already staying when the coalition started",
+        },
+    ),
     # Flags: the flag is about client A's stay at the own organisation's shelter.
     Row("flags.list_flags", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row(
@@ -365,6 +402,12 @@ API_ROWS = [
     ),
     # The coalition's stay is weeks from its planning window, so nothing is suggested yet:
     # past authorization, the case team gets 409 ("not among the current suggestions").
+    Row(
+        "suggestions.decisions",
+        "GET",
+        codes(200, 200, 200, 403, 403, 403, 401),
+        args={"client_id": "client_a"},
+    ),
     Row(
         "suggestions.hold_suggestion",
         "POST",
@@ -648,6 +691,23 @@ PAGE_ROWS = [
         codes(303, 303, 303, 303, 404, 404, 302),
         args={"stay_id": "current_stay"},
         body={"new_end_on": LATER, "reason": "Waiting for a unit", "approved_by": "Director"},
+    ),
+    _page("web.move_stay", "GET", codes(200, 200, 200, 200, 404, 404, 302), args={"stay_id": "current_stay"}),
+    # The only other bed at client A's shelter is held for client B tonight: past authorization, 409.
+    _page(
+        "web.move_stay",
+        "POST",
+        codes(409, 409, 409, 409, 404, 404, 302),
+        args={"stay_id": "current_stay"},
+        body=lambda w: {"space_id": str(w["secret_bed_held"]), "reason": "The heater broke"},
+    ),
+    # Client A's stay began with a check-in ten days ago: too late, the site page says so.
+    _page(
+        "web.undo_check_in",
+        "POST",
+        codes(303, 403, 403, 303, 404, 404, 302),
+        args={"stay_id": "current_stay"},
+        body={},
     ),
     _page(
         "web.next_place", "GET", codes(200, 200, 200, 403, 403, 404, 302), args={"stay_id": "current_stay"}

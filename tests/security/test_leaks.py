@@ -76,6 +76,8 @@ EXTRA_QUERIES = {
     "flags.list_flags": [{"open": "false"}],
     "placements.list_placements": [{"current": "true"}, {"current": "false"}],
     "availability.search": [{"starts_on": "2027-05-20"}],
+    # Exclusions named on request: a confidential site is never among them.
+    "suggestions.for_placement": [{"name_exclusions": "true"}],
 }
 
 
@@ -104,8 +106,9 @@ def allowed_markers(world: Coalition) -> dict[str, set[str]]:
     }
 
 
-# No API answer lists the survivor's decisions (pages may): not required to be seen there.
-NOT_SHOWN_BY_THE_API = {DECLINE_REASON}
+# Every marker a role may see is reachable through the API too (the survivor's decisions
+# through /clients/{id}/decisions).
+NOT_SHOWN_BY_THE_API: set[str] = set()
 
 # Fields only a full survivor's record has; shelter staff never get them.
 RECORD_ONLY_FIELDS = {

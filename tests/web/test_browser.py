@@ -275,3 +275,20 @@ def _only(make, model):
         session.expunge_all()
     assert len(records) == 1
     return records[0]
+
+
+def test_a_partner_moves_a_survivor_to_another_bed_and_the_clock_goes_on(tab, world, make, today):
+    stay = make.placement(world.client, world.bed, world.shelter, today - timedelta(days=50), world.partner)
+    tab.sign_in(world.partner)
+    tab.page.get_by_role("link", name="Harbor House").click()
+    assert heading(tab) == "Harbor House"
+    tab.page.get_by_role("link", name=re.compile(r"^Move to another bed\W+S-AB2CD3$")).click()
+    assert heading(tab) == "Move S-AB2CD3 to another bed"
+    tab.page.get_by_label("Move to").select_option(label="Bed 2")
+    tab.page.get_by_label("Why the move?").fill("The heater in Bed 1 broke")
+    tab.screenshot("move")
+    tab.page.get_by_role("button", name="Move from tonight").click()
+    assert "S-AB2CD3 now stays in Bed 2 at Harbor House; the stay still ends on" in notice(tab)
+    assert "Day 51 of 60" in tab.page.get_by_role("region", name="Staying now").inner_text()
+    moved = make.reload(Placement, stay.id + 1)
+    assert moved.space_id == world.second_bed.id and moved.expected_end_on == stay.expected_end_on
