@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from .. import clock
-from ..services import digest, hold_expiry, retention, site_freshness, stay_review, throttle
+from ..services import audit_checkpoint, digest, hold_expiry, retention, site_freshness, stay_review, throttle
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ def _erase_expired_data(now: datetime, run_id: int | None) -> JobOutcome:
     return JobOutcome(records_changed=erased + forgotten)
 
 
+def _checkpoint_audit_trail(now: datetime, run_id: int | None) -> JobOutcome:
+    return JobOutcome(records_changed=audit_checkpoint.record_checkpoint(now))
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -66,5 +70,6 @@ JOBS: dict[str, Job] = {
         Job("stale_availability", _flag_stale_sites, timedelta(minutes=15)),
         Job("daily_digest", _send_digests, timedelta(days=1)),
         Job("retention", _erase_expired_data, timedelta(days=1)),
+        Job("audit_checkpoint", _checkpoint_audit_trail, timedelta(days=1)),
     )
 }

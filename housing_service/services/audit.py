@@ -126,3 +126,30 @@ def verify_chain(session: Session, batch: int = 5000) -> tuple[int, AuditEvent |
             if row.previous_hash != previous or row.entry_hash != entry_hash(previous, entry):
                 return checked, row
             previous, checked, last_id = row.entry_hash, checked + 1, row.id
+
+
+def chain_head(session: Session) -> AuditEvent | None:
+    """The last entry of the trail (None while it is empty)."""
+    return session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+
+
+def expectation(entry: AuditEvent) -> str:
+    """The `ID:HASH` that `audit-verify --expect` takes, to prove later that nothing was cut."""
+    return f"{entry.id}:{entry.entry_hash}"
+
+
+def missing_expectation(session: Session, entry_id: int, expected_hash: str) -> str | None:
+    """Why an intact chain no longer holds a head recorded earlier; None when it does.
+
+    The chain links every entry to the one before it, so an entry with the recorded id and
+    hash vouches for every entry up to it. Without it, the tail was cut (or rewritten).
+    """
+    entry = session.get(AuditEvent, entry_id)
+    if entry is None:
+        last = chain_head(session)
+        if last is None:
+            return f"the trail is empty, but entry id {entry_id} was recorded earlier"
+        return f"the trail ends at entry id {last.id}, before entry id {entry_id} recorded earlier"
+    if entry.entry_hash != expected_hash:
+        return f"entry id {entry_id} has hash {entry.entry_hash}, not the {expected_hash} recorded earlier"
+    return None
