@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from . import authentication, input_bounds, log_privacy, security_headers
+from . import authentication, input_bounds, log_privacy, request_limits, security_headers
 from .config import load_config
 from .extensions import db, migrate
 from .services import audit, passwords, revision
@@ -41,6 +41,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     log_privacy.install()
     input_bounds.install(app)
     _install_request_lifecycle(app)
+    request_limits.install(app)
 
     from .api import register_api
 
@@ -81,6 +82,8 @@ def _install_request_lifecycle(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
+            # What the answer shows was read, whatever its status: its audit entries stay.
+            audit.write_pending_reads(db.session)
         response.headers["X-Request-Id"] = g.get("request_id", "-")
         return response
 

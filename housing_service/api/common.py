@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -27,6 +29,19 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses a fraction: marshmallow's own truncates 1.5 to 1, so that
+    `{"client_id": 1.5}` held a bed for client 1. A whole number written 2.0, or "2" in a
+    query string, is still 2."""
+
+    default_error_messages = {"invalid": "Must be a whole number."}
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float | Decimal) and not (math.isfinite(value) and value == int(value)):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 class EnumList(fields.List):
@@ -58,8 +73,8 @@ A_PAGE = validate.Range(min=1, max=100_000)
 
 
 class PageArgs(StrictSchema):
-    page = fields.Integer(load_default=1, validate=A_PAGE)
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = WholeNumber(load_default=1, validate=A_PAGE)
+    per_page = WholeNumber(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 _page_schemas: dict[type[Schema], type[Schema]] = {}
@@ -74,9 +89,9 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
             (Schema,),
             {
                 "items": fields.List(fields.Nested(item_schema)),
-                "total": fields.Integer(),
-                "page": fields.Integer(),
-                "per_page": fields.Integer(),
+                "total": WholeNumber(),
+                "page": WholeNumber(),
+                "per_page": WholeNumber(),
             },
         )
     return _page_schemas[item_schema]

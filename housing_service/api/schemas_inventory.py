@@ -5,13 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
-from .common import AN_ID, EnumList, PageArgs, StrictSchema, language_list
+from .common import AN_ID, EnumList, PageArgs, StrictSchema, WholeNumber, language_list
 
 ALL_HUD_PROJECT_TYPES = sorted(set().union(*(tier.hud_project_types for tier in Tier)))
 
 
 class OrganisationSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
     victim_service_provider = fields.Boolean()
 
@@ -27,7 +27,7 @@ class OrganisationUpdateSchema(StrictSchema):
 
 
 class AreaSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
 
 
@@ -36,15 +36,15 @@ class AreaCreateSchema(StrictSchema):
 
 
 class SiteSchema(Schema):
-    id = fields.Integer()
-    organisation_id = fields.Integer()
+    id = WholeNumber()
+    organisation_id = WholeNumber()
     organisation_name = fields.String()
     name = fields.String()
     tier = fields.Enum(Tier, by_value=True)
-    hud_project_type = fields.Integer()
-    stay_limit_days = fields.Integer(allow_none=True)
-    hold_window_hours = fields.Integer()
-    area_id = fields.Integer()
+    hud_project_type = WholeNumber()
+    stay_limit_days = WholeNumber(allow_none=True)
+    hold_window_hours = WholeNumber()
+    area_id = WholeNumber()
     area_name = fields.String()
     confidential = fields.Boolean()
     address = fields.String(
@@ -66,13 +66,13 @@ class SiteSchema(Schema):
 
 
 class SiteCreateSchema(StrictSchema):
-    organisation_id = fields.Integer(required=True, validate=AN_ID)
+    organisation_id = WholeNumber(required=True, validate=AN_ID)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True, required=True)
-    hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
-    stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
-    hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
-    area_id = fields.Integer(required=True, validate=AN_ID)
+    hud_project_type = WholeNumber(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
+    stay_limit_days = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=3650))
+    hold_window_hours = WholeNumber(validate=validate.Range(min=1, max=72))
+    area_id = WholeNumber(required=True, validate=AN_ID)
     confidential = fields.Boolean(load_default=False)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
@@ -88,13 +88,13 @@ class SiteCreateSchema(StrictSchema):
 
 
 class SiteUpdateSchema(StrictSchema):
-    organisation_id = fields.Integer(validate=AN_ID)
+    organisation_id = WholeNumber(validate=AN_ID)
     name = fields.String(validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True)
-    hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
-    stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
-    hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
-    area_id = fields.Integer(validate=AN_ID)
+    hud_project_type = WholeNumber(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
+    stay_limit_days = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=3650))
+    hold_window_hours = WholeNumber(validate=validate.Range(min=1, max=72))
+    area_id = WholeNumber(validate=AN_ID)
     confidential = fields.Boolean()
     address = fields.String(validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, validate=validate.Length(min=1))
@@ -111,16 +111,16 @@ class SiteUpdateSchema(StrictSchema):
 
 
 class SiteListArgs(PageArgs):
-    organisation_id = fields.Integer(validate=AN_ID)
+    organisation_id = WholeNumber(validate=AN_ID)
     tier = fields.Enum(Tier, by_value=True)
 
 
 class SpaceSchema(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = WholeNumber()
+    site_id = WholeNumber()
     label = fields.String()
     kind = fields.Enum(SpaceKind, by_value=True)
-    capacity = fields.Integer()
+    capacity = WholeNumber()
     features = EnumList(SpaceFeature)
     in_service = fields.Boolean()
     out_of_service_reason = fields.String(allow_none=True)
@@ -129,7 +129,7 @@ class SpaceSchema(Schema):
 class SpaceCreateSchema(StrictSchema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=60))
     kind = fields.Enum(SpaceKind, by_value=True, required=True)
-    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=20))
+    capacity = WholeNumber(load_default=1, validate=validate.Range(min=1, max=20))
     features = EnumList(SpaceFeature, load_default=list)
     in_service = fields.Boolean(load_default=True)
     out_of_service_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
@@ -137,14 +137,14 @@ class SpaceCreateSchema(StrictSchema):
 
 class SpaceUpdateSchema(StrictSchema):
     label = fields.String(validate=validate.Length(min=1, max=60))
-    capacity = fields.Integer(validate=validate.Range(min=1, max=20))
+    capacity = WholeNumber(validate=validate.Range(min=1, max=20))
     features = EnumList(SpaceFeature)
     in_service = fields.Boolean()
     out_of_service_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
 class ServiceChangeSchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=AN_ID)
+    space_id = WholeNumber(required=True, validate=AN_ID)
     in_service = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, validate=validate.Length(max=300))
 
@@ -156,17 +156,17 @@ class ConfirmationCreateSchema(StrictSchema):
 
 
 class ConfirmationSchema(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = WholeNumber()
+    site_id = WholeNumber()
     confirmed_at = fields.DateTime()
-    confirmed_by_id = fields.Integer(allow_none=True)
-    changes = fields.Integer()
+    confirmed_by_id = WholeNumber(allow_none=True)
+    changes = WholeNumber()
 
 
 class HistoryEntrySchema(Schema):
     at = fields.DateTime()
     kind = fields.String(metadata={"description": "confirmed, or service_status"})
-    by_user_id = fields.Integer(allow_none=True)
-    space_id = fields.Integer(allow_none=True)
+    by_user_id = WholeNumber(allow_none=True)
+    space_id = WholeNumber(allow_none=True)
     in_service = fields.Boolean(allow_none=True)
     reason = fields.String(allow_none=True)

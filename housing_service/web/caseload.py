@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from ..errors import Conflict, InvalidInput
 from ..matching import Suggestion
 from ..models import Client, Flag, Hold, Placement, Role
-from ..services import clients, inventory, suggestions
+from ..services import clients, flags, inventory, suggestions
 from ..services.access import require_role
 from ..vocabulary import AgeGroup, ChildAgeBracket, Gender, SpaceFeature, Tier
 from .blueprint import bp
@@ -46,14 +46,6 @@ class CaseRow:
     suggestion: Suggestion | None = None
 
 
-def _flag_client_id(flag: Flag) -> int | None:
-    if flag.client_id is not None:
-        return flag.client_id
-    if flag.placement is not None:
-        return flag.placement.client_id
-    return flag.hold.client_id if flag.hold is not None else None
-
-
 def _next_place(client: Client, stay: Placement | None, on: date) -> NextPlace | None:
     """For a stay with a next tier: a bed board search from the night the stay is planned to end."""
     if stay is None:
@@ -76,7 +68,7 @@ def caseload() -> ResponseReturnValue:
     stays, held = current_stays(ids), current_holds(ids)
     flags_by_client: dict[int, list[Flag]] = {}
     for flag in open_flags(actor):
-        client_id = _flag_client_id(flag)
+        client_id = flags.client_id_of(flag)
         if client_id is not None and client_id in ids:
             flags_by_client.setdefault(client_id, []).append(flag)
     on, moment = today(), now()

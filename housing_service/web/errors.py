@@ -21,6 +21,7 @@ _TITLES = {
     404: "We couldn't find that",
     405: "This address only takes form submissions",
     409: "That couldn't be done",
+    413: "That was too much to send",
     422: "Please check what you entered",
     429: "Please wait a moment",
 }
