@@ -11,6 +11,7 @@ import flask_smorest
 from marshmallow import RAISE, Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
+from ..input_bounds import LARGEST_ID, LARGEST_PAGE
 from ..request_context import acting, now, today
 
 
@@ -68,8 +69,8 @@ def language_list(**kwargs: Any) -> fields.List:
 
 
 # Ids are 32-bit in both databases: a larger number can name no record, so it is a bad value.
-AN_ID = validate.Range(min=1, max=2**31 - 1, error="Must be an id: a whole number from {min} to {max}.")
-A_PAGE = validate.Range(min=1, max=100_000)
+AN_ID = validate.Range(min=1, max=LARGEST_ID, error="Must be an id: a whole number from {min} to {max}.")
+A_PAGE = validate.Range(min=1, max=LARGEST_PAGE)
 
 
 class PageArgs(StrictSchema):

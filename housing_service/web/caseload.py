@@ -19,7 +19,7 @@ from .flag_views import FlagItem, flag_items, open_flags
 from .forms import ClientForm, options
 from .presentation import StayBar, stay_bar
 from .queries import current_holds, current_stays
-from .rendering import acting, attach, now, page, problems_of, see_other, today
+from .rendering import acting, attach, now, page, page_number_of, problems_of, see_other, today
 
 CLIENTS_PER_PAGE = 25
 # Suggestions are worked out for this many current stays at once (soonest end first).
@@ -62,7 +62,7 @@ def _next_place(client: Client, stay: Placement | None, on: date) -> NextPlace |
 def caseload() -> ResponseReturnValue:
     actor = acting()
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = page_number_of(request.args)
     records, total = clients.list_clients(actor, page_number, CLIENTS_PER_PAGE, now())
     ids = [client.id for client in records]
     stays, held = current_stays(ids), current_holds(ids)
