@@ -287,5 +287,5 @@ def release_hold(hold_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _hold_view(actor, record, form, 422)
     holds.release_hold(actor, record, form.reason.data, now())
-    flash(f"The hold on {record.space.label} at {record.site.name} is released; it is free again.", "success")
+    flash(f"The hold on {record.space.label} is released; it is free again.", "success")
     return see_other(url_for("web.bed_board"))

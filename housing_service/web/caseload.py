@@ -145,6 +145,8 @@ def new_client() -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return page("client_new.html", error.status, form=form, problems=attach(form, error))
     flash(
-        f"Record {client.code} is open. Write the code down: it is how colleagues refer to them.", "success"
+        "The record is open. Its code is shown below, as the survivor chosen: write it down, "
+        "it is how colleagues refer to them.",
+        "success",
     )
     return see_other(url_for("web.bed_board", client=client.id))

@@ -139,7 +139,7 @@ def take_out_of_service(site_id: int, space_id: int) -> ResponseReturnValue:
         inventory.set_in_service(actor, space, False, form.reason.data, now())
     except InvalidInput as error:
         return site_page(actor, record, error.status, attach(form, error), (space.id, form))
-    flash(f"{space.label} is out of service: {space.out_of_service_reason}.", "success")
+    flash(f"{space.label} is out of service.", "success")
     return see_other(url_for("web.site", site_id=record.id))
 
 
@@ -165,5 +165,5 @@ def check_in(site_id: int, hold_id: int) -> ResponseReturnValue:
         stay = placements.check_in(actor, hold, now(), today())
     except Conflict as error:
         return site_page(actor, record, error.status, attach(None, error))
-    flash(f"{stay.client.code} is checked in to {stay.space.label}. Their stay starts tonight.", "success")
+    flash(f"The survivor is checked in to {stay.space.label}. Their stay starts tonight.", "success")
     return see_other(url_for("web.site", site_id=record.id))
