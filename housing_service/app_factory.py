@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from . import authentication, input_bounds, log_privacy, request_limits, security_headers
+from . import authentication, input_bounds, log_privacy, request_limits, security_headers, server_banner
 from .config import load_config
 from .extensions import db, migrate
 from .services import audit, passwords, revision
@@ -38,6 +38,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
     security_headers.install(app)
+    server_banner.hide_werkzeug_banner()
     log_privacy.install()
     input_bounds.install(app)
     _install_request_lifecycle(app)

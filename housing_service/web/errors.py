@@ -7,8 +7,9 @@ import logging
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from ..api.errors import with_allow
 from ..errors import DomainError
 from .blueprint import bp
 
@@ -67,7 +68,8 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status >= 500:
         return unexpected_error(error)
-    return error_page(status, _MESSAGES.get(status, error.description or ""))
+    page = error_page(status, _MESSAGES.get(status, error.description or ""))
+    return with_allow(page, error) if isinstance(error, MethodNotAllowed) else page
 
 
 @bp.errorhandler(Exception)
