@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 import flask_smorest
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 from webargs.flaskparser import FlaskParser
 
 from ..input_bounds import LARGEST_ID, LARGEST_PAGE
@@ -19,6 +19,14 @@ class _StrictParser(FlaskParser):
     # Every location follows the schema's own `unknown` (RAISE): an unknown query
     # parameter is a mistake worth naming, not something to ignore silently.
     DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        # Every JSON body of this API is required (the OpenAPI document says so): a missing
+        # one is refused, never read as an empty object that happens to pass the schema.
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise ValidationError("A JSON request body is required; send {} when it has nothing to say.")
+        return data
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -17,7 +17,7 @@ from ..db import savepoint
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import IdempotentRequest
-from .common import acting
+from .common import Blueprint, acting
 
 HEADER = "Idempotency-Key"
 _IN_PROGRESS = 0
@@ -43,8 +43,24 @@ def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
     return response
 
 
+# How the OpenAPI document declares the header on every operation that honours it.
+OPENAPI_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Send the same key (1 to 200 characters) when retrying this write: it acts once, and "
+        "a retry within 24 hours gets the first answer again (marked Idempotent-Replayed: true)."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Honour an Idempotency-Key header on a write (per account; same key and body, same answer)."""
+    """Honour an Idempotency-Key header on a write (per account; same key and body, same answer).
+
+    The header is declared in the OpenAPI document of the operation too.
+    """
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -85,4 +101,5 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         db.session.flush()
         return response
 
-    return wrapper
+    wrapper.honours_idempotency_key = True  # type: ignore[attr-defined]
+    return Blueprint.doc(parameters=[OPENAPI_PARAMETER])(wrapper)
