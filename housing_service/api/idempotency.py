@@ -67,8 +67,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not 1 <= len(key) <= 200:
-            raise InvalidInput.field(HEADER, "Use a key of 1 to 200 characters.")
+        if not 1 <= len(key) <= 200 or not key.isprintable():
+            raise InvalidInput.field(HEADER, "Use a key of 1 to 200 printable characters.")
         user_id = acting().signed_in_user.id
         fingerprint = _fingerprint()
         lookup = select(IdempotentRequest).where(

@@ -223,3 +223,16 @@ def test_anonymous_visitors_are_asked_to_sign_in_before_any_limit(app: Flask, co
         "/api/v1/clients", data=_nested(1000), content_type="application/json"
     )
     assert response.status_code == 401
+
+
+def test_a_nul_character_in_the_idempotency_key_is_refused_naming_the_header(
+    app: Flask, coalition: Coalition, make
+):
+    before = make.count(Hold)
+    response = signed_in(app, coalition, ADVOCATE).post(
+        "/api/v1/holds",
+        json={"client_id": coalition["client_a"], "space_id": coalition["open_bed"]},
+        headers={"Idempotency-Key": "retry\x00one"},
+    )
+    assert set(_error_shape(response, 422)["errors"]) == {"Idempotency-Key"}
+    assert make.count(Hold) == before
