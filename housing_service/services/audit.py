@@ -178,7 +178,9 @@ def missing_expectation(session: Session, entry_id: int, expected_hash: str) -> 
         last = chain_head(session)
         if last is None:
             return f"the trail is empty, but entry id {entry_id} was recorded earlier"
-        return f"the trail ends at entry id {last.id}, before entry id {entry_id} recorded earlier"
+        if last.id < entry_id:
+            return f"the trail ends at entry id {last.id}, before entry id {entry_id} recorded earlier"
+        return f"the trail has no entry id {entry_id}, recorded earlier"
     if entry.entry_hash != expected_hash:
         return f"entry id {entry_id} has hash {entry.entry_hash}, not the {expected_hash} recorded earlier"
     return None

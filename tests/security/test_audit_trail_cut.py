@@ -263,3 +263,13 @@ def test_the_app_runs_as_the_app_role(app, make, app_role):
             db.engine.dispose()
     assert make.count(AuditEvent, action="client.read") == 1
     assert _verify(app).exit_code == 0
+
+
+@postgres_only
+def test_grant_app_role_refuses_a_role_that_could_lift_the_guards(app):
+    # The tests connect as a superuser that owns the tables: the app must not run as it.
+    with app.app_context():
+        current = db.session.scalar(text("SELECT current_user"))
+        db.session.rollback()
+    result = app.test_cli_runner().invoke(args=["db", "grant-app-role", current])
+    assert result.exit_code == 1 and "could disable the audit trail's triggers" in result.output
