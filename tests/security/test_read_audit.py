@@ -82,5 +82,3 @@ def test_an_answer_that_shows_no_record_leaves_no_read(app: Flask, coalition: Co
     response = signed_in(app, coalition, CASE_MANAGER).get(f"/api/v1/clients/{coalition['client_c']}")
     assert response.status_code == 404
     assert _reads(app, coalition, CASE_MANAGER) == []
-
-
