@@ -7,6 +7,7 @@ import logging
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..api.errors import with_allow
@@ -70,6 +71,18 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
         return unexpected_error(error)
     page = error_page(status, _MESSAGES.get(status, error.description or ""))
     return with_allow(page, error) if isinstance(error, MethodNotAllowed) else page
+
+
+@bp.errorhandler(OverflowError)
+@bp.errorhandler(DataError)
+def out_of_range(_error: Exception) -> ResponseReturnValue:
+    # A number the database can't hold (a 20-digit id in a hidden field) got past a form:
+    # the request's fault, so a 422 (the API answers the same), never a 500.
+    return error_page(
+        422,
+        "A number or value in the form or address is out of range, so nothing was changed.",
+        "Go back and start again from the menu.",
+    )
 
 
 @bp.errorhandler(Exception)

@@ -236,3 +236,13 @@ def test_a_nul_character_in_the_idempotency_key_is_refused_naming_the_header(
     )
     assert set(_error_shape(response, 422)["errors"]) == {"Idempotency-Key"}
     assert make.count(Hold) == before
+
+
+def test_a_number_too_large_in_a_forms_hidden_field_is_invalid_not_a_failure(
+    app: Flask, coalition: Coalition, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    browser = signed_in(app, coalition, ADVOCATE)
+    response = browser.post("/holds", data={"space_id": "9" * 20, "client_id": str(coalition["client_a"])})
+    assert response.status_code == 422
+    assert "out of range" in response.get_data(as_text=True)
