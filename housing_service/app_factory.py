@@ -14,6 +14,9 @@ from .config import load_config
 from .extensions import db, migrate
 from .services import audit, passwords, revision
 
+# Answers whose body is only an error message: a record looked up on the way to refusing
+# (a stay found, then the person found not to be on its case) was not shown.
+ANSWERS_WITHOUT_RECORDS = frozenset({401, 403, 404})
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -83,8 +86,11 @@ def _install_request_lifecycle(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
-            # What the answer shows was read, whatever its status: its audit entries stay.
-            audit.write_pending_reads(db.session)
+            if response.status_code in ANSWERS_WITHOUT_RECORDS or response.status_code >= 500:
+                audit.forget_pending_reads(db.session)
+            else:
+                # A refused form (422, 409) still shows what it listed: those reads stay.
+                audit.write_pending_reads(db.session)
         response.headers["X-Request-Id"] = g.get("request_id", "-")
         return response
 

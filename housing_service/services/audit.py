@@ -127,6 +127,11 @@ def write_pending_reads(session: Session) -> None:
         raise
 
 
+def forget_pending_reads(session: Session) -> None:
+    """Drop reads queued for an answer that turned out to show nothing (a refusal)."""
+    session.info.pop(_PENDING, None)
+
+
 def install(session_factory: Any) -> None:
     """Write queued entries at commit; on rollback drop the changes' entries, keep the reads'."""
     event.listen(session_factory, "before_commit", _append_pending)

@@ -82,3 +82,12 @@ def test_an_answer_that_shows_no_record_leaves_no_read(app: Flask, coalition: Co
     response = signed_in(app, coalition, CASE_MANAGER).get(f"/api/v1/clients/{coalition['client_c']}")
     assert response.status_code == 404
     assert _reads(app, coalition, CASE_MANAGER) == []
+
+
+def test_a_refusal_after_the_record_was_looked_up_is_not_a_read(app: Flask, coalition: Coalition):
+    # Site staff may see the stay, not its suggestions: the stay is found, then refused.
+    response = signed_in(app, coalition, PARTNER_OWN).get(
+        f"/api/v1/placements/{coalition['current_stay']}/suggestions"
+    )
+    assert response.status_code == 403
+    assert _reads(app, coalition, PARTNER_OWN) == []
