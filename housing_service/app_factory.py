@@ -9,11 +9,14 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from . import authentication, input_bounds, log_privacy, security_headers
+from . import authentication, input_bounds, log_privacy, request_limits, security_headers, server_banner
 from .config import load_config
 from .extensions import db, migrate
 from .services import audit, passwords, revision
 
+# Answers whose body is only an error message: a record looked up on the way to refusing
+# (a stay found, then the person found not to be on its case) was not shown.
+ANSWERS_WITHOUT_RECORDS = frozenset({401, 403, 404})
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -38,9 +41,11 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
     security_headers.install(app)
+    server_banner.hide_werkzeug_banner()
     log_privacy.install()
     input_bounds.install(app)
     _install_request_lifecycle(app)
+    request_limits.install(app)
 
     from .api import register_api
 
@@ -89,6 +94,11 @@ def _install_request_lifecycle(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
+            if response.status_code in ANSWERS_WITHOUT_RECORDS or response.status_code >= 500:
+                audit.forget_pending_reads(db.session)
+            else:
+                # A refused form (422, 409) still shows what it listed: those reads stay.
+                audit.write_pending_reads(db.session)
         response.headers["X-Request-Id"] = g.get("request_id", "-")
         return response
 

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from .app_role_cli import grant_app_role_command
 from .audit_cli import audit_verify_command
 from .extensions import db
 from .models import Role
@@ -21,6 +22,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_verify_command)
     app.cli.add_command(run_job_command)
     app.cli.add_command(scheduler_command)
+    # Flask-Migrate's `db` group: the owner's commands for the database stay together.
+    from flask_migrate.cli import db as db_commands
+
+    db_commands.add_command(grant_app_role_command)
 
 
 @click.command("create-user")

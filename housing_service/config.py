@@ -124,6 +124,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
         "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
+        # Larger request bodies are refused unread (413); no form or JSON body comes near it.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "JSON_SORT_KEYS": False,
         # Password hashing cost: argon2id, RFC 9106's second recommended option.

@@ -107,6 +107,8 @@ def test_migration_0007_makes_existing_confidential_sites_screened(empty_databas
         engine.dispose()
     assert modes == {"Safe House": "screened", "Open House": "direct"}
     assert minutes == {30}
+
+
 def _insert(connection, table: str, **values) -> None:
     # The table and column names are this test's own literals; only the values vary.
     placeholders = ", ".join(":" + column for column in values)

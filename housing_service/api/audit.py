@@ -12,13 +12,13 @@ from ..input_bounds import LARGEST_ID
 from ..models import AuditEvent
 from ..services import audit
 from ..services.access import require_admin
-from .common import Blueprint, StrictSchema, acting, now, page, page_of
+from .common import Blueprint, StrictSchema, WholeNumber, acting, now, page, page_of
 
 blp = Blueprint("audit", __name__, description="The audit trail (admins)")
 
 
 class AuditEventArgs(StrictSchema):
-    actor_id = fields.Integer(
+    actor_id = WholeNumber(
         validate=validate.Range(min=1, max=LARGEST_ID), metadata={"description": "Who acted."}
     )
     action = fields.String(
@@ -29,14 +29,14 @@ class AuditEventArgs(StrictSchema):
     record_id = fields.String(validate=validate.Length(min=1, max=40))
     since = fields.AwareDateTime(metadata={"description": "From this moment on (ISO 8601 with offset)."})
     until = fields.AwareDateTime(metadata={"description": "Before this moment (ISO 8601 with offset)."})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = WholeNumber(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class AuditEventSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     occurred_at = fields.DateTime()
-    actor_id = fields.Integer(allow_none=True, metadata={"description": "Null: the scheduler."})
+    actor_id = WholeNumber(allow_none=True, metadata={"description": "Null: the scheduler."})
     action = fields.String()
     record_type = fields.String()
     record_id = fields.String(allow_none=True)

@@ -13,7 +13,7 @@ from ..services import addresses, availability
 from ..services.access import require_role
 from ..services.inventory import require_areas_exist
 from ..vocabulary import AgeGroup, Gender, SpaceFeature, SpaceKind, Tier
-from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, acting, now, today
+from .common import A_PAGE, AN_ID, Blueprint, EnumList, StrictSchema, WholeNumber, acting, now, today
 from .presenters import present_site_columns
 from .schemas_inventory import SiteSchema
 
@@ -28,8 +28,8 @@ class AvailabilityArgs(StrictSchema):
         }
     )
     tier = fields.Enum(Tier, by_value=True)
-    adults = fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
-    children = fields.Integer(load_default=0, validate=validate.Range(min=0, max=20))
+    adults = WholeNumber(load_default=1, validate=validate.Range(min=0, max=20))
+    children = WholeNumber(load_default=0, validate=validate.Range(min=0, max=20))
     gender = fields.Enum(Gender, by_value=True)
     age_group = fields.Enum(AgeGroup, by_value=True)
     language = fields.String(
@@ -37,25 +37,23 @@ class AvailabilityArgs(StrictSchema):
     )
     needs = EnumList(SpaceFeature, metadata={"description": "Repeat the parameter for several needs."})
     pets = fields.Boolean(load_default=False, metadata={"description": "The household has a pet."})
-    avoid_area = fields.List(
-        fields.Integer(validate=AN_ID), metadata={"description": "Area ids to leave out."}
-    )
-    page = fields.Integer(load_default=1, validate=A_PAGE)
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    avoid_area = fields.List(WholeNumber(validate=AN_ID), metadata={"description": "Area ids to leave out."})
+    page = WholeNumber(load_default=1, validate=A_PAGE)
+    per_page = WholeNumber(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class FreeSpaceSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     label = fields.String()
     kind = fields.Enum(SpaceKind, by_value=True)
-    capacity = fields.Integer()
+    capacity = WholeNumber()
     features = EnumList(SpaceFeature)
 
 
 class SiteAvailabilitySchema(Schema):
     site = fields.Nested(SiteSchema)
-    free_beds = fields.Integer()
-    free_units = fields.Integer()
+    free_beds = WholeNumber()
+    free_units = WholeNumber()
     free_spaces = fields.List(fields.Nested(FreeSpaceSchema))
     free_from = fields.Date()
     free_until = fields.Date(allow_none=True, metadata={"description": "Null: open-ended."})
@@ -65,8 +63,8 @@ class SiteAvailabilitySchema(Schema):
 
 class AvailabilityPageSchema(Schema):
     items = fields.List(fields.Nested(SiteAvailabilitySchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
+    page = WholeNumber()
+    per_page = WholeNumber()
     has_more = fields.Boolean(
         metadata={"description": "Another page follows. No total: counting costs a look at every site."}
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 import flask_smorest
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 from webargs.flaskparser import FlaskParser
 
+from ..input_bounds import LARGEST_ID, LARGEST_PAGE
 from ..request_context import acting, now, today
 
 
@@ -16,6 +19,14 @@ class _StrictParser(FlaskParser):
     # Every location follows the schema's own `unknown` (RAISE): an unknown query
     # parameter is a mistake worth naming, not something to ignore silently.
     DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        # Every JSON body of this API is required (the OpenAPI document says so): a missing
+        # one is refused, never read as an empty object that happens to pass the schema.
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise ValidationError("A JSON request body is required; send {} when it has nothing to say.")
+        return data
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -27,6 +38,19 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses a fraction: marshmallow's own truncates 1.5 to 1, so that
+    `{"client_id": 1.5}` held a bed for client 1. A whole number written 2.0, or "2" in a
+    query string, is still 2."""
+
+    default_error_messages = {"invalid": "Must be a whole number."}
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float | Decimal) and not (math.isfinite(value) and value == int(value)):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
 
 
 class EnumList(fields.List):
@@ -53,13 +77,13 @@ def language_list(**kwargs: Any) -> fields.List:
 
 
 # Ids are 32-bit in both databases: a larger number can name no record, so it is a bad value.
-AN_ID = validate.Range(min=1, max=2**31 - 1, error="Must be an id: a whole number from {min} to {max}.")
-A_PAGE = validate.Range(min=1, max=100_000)
+AN_ID = validate.Range(min=1, max=LARGEST_ID, error="Must be an id: a whole number from {min} to {max}.")
+A_PAGE = validate.Range(min=1, max=LARGEST_PAGE)
 
 
 class PageArgs(StrictSchema):
-    page = fields.Integer(load_default=1, validate=A_PAGE)
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = WholeNumber(load_default=1, validate=A_PAGE)
+    per_page = WholeNumber(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 _page_schemas: dict[type[Schema], type[Schema]] = {}
@@ -74,9 +98,9 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
             (Schema,),
             {
                 "items": fields.List(fields.Nested(item_schema)),
-                "total": fields.Integer(),
-                "page": fields.Integer(),
-                "per_page": fields.Integer(),
+                "total": WholeNumber(),
+                "page": WholeNumber(),
+                "per_page": WholeNumber(),
             },
         )
     return _page_schemas[item_schema]

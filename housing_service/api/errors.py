@@ -6,10 +6,10 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..errors import DomainError
 
@@ -21,6 +21,14 @@ def error_response(
 ) -> ResponseReturnValue:
     body = {"code": code, "status": HTTPStatus(code).phrase, "message": message, "errors": errors or {}}
     return jsonify(body), code
+
+
+def with_allow(answer: ResponseReturnValue, error: MethodNotAllowed) -> Response:
+    """A 405 says which methods the address does take (RFC 9110, 15.5.6)."""
+    response = make_response(answer)
+    if error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -66,6 +74,8 @@ def register_error_handlers(app: Flask) -> None:
             page = current_app.extensions.get("html_error_page")
             return page(error) if page is not None else error
         code = error.code or 500
+        if isinstance(error, MethodNotAllowed):
+            return with_allow(error_response(code, error.description or HTTPStatus(code).phrase), error)
         messages = (getattr(error, "data", None) or {}).get("messages")
         if messages:
             errors = flatten_messages(messages)

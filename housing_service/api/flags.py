@@ -10,27 +10,27 @@ from marshmallow import Schema, fields, validate
 from ..models import Flag, FlagKind
 from ..services import flags
 from ..services.access import knows_who_is_arriving
-from .common import Blueprint, PageArgs, StrictSchema, acting, now, page, page_of
+from .common import Blueprint, PageArgs, StrictSchema, WholeNumber, acting, now, page, page_of
 from .presenters import columns
 
 blp = Blueprint("flags", __name__, description="Flags raised by the scheduler")
 
 
 class FlagSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     kind = fields.Enum(FlagKind, by_value=True)
     title = fields.String(metadata={"description": "What needs attention."})
     reason = fields.String(metadata={"description": "Why, with the numbers."})
     act_by = fields.Date(allow_none=True, metadata={"description": "The date by which to act."})
-    client_id = fields.Integer(allow_none=True)
+    client_id = WholeNumber(allow_none=True)
     client_code = fields.String(allow_none=True)
-    placement_id = fields.Integer(allow_none=True)
-    hold_id = fields.Integer(allow_none=True)
-    site_id = fields.Integer(allow_none=True)
+    placement_id = WholeNumber(allow_none=True)
+    hold_id = WholeNumber(allow_none=True)
+    site_id = WholeNumber(allow_none=True)
     raised_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
-    acknowledged_by_id = fields.Integer(allow_none=True)
+    acknowledged_by_id = WholeNumber(allow_none=True)
     acknowledgement_note = fields.String(allow_none=True)
 
 

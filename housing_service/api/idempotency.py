@@ -21,7 +21,7 @@ from ..db import savepoint
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import IdempotentRequest
-from .common import acting
+from .common import Blueprint, acting
 
 HEADER = "Idempotency-Key"
 _IN_PROGRESS = 0
@@ -61,10 +61,24 @@ def _replay(stored: IdempotentRequest, fingerprint: str, render_again: RenderAga
     return response
 
 
+# How the OpenAPI document declares the header on every operation that honours it.
+OPENAPI_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Send the same key (1 to 200 characters) when retrying this write: it acts once, and "
+        "a retry within 24 hours gets the first answer again (marked Idempotent-Replayed: true)."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
 def idempotent(view: Callable[..., Any] | None = None, *, render_again: RenderAgain | None = None) -> Any:
     """Honour an Idempotency-Key header on a write (per account; same key and body, same answer).
 
-    `render_again(kept_answer)` gives the answer as the record stands now, for replays.
+    `render_again(kept_answer)` gives the answer as the record stands now, for replays. The
+    header is declared in the OpenAPI document of the operation too.
     """
     if view is None:
         return lambda decorated: idempotent(decorated, render_again=render_again)
@@ -74,8 +88,8 @@ def idempotent(view: Callable[..., Any] | None = None, *, render_again: RenderAg
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not 1 <= len(key) <= 200:
-            raise InvalidInput.field(HEADER, "Use a key of 1 to 200 characters.")
+        if not 1 <= len(key) <= 200 or not key.isprintable():
+            raise InvalidInput.field(HEADER, "Use a key of 1 to 200 printable characters.")
         user_id = acting().signed_in_user.id
         fingerprint = _fingerprint()
         lookup = select(IdempotentRequest).where(
@@ -108,4 +122,5 @@ def idempotent(view: Callable[..., Any] | None = None, *, render_again: RenderAg
         db.session.flush()
         return response
 
-    return wrapper
+    wrapper.honours_idempotency_key = True  # type: ignore[attr-defined]
+    return Blueprint.doc(parameters=[OPENAPI_PARAMETER])(wrapper)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..models import Role
-from .common import AN_ID, StrictSchema
+from .common import AN_ID, StrictSchema, WholeNumber
 
 
 class UserSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     email = fields.String()
     display_name = fields.String()
     role = fields.Enum(Role, by_value=True)
-    organisation_id = fields.Integer(allow_none=True)
+    organisation_id = WholeNumber(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
 
@@ -22,14 +22,14 @@ class UserCreateSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.Enum(Role, by_value=True, required=True)
-    organisation_id = fields.Integer(allow_none=True, validate=AN_ID)
+    organisation_id = WholeNumber(allow_none=True, validate=AN_ID)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
 
 
 class UserUpdateSchema(StrictSchema):
     display_name = fields.String(validate=validate.Length(min=1, max=120))
     role = fields.Enum(Role, by_value=True)
-    organisation_id = fields.Integer(allow_none=True, validate=AN_ID)
+    organisation_id = WholeNumber(allow_none=True, validate=AN_ID)
     active = fields.Boolean()
 
 
@@ -48,8 +48,8 @@ class SignInSchema(StrictSchema):
 
 
 class TokenSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer()
+    id = WholeNumber()
+    user_id = WholeNumber()
     name = fields.String()
     prefix = fields.String(metadata={"description": "The first characters, to tell tokens apart."})
     created_at = fields.DateTime()
@@ -64,4 +64,4 @@ class NewTokenSchema(TokenSchema):
 
 class TokenCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+    valid_days = WholeNumber(load_default=90, validate=validate.Range(min=1, max=366))

@@ -14,13 +14,13 @@ from ..vocabulary import (
     SubstanceUsePolicy,
     Tier,
 )
-from .common import AN_ID, EnumList, PageArgs, StrictSchema, language_list
+from .common import AN_ID, EnumList, PageArgs, StrictSchema, WholeNumber, language_list
 
 ALL_HUD_PROJECT_TYPES = sorted(set().union(*(tier.hud_project_types for tier in Tier)))
 
 
 class OrganisationSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
     victim_service_provider = fields.Boolean()
 
@@ -36,7 +36,7 @@ class OrganisationUpdateSchema(StrictSchema):
 
 
 class AreaSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
 
 
@@ -48,19 +48,19 @@ RESPONSE_MINUTES = validate.Range(min=5, max=1440, error="Answer referrals withi
 
 
 class SiteSchema(Schema):
-    id = fields.Integer()
-    organisation_id = fields.Integer()
+    id = WholeNumber()
+    organisation_id = WholeNumber()
     organisation_name = fields.String()
     name = fields.String()
     tier = fields.Enum(Tier, by_value=True)
-    hud_project_type = fields.Integer()
-    stay_limit_days = fields.Integer(allow_none=True)
-    hold_window_hours = fields.Integer()
-    area_id = fields.Integer()
+    hud_project_type = WholeNumber()
+    stay_limit_days = WholeNumber(allow_none=True)
+    hold_window_hours = WholeNumber()
+    area_id = WholeNumber()
     area_name = fields.String()
     confidential = fields.Boolean()
     referral_mode = fields.Enum(ReferralMode, by_value=True)
-    referral_response_minutes = fields.Integer()
+    referral_response_minutes = WholeNumber()
     address = fields.String(
         allow_none=True,
         metadata={"description": "Null when the site is confidential and you may not see its address."},
@@ -68,8 +68,8 @@ class SiteSchema(Schema):
     households_served = EnumList(HouseholdType)
     genders_served = EnumList(Gender)
     age_groups_served = EnumList(AgeGroup)
-    min_age = fields.Integer(allow_none=True)
-    max_age = fields.Integer(allow_none=True)
+    min_age = WholeNumber(allow_none=True)
+    max_age = WholeNumber(allow_none=True)
     languages = fields.List(fields.String())
     accessibility_notes = fields.String()
     pets_allowed = fields.Boolean()
@@ -82,30 +82,30 @@ class SiteSchema(Schema):
 
 
 class SiteCreateSchema(StrictSchema):
-    organisation_id = fields.Integer(required=True, validate=AN_ID)
+    organisation_id = WholeNumber(required=True, validate=AN_ID)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True, required=True)
-    hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
-    stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
-    hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
-    area_id = fields.Integer(required=True, validate=AN_ID)
+    hud_project_type = WholeNumber(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
+    stay_limit_days = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=3650))
+    hold_window_hours = WholeNumber(validate=validate.Range(min=1, max=72))
+    area_id = WholeNumber(required=True, validate=AN_ID)
     confidential = fields.Boolean(load_default=False)
     referral_mode = fields.Enum(
         ReferralMode,
         by_value=True,
         metadata={"description": "Default: screened for a confidential site, direct otherwise."},
     )
-    referral_response_minutes = fields.Integer(validate=RESPONSE_MINUTES)
+    referral_response_minutes = WholeNumber(validate=RESPONSE_MINUTES)
     address = fields.String(load_default="", validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
     genders_served = EnumList(Gender, required=True, validate=validate.Length(min=1))
     age_groups_served = EnumList(AgeGroup, required=True, validate=validate.Length(min=1))
-    min_age = fields.Integer(
+    min_age = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=120),
         metadata={"description": "Youngest age in years the site may serve (its licence); null: no bound."},
     )
-    max_age = fields.Integer(
+    max_age = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=120),
         metadata={"description": "Oldest age in years the site may serve; null: no bound."},
@@ -120,26 +120,26 @@ class SiteCreateSchema(StrictSchema):
 
 
 class SiteUpdateSchema(StrictSchema):
-    organisation_id = fields.Integer(validate=AN_ID)
+    organisation_id = WholeNumber(validate=AN_ID)
     name = fields.String(validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True)
-    hud_project_type = fields.Integer(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
-    stay_limit_days = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3650))
-    hold_window_hours = fields.Integer(validate=validate.Range(min=1, max=72))
-    area_id = fields.Integer(validate=AN_ID)
+    hud_project_type = WholeNumber(validate=validate.OneOf(ALL_HUD_PROJECT_TYPES))
+    stay_limit_days = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=3650))
+    hold_window_hours = WholeNumber(validate=validate.Range(min=1, max=72))
+    area_id = WholeNumber(validate=AN_ID)
     confidential = fields.Boolean()
     referral_mode = fields.Enum(ReferralMode, by_value=True)
-    referral_response_minutes = fields.Integer(validate=RESPONSE_MINUTES)
+    referral_response_minutes = WholeNumber(validate=RESPONSE_MINUTES)
     address = fields.String(validate=validate.Length(max=500))
     households_served = EnumList(HouseholdType, validate=validate.Length(min=1))
     genders_served = EnumList(Gender, validate=validate.Length(min=1))
     age_groups_served = EnumList(AgeGroup, validate=validate.Length(min=1))
-    min_age = fields.Integer(
+    min_age = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=120),
         metadata={"description": "Youngest age in years the site may serve (its licence); null: no bound."},
     )
-    max_age = fields.Integer(
+    max_age = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=120),
         metadata={"description": "Oldest age in years the site may serve; null: no bound."},
@@ -155,16 +155,16 @@ class SiteUpdateSchema(StrictSchema):
 
 
 class SiteListArgs(PageArgs):
-    organisation_id = fields.Integer(validate=AN_ID)
+    organisation_id = WholeNumber(validate=AN_ID)
     tier = fields.Enum(Tier, by_value=True)
 
 
 class SpaceSchema(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = WholeNumber()
+    site_id = WholeNumber()
     label = fields.String()
     kind = fields.Enum(SpaceKind, by_value=True)
-    capacity = fields.Integer()
+    capacity = WholeNumber()
     features = EnumList(SpaceFeature)
     in_service = fields.Boolean()
     out_of_service_reason = fields.String(allow_none=True)
@@ -173,7 +173,7 @@ class SpaceSchema(Schema):
 class SpaceCreateSchema(StrictSchema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=60))
     kind = fields.Enum(SpaceKind, by_value=True, required=True)
-    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=20))
+    capacity = WholeNumber(load_default=1, validate=validate.Range(min=1, max=20))
     features = EnumList(SpaceFeature, load_default=list)
     in_service = fields.Boolean(load_default=True)
     out_of_service_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
@@ -181,14 +181,14 @@ class SpaceCreateSchema(StrictSchema):
 
 class SpaceUpdateSchema(StrictSchema):
     label = fields.String(validate=validate.Length(min=1, max=60))
-    capacity = fields.Integer(validate=validate.Range(min=1, max=20))
+    capacity = WholeNumber(validate=validate.Range(min=1, max=20))
     features = EnumList(SpaceFeature)
     in_service = fields.Boolean()
     out_of_service_reason = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
 class ServiceChangeSchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=AN_ID)
+    space_id = WholeNumber(required=True, validate=AN_ID)
     in_service = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, validate=validate.Length(max=300))
 
@@ -200,17 +200,17 @@ class ConfirmationCreateSchema(StrictSchema):
 
 
 class ConfirmationSchema(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = WholeNumber()
+    site_id = WholeNumber()
     confirmed_at = fields.DateTime()
-    confirmed_by_id = fields.Integer(allow_none=True)
-    changes = fields.Integer()
+    confirmed_by_id = WholeNumber(allow_none=True)
+    changes = WholeNumber()
 
 
 class HistoryEntrySchema(Schema):
     at = fields.DateTime()
     kind = fields.String(metadata={"description": "confirmed, or service_status"})
-    by_user_id = fields.Integer(allow_none=True)
-    space_id = fields.Integer(allow_none=True)
+    by_user_id = WholeNumber(allow_none=True)
+    space_id = WholeNumber(allow_none=True)
     in_service = fields.Boolean(allow_none=True)
     reason = fields.String(allow_none=True)

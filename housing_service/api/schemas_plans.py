@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..matching import Action, Exclusion, Preference
 from ..models import Decision, StepKind, StepStatus
 from ..vocabulary import SpaceKind, Tier
-from .common import AN_ID, StrictSchema
+from .common import AN_ID, StrictSchema, WholeNumber
 
 
 class ReasonSchema(Schema):
@@ -16,18 +16,18 @@ class ReasonSchema(Schema):
 
 
 class SuggestedSpaceSchema(Schema):
-    space_id = fields.Integer()
+    space_id = WholeNumber()
     label = fields.String()
     kind = fields.Enum(SpaceKind, by_value=True)
-    capacity = fields.Integer()
+    capacity = WholeNumber()
 
 
 class CandidateSchema(Schema):
-    site_id = fields.Integer()
+    site_id = WholeNumber()
     site_name = fields.String()
     space = fields.Nested(SuggestedSpaceSchema)
-    free_spaces = fields.Integer(metadata={"description": "Fitting beds or units free for the whole stay."})
-    score = fields.Integer(metadata={"description": "For ordering only; people read `fit`."})
+    free_spaces = WholeNumber(metadata={"description": "Fitting beds or units free for the whole stay."})
+    score = WholeNumber(metadata={"description": "For ordering only; people read `fit`."})
     fit = fields.String(
         metadata={"description": 'In words, e.g. "Best fit: staff speak Spanish; a unit for 3".'}
     )
@@ -36,13 +36,13 @@ class CandidateSchema(Schema):
 
 
 class ExcludedSiteSchema(Schema):
-    site_id = fields.Integer()
+    site_id = WholeNumber()
     site_name = fields.String()
     exclusion = fields.Enum(Exclusion, by_value=True)
 
 
 class SuggestionSchema(Schema):
-    placement_id = fields.Integer()
+    placement_id = WholeNumber()
     client_code = fields.String()
     action = fields.Enum(Action, by_value=True)
     current_tier = fields.Enum(Tier, by_value=True)
@@ -53,7 +53,7 @@ class SuggestionSchema(Schema):
     candidates = fields.List(fields.Nested(CandidateSchema))
     excluded = fields.Dict(
         keys=fields.Enum(Exclusion, by_value=True),
-        values=fields.Integer(),
+        values=WholeNumber(),
         metadata={"description": "How many sites of the target tier were left out, by reason."},
     )
     excluded_text = fields.String()
@@ -81,19 +81,19 @@ class SuggestionArgs(StrictSchema):
 
 
 class DecisionSchema(Schema):
-    id = fields.Integer()
-    placement_id = fields.Integer()
-    site_id = fields.Integer()
+    id = WholeNumber()
+    placement_id = WholeNumber()
+    site_id = WholeNumber()
     decision = fields.Enum(Decision, by_value=True)
     reason = fields.String(allow_none=True)
-    recorded_by_id = fields.Integer()
+    recorded_by_id = WholeNumber()
     recorded_at = fields.DateTime()
 
 
 class DecisionReadSchema(DecisionSchema):
     """A decision read back: the place, the survivor's reason, who recorded it, and when it may return."""
 
-    client_id = fields.Integer()
+    client_id = WholeNumber()
     site_name = fields.String()
     recorded_by_name = fields.String()
     suggested_again_from = fields.Date(
@@ -102,18 +102,18 @@ class DecisionReadSchema(DecisionSchema):
 
 
 class DecisionCreateSchema(StrictSchema):
-    site_id = fields.Integer(required=True, validate=AN_ID)
+    site_id = WholeNumber(required=True, validate=AN_ID)
     decision = fields.Enum(Decision, by_value=True, required=True)
     reason = fields.String(validate=validate.Length(max=2000))
 
 
 class HoldSuggestionSchema(StrictSchema):
-    site_id = fields.Integer(required=True, validate=AN_ID)
-    space_id = fields.Integer(validate=AN_ID, metadata={"description": "Default: the bed or unit suggested."})
+    site_id = WholeNumber(required=True, validate=AN_ID)
+    space_id = WholeNumber(validate=AN_ID, metadata={"description": "Default: the bed or unit suggested."})
 
 
 class StepSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     kind = fields.Enum(StepKind, by_value=True)
     description = fields.String()
     owner = fields.String()
@@ -138,13 +138,13 @@ class StepUpdateSchema(StrictSchema):
 
 
 class PlanSchema(Schema):
-    id = fields.Integer()
-    placement_id = fields.Integer()
+    id = WholeNumber()
+    placement_id = WholeNumber()
     target_tier = fields.Enum(Tier, by_value=True)
     move_by = fields.Date()
-    chosen_site_id = fields.Integer(allow_none=True)
+    chosen_site_id = WholeNumber(allow_none=True)
     chosen_site_name = fields.String(allow_none=True)
-    hold_id = fields.Integer(allow_none=True)
+    hold_id = WholeNumber(allow_none=True)
     steps = fields.List(fields.Nested(StepSchema))
     updated_at = fields.DateTime()
 

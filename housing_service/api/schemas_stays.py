@@ -17,44 +17,44 @@ from ..vocabulary import (
     SubstanceUsePolicy,
     Tier,
 )
-from .common import AN_ID, EnumList, PageArgs, StrictSchema, language_list
+from .common import AN_ID, EnumList, PageArgs, StrictSchema, WholeNumber, language_list
 from .schemas_plans import PlanSchema
 
 ACCESSIBILITY_NEEDS = [SpaceFeature.WHEELCHAIR_ACCESSIBLE, SpaceFeature.GROUND_FLOOR]
-_ids = fields.Integer(validate=AN_ID)
+_ids = WholeNumber(validate=AN_ID)
 
 
 class StaySummarySchema(Schema):
-    placement_id = fields.Integer()
-    site_id = fields.Integer()
+    placement_id = WholeNumber()
+    site_id = WholeNumber()
     site_name = fields.String()
     tier = fields.Enum(Tier, by_value=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
-    day = fields.Integer(metadata={"description": "Day of the stay; the first night is day 1."})
-    limit_days = fields.Integer(allow_none=True)
-    days_left = fields.Integer(allow_none=True)
+    day = WholeNumber(metadata={"description": "Day of the stay; the first night is day 1."})
+    limit_days = WholeNumber(allow_none=True)
+    days_left = WholeNumber(allow_none=True)
 
 
 class ClientSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     code = fields.String()
     alias = fields.String(allow_none=True)
-    organisation_id = fields.Integer(allow_none=True)
-    case_manager_id = fields.Integer(allow_none=True)
-    team_user_ids = fields.List(fields.Integer())
-    adults = fields.Integer()
+    organisation_id = WholeNumber(allow_none=True)
+    case_manager_id = WholeNumber(allow_none=True)
+    team_user_ids = fields.List(WholeNumber())
+    adults = WholeNumber()
     children = fields.List(fields.String())
-    household_size = fields.Integer()
+    household_size = WholeNumber()
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     age_group = fields.Enum(AgeGroup, by_value=True)
-    age_years = fields.Integer(allow_none=True)
+    age_years = WholeNumber(allow_none=True)
     languages = fields.List(fields.String())
     accessibility_needs = EnumList(SpaceFeature)
     has_pets = fields.Boolean()
-    avoid_area_ids = fields.List(fields.Integer())
-    avoid_site_ids = fields.List(fields.Integer())
-    preferred_area_ids = fields.List(fields.Integer())
+    avoid_area_ids = fields.List(WholeNumber())
+    avoid_site_ids = fields.List(WholeNumber())
+    preferred_area_ids = fields.List(WholeNumber())
     substance_use_preference = fields.Enum(SubstanceUsePolicy, by_value=True, allow_none=True)
     case_phase = fields.Enum(CasePhase, by_value=True)
     stage_of_change = fields.Enum(StageOfChange, by_value=True, allow_none=True)
@@ -69,11 +69,11 @@ class ClientSchema(Schema):
 
 class ClientWriteSchema(StrictSchema):
     alias = fields.String(allow_none=True, validate=validate.Length(max=60))
-    adults = fields.Integer(validate=validate.Range(min=0, max=20))
+    adults = WholeNumber(validate=validate.Range(min=0, max=20))
     children = fields.List(fields.Enum(ChildAgeBracket, by_value=True), validate=validate.Length(max=20))
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     age_group = fields.Enum(AgeGroup, by_value=True)
-    age_years = fields.Integer(
+    age_years = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=120),
         metadata={"description": "Age in years at intake, where the survivor gives it (no birth date)."},
@@ -85,7 +85,7 @@ class ClientWriteSchema(StrictSchema):
     avoid_site_ids = fields.List(_ids, validate=validate.Length(max=200))
     preferred_area_ids = fields.List(_ids, validate=validate.Length(max=50))
     substance_use_preference = fields.Enum(SubstanceUsePolicy, by_value=True, allow_none=True)
-    case_manager_id = fields.Integer(allow_none=True, validate=AN_ID)
+    case_manager_id = WholeNumber(allow_none=True, validate=AN_ID)
     case_phase = fields.Enum(CasePhase, by_value=True)
     stage_of_change = fields.Enum(StageOfChange, by_value=True, allow_none=True)
     has_income = fields.Boolean()
@@ -96,7 +96,7 @@ class ClientWriteSchema(StrictSchema):
 
 class ClientCreateSchema(ClientWriteSchema):
     age_group = fields.Enum(AgeGroup, by_value=True, required=True)
-    adults = fields.Integer(
+    adults = WholeNumber(
         validate=validate.Range(min=0, max=20),
         metadata={
             "description": "Default 1, or 0 for a minor (a minor's household is a family only with an adult)."
@@ -105,26 +105,26 @@ class ClientCreateSchema(ClientWriteSchema):
 
 
 class TeamMemberCreateSchema(StrictSchema):
-    user_id = fields.Integer(required=True, validate=AN_ID)
+    user_id = WholeNumber(required=True, validate=AN_ID)
 
 
 class ClientAtSiteSchema(Schema):
     """What a site's staff see of a survivor: enough to welcome them, nothing more."""
 
     code = fields.String()
-    household_size = fields.Integer()
+    household_size = WholeNumber()
     accessibility_needs = EnumList(SpaceFeature)
     languages = fields.List(fields.String())
     has_pets = fields.Boolean()
 
 
 class HoldSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
+    id = WholeNumber()
+    client_id = WholeNumber()
     client = fields.Nested(ClientAtSiteSchema)
-    space_id = fields.Integer()
+    space_id = WholeNumber()
     space_label = fields.String()
-    site_id = fields.Integer()
+    site_id = WholeNumber()
     site_name = fields.String()
     confidential = fields.Boolean()
     referral_mode = fields.Enum(ReferralMode, by_value=True)
@@ -140,17 +140,17 @@ class HoldSchema(Schema):
     ends_on = fields.Date(allow_none=True)
     status = fields.Enum(HoldStatus, by_value=True)
     expires_at = fields.DateTime()
-    held_by_id = fields.Integer()
+    held_by_id = WholeNumber()
     override_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
     release_reason = fields.String(allow_none=True)
-    placement_id = fields.Integer(allow_none=True)
+    placement_id = WholeNumber(allow_none=True)
 
 
 class HoldCreateSchema(StrictSchema):
-    client_id = fields.Integer(required=True, validate=AN_ID)
-    space_id = fields.Integer(required=True, validate=AN_ID)
+    client_id = WholeNumber(required=True, validate=AN_ID)
+    space_id = WholeNumber(required=True, validate=AN_ID)
     starts_on = fields.Date(metadata={"description": "First night; default tonight (a hold for now)."})
     ends_on = fields.Date(metadata={"description": "Default: the site's stay limit."})
     override_reason = fields.String(
@@ -161,7 +161,7 @@ class HoldCreateSchema(StrictSchema):
 
 class HoldListArgs(PageArgs):
     status = fields.Enum(HoldStatus, by_value=True)
-    site_id = fields.Integer(validate=AN_ID)
+    site_id = WholeNumber(validate=AN_ID)
 
 
 class ReleaseSchema(StrictSchema):
@@ -169,13 +169,13 @@ class ReleaseSchema(StrictSchema):
 
 
 class ExtensionSchema(Schema):
-    id = fields.Integer()
-    placement_id = fields.Integer()
+    id = WholeNumber()
+    placement_id = WholeNumber()
     previous_end_on = fields.Date()
     new_end_on = fields.Date()
     reason = fields.String()
     approved_by = fields.String()
-    recorded_by_id = fields.Integer()
+    recorded_by_id = WholeNumber()
     beyond_tier_limit = fields.Boolean()
     recorded_at = fields.DateTime()
 
@@ -187,41 +187,41 @@ class ExtensionCreateSchema(StrictSchema):
 
 
 class PlacementSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
+    id = WholeNumber()
+    client_id = WholeNumber()
     client = fields.Nested(ClientAtSiteSchema)
-    space_id = fields.Integer()
+    space_id = WholeNumber()
     space_label = fields.String()
-    site_id = fields.Integer()
+    site_id = WholeNumber()
     site_name = fields.String()
     tier = fields.Enum(Tier, by_value=True)
-    stay_limit_days = fields.Integer(allow_none=True)
+    stay_limit_days = WholeNumber(allow_none=True)
     starts_on = fields.Date()
     expected_end_on = fields.Date(allow_none=True)
     exited_on = fields.Date(allow_none=True)
-    destination = fields.Integer(allow_none=True)
+    destination = WholeNumber(allow_none=True)
     destination_label = fields.String(allow_none=True)
-    subsidy_type = fields.Integer(allow_none=True)
+    subsidy_type = WholeNumber(allow_none=True)
     destination_text = fields.String(allow_none=True)
-    hold_id = fields.Integer(allow_none=True)
-    previous_placement_id = fields.Integer(allow_none=True)
-    next_placement_id = fields.Integer(allow_none=True)
-    episode_id = fields.Integer(metadata={"description": "The survivor's continuous time in this tier."})
+    hold_id = WholeNumber(allow_none=True)
+    previous_placement_id = WholeNumber(allow_none=True)
+    next_placement_id = WholeNumber(allow_none=True)
+    episode_id = WholeNumber(metadata={"description": "The survivor's continuous time in this tier."})
     episode_starts_on = fields.Date(
         metadata={"description": "First night in the tier: the limit and move-by date count from it."}
     )
     move_reason = fields.String(allow_none=True)
     go_live_reason = fields.String(allow_none=True)
-    day = fields.Integer(metadata={"description": "Day of the episode; its first night is day 1."})
-    limit_days = fields.Integer(allow_none=True)
-    days_left = fields.Integer(allow_none=True)
+    day = WholeNumber(metadata={"description": "Day of the episode; its first night is day 1."})
+    limit_days = WholeNumber(allow_none=True)
+    days_left = WholeNumber(allow_none=True)
     extensions = fields.List(fields.Nested(ExtensionSchema))
     plan = fields.Nested(PlanSchema, allow_none=True, metadata={"description": "For the case team only."})
 
 
 class WalkInSchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=AN_ID)
-    client_id = fields.Integer(validate=AN_ID)
+    space_id = WholeNumber(required=True, validate=AN_ID)
+    client_id = WholeNumber(validate=AN_ID)
     client = fields.Nested(
         ClientCreateSchema, metadata={"description": "A new record for someone not yet known."}
     )
@@ -229,7 +229,7 @@ class WalkInSchema(StrictSchema):
 
 
 class MoveSchema(StrictSchema):
-    space_id = fields.Integer(
+    space_id = WholeNumber(
         required=True, validate=AN_ID, metadata={"description": "The bed or unit to move to."}
     )
     reason = fields.String(
@@ -248,19 +248,19 @@ class NewEpisodeSchema(StrictSchema):
 
 
 class EpisodeSchema(Schema):
-    id = fields.Integer()
-    client_id = fields.Integer()
+    id = WholeNumber()
+    client_id = WholeNumber()
     tier = fields.Enum(Tier, by_value=True)
     starts_on = fields.Date()
     restart_reason = fields.String(allow_none=True)
-    restarted_by_id = fields.Integer(allow_none=True)
-    previous_episode_id = fields.Integer(allow_none=True)
+    restarted_by_id = WholeNumber(allow_none=True)
+    previous_episode_id = WholeNumber(allow_none=True)
     created_at = fields.DateTime()
 
 
 class GoLiveStaySchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=AN_ID)
-    client_id = fields.Integer(validate=AN_ID)
+    space_id = WholeNumber(required=True, validate=AN_ID)
+    client_id = WholeNumber(validate=AN_ID)
     client = fields.Nested(ClientCreateSchema, metadata={"description": "A new record for the survivor."})
     starts_on = fields.Date(
         required=True, metadata={"description": "The stay's real first night, before today."}
@@ -282,18 +282,16 @@ class GoLiveStaySchema(StrictSchema):
 
 class ExitSchema(StrictSchema):
     exited_on = fields.Date(required=True, metadata={"description": "HUD exit date: the day the stay ended."})
-    destination = fields.Integer(required=True, metadata={"description": "HUD 3.12 destination code."})
-    subsidy_type = fields.Integer(
-        allow_none=True, metadata={"description": "HUD 3.12.A, for destination 435."}
-    )
+    destination = WholeNumber(required=True, metadata={"description": "HUD 3.12 destination code."})
+    subsidy_type = WholeNumber(allow_none=True, metadata={"description": "HUD 3.12.A, for destination 435."})
     destination_text = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
 class PlacementListArgs(PageArgs):
     current = fields.Boolean()
-    client_id = fields.Integer(validate=AN_ID)
-    site_id = fields.Integer(validate=AN_ID)
+    client_id = WholeNumber(validate=AN_ID)
+    site_id = WholeNumber(validate=AN_ID)
 
 
 class ArrivalsArgs(StrictSchema):
-    days = fields.Integer(load_default=7, validate=validate.Range(min=0, max=90))
+    days = WholeNumber(load_default=7, validate=validate.Range(min=0, max=90))

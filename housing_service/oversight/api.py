@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from ..api.common import Blueprint, PageArgs, StrictSchema, acting, now, page, page_of, paginate
+from ..api.common import Blueprint, PageArgs, StrictSchema, WholeNumber, acting, now, page, page_of, paginate
 from ..models import AddressRevealPause
 from ..services import addresses, audit, inventory
 from . import queries
@@ -17,23 +17,23 @@ blp = Blueprint("oversight", __name__, description="Who was shown confidential a
 
 
 class RevealSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer()
+    id = WholeNumber()
+    user_id = WholeNumber()
     user_name = fields.String()
-    site_id = fields.Integer()
+    site_id = WholeNumber()
     site_name = fields.String()
-    hold_id = fields.Integer(allow_none=True)
+    hold_id = WholeNumber(allow_none=True)
     revealed_at = fields.DateTime()
 
 
 class PauseSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer()
+    id = WholeNumber()
+    user_id = WholeNumber()
     user_name = fields.String()
     paused_at = fields.DateTime()
-    asked_site_id = fields.Integer()
+    asked_site_id = WholeNumber()
     reviewed_at = fields.DateTime(allow_none=True)
-    reviewed_by_id = fields.Integer(allow_none=True)
+    reviewed_by_id = WholeNumber(allow_none=True)
     review_note = fields.String(allow_none=True)
     reveals = fields.List(fields.Nested(RevealSchema), metadata={"description": "What led to the pause."})
 
@@ -47,13 +47,13 @@ class ReviewSchema(StrictSchema):
 
 
 class UnusedRecordSchema(Schema):
-    client_id = fields.Integer()
+    client_id = WholeNumber()
     code = fields.String()
     created_at = fields.DateTime()
-    created_by_id = fields.Integer(allow_none=True)
+    created_by_id = WholeNumber(allow_none=True)
     created_by_name = fields.String(allow_none=True)
-    holds_made = fields.Integer()
-    referrals_sent = fields.Integer()
+    holds_made = WholeNumber()
+    referrals_sent = WholeNumber()
 
 
 def present_reveal(reveal: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from ..api.common import (
     EnumList,
     PageArgs,
     StrictSchema,
+    WholeNumber,
     acting,
     now,
     page_of,
@@ -28,15 +29,15 @@ blp = Blueprint("referrals", __name__, description="Screened referrals to confid
 
 
 class ReferralSchema(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = WholeNumber()
+    site_id = WholeNumber()
     site_name = fields.String()
     status = fields.Enum(ReferralStatus, by_value=True)
     urgency = fields.Enum(ReferralUrgency, by_value=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
-    household_size = fields.Integer()
-    adults = fields.Integer()
+    household_size = WholeNumber()
+    adults = WholeNumber()
     children = fields.List(fields.String(), metadata={"description": "Age brackets: 0-2, 3-5, 6-12, 13-17."})
     accessibility_needs = EnumList(SpaceFeature)
     languages = fields.List(fields.String())
@@ -46,18 +47,18 @@ class ReferralSchema(Schema):
     respond_by = fields.DateTime()
     answered_at = fields.DateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True)
-    hold_id = fields.Integer(
+    hold_id = WholeNumber(
         allow_none=True,
         metadata={"description": "The hold an accepted referral made (sender and site only)."},
     )
-    client_id = fields.Integer(
+    client_id = WholeNumber(
         allow_none=True, metadata={"description": "The sender's record: never shown to the site's staff."}
     )
 
 
 class ReferralCreateSchema(StrictSchema):
-    site_id = fields.Integer(required=True, validate=AN_ID)
-    client_id = fields.Integer(required=True, validate=AN_ID)
+    site_id = WholeNumber(required=True, validate=AN_ID)
+    client_id = WholeNumber(required=True, validate=AN_ID)
     starts_on = fields.Date(metadata={"description": "First night wanted; default tonight."})
     ends_on = fields.Date(allow_none=True, metadata={"description": "The first night no longer needed."})
     urgency = fields.Enum(ReferralUrgency, by_value=True, required=True)
@@ -66,11 +67,11 @@ class ReferralCreateSchema(StrictSchema):
 
 class ReferralListArgs(PageArgs):
     status = fields.Enum(ReferralStatus, by_value=True)
-    site_id = fields.Integer(validate=AN_ID)
+    site_id = WholeNumber(validate=AN_ID)
 
 
 class AcceptSchema(StrictSchema):
-    space_id = fields.Integer(required=True, validate=AN_ID)
+    space_id = WholeNumber(required=True, validate=AN_ID)
 
 
 class DeclineSchema(StrictSchema):

@@ -10,7 +10,7 @@ from flask import current_app
 
 from .. import clock
 from ..referrals import service as referrals
-from ..services import digest, hold_expiry, retention, site_freshness, stay_review, throttle
+from ..services import audit_checkpoint, digest, hold_expiry, retention, site_freshness, stay_review, throttle
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ def _erase_expired_data(now: datetime, run_id: int | None) -> JobOutcome:
     return JobOutcome(records_changed=erased + forgotten)
 
 
+def _checkpoint_audit_trail(now: datetime, run_id: int | None) -> JobOutcome:
+    return JobOutcome(records_changed=audit_checkpoint.record_checkpoint(now))
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -78,5 +82,6 @@ JOBS: dict[str, Job] = {
         Job("referrals", _watch_referrals, timedelta(minutes=1)),
         Job("daily_digest", _send_digests, timedelta(days=1)),
         Job("retention", _erase_expired_data, timedelta(days=1)),
+        Job("audit_checkpoint", _checkpoint_audit_trail, timedelta(days=1)),
     )
 }

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import CaseTeamMember, Client, Role, Site, User
 from ..vocabulary import ADULT_AGE, AgeGroup, CasePhase
 from . import audit
-from .access import clients_visible_to, require_case_worker, require_role
+from .access import clients_visible_to, require_case_worker, require_role, works_case
 from .actor import Actor
 from .inventory import require_areas_exist
 
@@ -157,10 +157,11 @@ def create_client(actor: Actor, data: dict[str, Any], now: datetime) -> Client:
 def get_client(actor: Actor, client_id: int, now: datetime) -> Client:
     """A survivor's record, for the people working the case; the read is audited."""
     client = db.session.get(Client, client_id)
-    if client is None:
-        raise NotFound("No survivor record has this id.")
-    require_case_worker(actor, client)
-    audit.record(actor, "client.read", "client", client.id, now=now)
+    # A record the actor doesn't work on is answered as one that doesn't exist: a 403
+    # would confirm to anyone signed in that a survivor's record has this id.
+    if client is None or not works_case(actor, client):
+        raise NotFound("No survivor record you work on has this id.")
+    audit.record(actor, "client.read", "client", client.id, now=now, read=True)
     return client
 
 
@@ -193,7 +194,8 @@ def list_clients(actor: Actor, page: int, per_page: int, now: datetime) -> tuple
         )
     )
     if clients:
-        audit.record(actor, "client.list", "client", None, {"ids": [c.id for c in clients]}, now=now)
+        ids = [c.id for c in clients]
+        audit.record(actor, "client.list", "client", None, {"ids": ids}, now=now, read=True)
     return clients, total
 
 

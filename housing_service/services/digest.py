@@ -8,7 +8,6 @@ failure leaves the flags for the next day's digest (sent at least once, never lo
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -18,6 +17,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Client, Flag, Role, User
 from ..plain_words import day_text
+from . import mail
 from .flags import describe
 
 log = logging.getLogger(__name__)
@@ -26,24 +26,20 @@ log = logging.getLogger(__name__)
 def compose(
     manager: User, entries: list[tuple[str, Flag]], stale_after_hours: int, zone: str
 ) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = f"housing_service: {len(entries)} new item(s) for your caseload"
-    message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = manager.email
     lines = [f"Hello {manager.display_name},", "", "New since your last digest:", ""]
     for code, flag in entries:
         text = describe(flag, stale_after_hours, zone)
         act_by = f" (act by {day_text(flag.act_by)})" if flag.act_by else ""
         lines.append(f"- {code}: {text.title}{act_by}")
     lines += ["", "Open housing_service to see the details and acknowledge them."]
-    message.set_content("\n".join(lines))
-    return message
+    subject = f"housing_service: {len(entries)} new item(s) for your caseload"
+    return mail.new_message(manager.email, subject, "\n".join(lines))
 
 
 def send_daily_digests(now: datetime) -> int:
     """Send each case manager their new, unacknowledged flags; return how many emails went out."""
     config = current_app.config
-    if not config["SMTP_HOST"]:
+    if not mail.enabled():
         return 0
     rows = db.session.execute(
         select(Flag, Client.code, User)
@@ -64,12 +60,7 @@ def send_daily_digests(now: datetime) -> int:
     sent = 0
     for manager, entries in digests.values():
         message = compose(manager, entries, config["STALE_AVAILABILITY_HOURS"], config["COALITION_TIMEZONE"])
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls()
-            if config["SMTP_USERNAME"]:
-                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-            smtp.send_message(message)
+        mail.deliver(message)
         db.session.execute(
             update(Flag).where(Flag.id.in_([flag.id for _, flag in entries])).values(emailed_at=now),
             execution_options={"synchronize_session": False},

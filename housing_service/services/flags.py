@@ -59,12 +59,24 @@ def list_flags(
     if kind is not None:
         query = query.where(Flag.kind == kind)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    flags = db.session.scalars(
-        query.order_by(Flag.act_by.is_(None), Flag.act_by, Flag.raised_at.desc(), Flag.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    flags = list(
+        db.session.scalars(
+            query.order_by(Flag.act_by.is_(None), Flag.act_by, Flag.raised_at.desc(), Flag.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
     )
-    return list(flags), total
+    audit.record_reads(actor, [c for c in map(client_id_of, flags) if c is not None], "flags")
+    return flags, total
+
+
+def client_id_of(flag: Flag) -> int | None:
+    """The survivor a flag is about (through its stay or hold), if any."""
+    if flag.client_id is not None:
+        return flag.client_id
+    if flag.placement is not None:
+        return flag.placement.client_id
+    return flag.hold.client_id if flag.hold is not None else None
 
 
 def get_flag(actor: Actor, flag_id: int) -> Flag:

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..vocabulary import Tier
 from . import audit, holds, suggestions
-from .access import require_case_worker
+from .access import require_case_worker, works_case
 from .actor import Actor
 
 
@@ -113,9 +113,9 @@ def add_step(actor: Actor, plan: TransitionPlan, data: dict[str, Any], now: date
 
 def get_step(actor: Actor, step_id: int) -> PlanStep:
     step = db.session.get(PlanStep, step_id)
-    if step is None:
-        raise NotFound("No plan step has this id.")
-    require_case_worker(actor, step.plan.placement.client)
+    # As for survivors' records: a step of a case the actor doesn't work on is not found.
+    if step is None or not works_case(actor, step.plan.placement.client):
+        raise NotFound("No plan step you may see has this id.")
     return step
 
 

@@ -34,7 +34,7 @@ from ..matching import (
 from ..matching.next_step import plan_next_step
 from ..models import Booking, Client, Decision, Placement, Role, Site, SiteLanguage, Space, SuggestionDecision
 from ..vocabulary import ChildAgeBracket, Tier
-from . import revision
+from . import audit, revision
 from .access import clients_visible_to, require_case_worker, require_role
 from .actor import Actor
 
@@ -236,6 +236,7 @@ def suggest_for_caseload(
     )
     if not placements:
         return [], total
+    audit.record_reads(actor, [p.client_id for p in placements], "suggestions")
     declined = declined_recently([p.client_id for p in placements], now)
     requests = [
         PlacementRequest(current_stay(p), survivor_profile(p.client), declined.get(p.client_id, frozenset()))

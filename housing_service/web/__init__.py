@@ -34,6 +34,7 @@ def register_web(app: Flask) -> None:
     # An address no page answers (404, 405) never reaches the blueprint's handlers: the
     # app-wide handler in api/errors.py asks for this one outside /api/.
     app.extensions["html_error_page"] = errors.http_error
+    app.extensions["html_problem_page"] = errors.error_page
 
     # Checked once, below, before any view runs; the forms themselves don't check again.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False

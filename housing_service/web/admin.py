@@ -150,7 +150,7 @@ def admin_new_site() -> ResponseReturnValue:
         site = inventory.create_site(actor, _site_data(form))
     except (InvalidInput, Conflict) as error:
         return page("admin/site_new.html", error.status, form=form, problems=attach(form, error))
-    flash(f"{site.name} is added. Now add its beds and units.", "success")
+    flash("The site is added. Now add its beds and units.", "success")
     return see_other(url_for("web.admin_site", site_id=site.id))
 
 

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
+from ..input_bounds import day_argument, id_argument
 from ..models import Client, Hold, HoldStatus, Role, Site, Space
 from ..services import addresses, availability, clients, holds, inventory
 from ..services.access import require_role
@@ -29,7 +30,7 @@ from .presentation import (
     plural,
 )
 from .queries import languages_offered
-from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
+from .rendering import Problem, acting, attach, now, page, page_number_of, problems_of, see_other, today
 
 RESULTS_PER_PAGE = 10
 CASELOAD_LIMIT = 200
@@ -147,7 +148,7 @@ def bed_board() -> ResponseReturnValue:
 
     on = today()
     starts_on = form.starts_on.data or on
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = page_number_of(request.args)
     problems: list[Problem] = []
     result = None
     if valid:
@@ -203,15 +204,19 @@ def new_hold() -> ResponseReturnValue:
     """Step 3: check the details and confirm (nothing is held until then)."""
     actor = acting()
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
-    space = inventory.get_space(request.args.get("space", 0, type=int))
-    starts_on = request.args.get("starts_on", None, type=date.fromisoformat)
+    space = inventory.get_space(id_argument("space", request.args.get("space")) or 0)
+    starts_on = day_argument("starts_on", request.args.get("starts_on"))
     if space.site.screened:  # no holds there: the page for a referral instead
         return see_other(
-            url_for("web.new_referral", site=space.site_id, client=request.args.get("client", None, type=int))
+            url_for(
+                "web.new_referral",
+                site=space.site_id,
+                client=id_argument("client", request.args.get("client")),
+            )
         )
     caseload = _caseload(actor)
     form = HoldForm(
-        client_id=request.args.get("client", None, type=int), space_id=space.id, starts_on=starts_on
+        client_id=id_argument("client", request.args.get("client")), space_id=space.id, starts_on=starts_on
     )
     form.client_id.choices = client_choices(caseload)
     return _hold_page(form, space, caseload)
@@ -292,5 +297,5 @@ def release_hold(hold_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _hold_view(actor, record, form, 422)
     holds.release_hold(actor, record, form.reason.data, now())
-    flash(f"The hold on {record.space.label} at {record.site.name} is released; it is free again.", "success")
+    flash(f"The hold on {record.space.label} is released; it is free again.", "success")
     return see_other(url_for("web.bed_board"))

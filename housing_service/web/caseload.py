@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from ..errors import Conflict, InvalidInput
 from ..matching import Suggestion
 from ..models import Client, Flag, Hold, Placement, Role
-from ..services import clients, inventory, suggestions
+from ..services import clients, flags, inventory, suggestions
 from ..services.access import require_role
 from ..vocabulary import AgeGroup, ChildAgeBracket, Gender, SpaceFeature, Tier
 from .blueprint import bp
@@ -19,7 +19,7 @@ from .flag_views import FlagItem, flag_items, open_flags
 from .forms import ClientForm, options
 from .presentation import StayBar, stay_bar
 from .queries import current_holds, current_stays
-from .rendering import acting, attach, now, page, problems_of, see_other, today
+from .rendering import acting, attach, now, page, page_number_of, problems_of, see_other, today
 
 CLIENTS_PER_PAGE = 25
 # Suggestions are worked out for this many current stays at once (soonest end first).
@@ -46,14 +46,6 @@ class CaseRow:
     suggestion: Suggestion | None = None
 
 
-def _flag_client_id(flag: Flag) -> int | None:
-    if flag.client_id is not None:
-        return flag.client_id
-    if flag.placement is not None:
-        return flag.placement.client_id
-    return flag.hold.client_id if flag.hold is not None else None
-
-
 def _next_place(client: Client, stay: Placement | None, on: date) -> NextPlace | None:
     """For a stay with a next tier: a bed board search from the night the stay is planned to end."""
     if stay is None:
@@ -70,13 +62,13 @@ def _next_place(client: Client, stay: Placement | None, on: date) -> NextPlace |
 def caseload() -> ResponseReturnValue:
     actor = acting()
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = page_number_of(request.args)
     records, total = clients.list_clients(actor, page_number, CLIENTS_PER_PAGE, now())
     ids = [client.id for client in records]
     stays, held = current_stays(ids), current_holds(ids)
     flags_by_client: dict[int, list[Flag]] = {}
     for flag in open_flags(actor):
-        client_id = _flag_client_id(flag)
+        client_id = flags.client_id_of(flag)
         if client_id is not None and client_id in ids:
             flags_by_client.setdefault(client_id, []).append(flag)
     on, moment = today(), now()
@@ -154,6 +146,8 @@ def new_client() -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return page("client_new.html", error.status, form=form, problems=attach(form, error))
     flash(
-        f"Record {client.code} is open. Write the code down: it is how colleagues refer to them.", "success"
+        "The record is open. Its code is shown below, as the survivor chosen: write it down, "
+        "it is how colleagues refer to them.",
+        "success",
     )
     return see_other(url_for("web.bed_board", client=client.id))

@@ -7,8 +7,10 @@ import logging
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from ..api.errors import with_allow
 from ..errors import DomainError
 from .blueprint import bp
 
@@ -21,6 +23,7 @@ _TITLES = {
     404: "We couldn't find that",
     405: "This address only takes form submissions",
     409: "That couldn't be done",
+    413: "That was too much to send",
     422: "Please check what you entered",
     429: "Please wait a moment",
 }
@@ -66,7 +69,20 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status >= 500:
         return unexpected_error(error)
-    return error_page(status, _MESSAGES.get(status, error.description or ""))
+    page = error_page(status, _MESSAGES.get(status, error.description or ""))
+    return with_allow(page, error) if isinstance(error, MethodNotAllowed) else page
+
+
+@bp.errorhandler(OverflowError)
+@bp.errorhandler(DataError)
+def out_of_range(_error: Exception) -> ResponseReturnValue:
+    # A number the database can't hold (a 20-digit id in a hidden field) got past a form:
+    # the request's fault, so a 422 (the API answers the same), never a 500.
+    return error_page(
+        422,
+        "A number or value in the form or address is out of range, so nothing was changed.",
+        "Go back and start again from the menu.",
+    )
 
 
 @bp.errorhandler(Exception)

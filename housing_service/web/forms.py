@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..input_bounds import DAY_PROBLEM, within_days
 from ..models import Role
 from ..plain_words import LANGUAGE_NAMES
 from ..services.passwords import MINIMUM_LENGTH
@@ -83,6 +84,9 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError("Enter a real date, for example 2027-03-10.") from error
+        if self.data is not None and not within_days(self.data):
+            self.data = None
+            raise ValueError(DAY_PROBLEM)
 
 
 class MultiCheckboxField(SelectMultipleField):

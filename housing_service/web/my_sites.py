@@ -9,14 +9,14 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import Role, Site, Space
-from ..services import holds, inventory, moves, placements
+from ..services import audit, holds, inventory, moves, placements
 from ..services.access import manages_site, require_role
 from ..services.actor import Actor
 from .blueprint import bp
 from .flag_views import flag_items, open_flags
 from .forms import OutOfServiceForm
 from .presentation import Freshness, freshness, stay_bar, time_text
-from .queries import space_rows, state_counts
+from .queries import SpaceRow, space_rows, state_counts
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
 ARRIVAL_DAYS = 7
@@ -57,6 +57,12 @@ def my_sites() -> ResponseReturnValue:
     return page("my_sites.html", summaries=summaries)
 
 
+def _survivors_in(rows: list[SpaceRow]) -> list[int]:
+    """Whose codes the beds' list shows: the survivor staying, held for tonight or later."""
+    shown = (record for row in rows for record in (row.stay, row.hold, row.next_hold))
+    return [record.client_id for record in shown if record is not None]
+
+
 def site_page(
     actor: Actor,
     site: Site,
@@ -66,6 +72,7 @@ def site_page(
 ) -> ResponseReturnValue:
     on = today()
     rows = space_rows(site, on)
+    audit.record_reads(actor, _survivors_in(rows), "site_spaces")
     service_forms = {
         row.space.id: OutOfServiceForm(formdata=None, prefix=f"space-{row.space.id}") for row in rows
     }
@@ -133,7 +140,7 @@ def take_out_of_service(site_id: int, space_id: int) -> ResponseReturnValue:
         inventory.set_in_service(actor, space, False, form.reason.data, now())
     except InvalidInput as error:
         return site_page(actor, record, error.status, attach(form, error), (space.id, form))
-    flash(f"{space.label} is out of service: {space.out_of_service_reason}.", "success")
+    flash(f"{space.label} is out of service.", "success")
     return see_other(url_for("web.site", site_id=record.id))
 
 
@@ -159,5 +166,5 @@ def check_in(site_id: int, hold_id: int) -> ResponseReturnValue:
         stay = placements.check_in(actor, hold, now(), today())
     except Conflict as error:
         return site_page(actor, record, error.status, attach(None, error))
-    flash(f"{stay.client.code} is checked in to {stay.space.label}. Their stay starts tonight.", "success")
+    flash(f"The survivor is checked in to {stay.space.label}. Their stay starts tonight.", "success")
     return see_other(url_for("web.site", site_id=record.id))

@@ -119,7 +119,7 @@ def hold_suggested_place(stay_id: int, site_id: int) -> ResponseReturnValue:
         hold = plans.hold_suggestion(actor, stay, site_id, form.space_id.data, today(), now())
     except (InvalidInput, Conflict) as error:
         return _page(actor, stay, error.status, attach(None, error))
-    flash(f"The survivor's choice is recorded and {hold.space.label} at {hold.site.name} is held.", "success")
+    flash(f"The survivor's choice is recorded and {hold.space.label} is held there.", "success")
     return see_other(url_for("web.hold", hold_id=hold.id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -12,9 +13,26 @@ from wtforms import Form
 
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
+from ..input_bounds import page_number
 from ..request_context import acting, now, today
 
-__all__ = ["Problem", "acting", "attach", "now", "page", "problems_of", "safe_next", "see_other", "today"]
+__all__ = [
+    "Problem",
+    "acting",
+    "attach",
+    "now",
+    "page",
+    "page_number_of",
+    "problems_of",
+    "safe_next",
+    "see_other",
+    "today",
+]
+
+
+def page_number_of(args: Mapping[str, str]) -> int:
+    """The `page` asked for in a page's query string (1 when absent; 422 when out of range)."""
+    return page_number(args.get("page"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from ..services.access import manages_site
 from ..services.actor import Actor
 from .blueprint import bp
 from .forms import ExitForm, ExtensionForm, MoveForm, PageForm
-from .presentation import EXIT_CHOICES, day_text, destination_label, exit_choice_options, stay_bar
+from .presentation import EXIT_CHOICES, day_text, exit_choice_options, stay_bar
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
 
@@ -61,8 +61,7 @@ def record_exit(stay_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _exit_page(actor, stay, form, error.status, attach(form, error))
     flash(
-        f"Exit recorded for {stay.client.code}: {destination_label(stay)}. "
-        f"{stay.space.label} is free from {day_text(stay.exited_on)}.",
+        f"The exit is recorded. {stay.space.label} is free from {day_text(stay.exited_on)}.",
         "success",
     )
     return see_other(_back(actor, stay))
@@ -105,7 +104,7 @@ def extend_stay(stay_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _extension_page(actor, stay, form, error.status, attach(form, error))
     flash(
-        f"The stay of {stay.client.code} at {stay.site.name} now ends on {day_text(extension.new_end_on)}.",
+        f"The stay now ends on {day_text(extension.new_end_on)}.",
         "success",
     )
     return see_other(_back(actor, stay))

@@ -69,8 +69,8 @@ def _place(actor: Actor, site: Site, form: WalkInForm) -> ResponseReturnValue:
         # Offered again as they are now: a bed just taken is no longer among the choices.
         return _walk_in_page(site, form, _offer(site, form), error.status, problems)
     flash(
-        f"{stay.client.code} is staying in {stay.space.label} from tonight. "
-        "Write the code down: it is how colleagues refer to them.",
+        f"The survivor is staying in {stay.space.label} from tonight. Their code is on this page, "
+        f"next to {stay.space.label}: write it down, it is how colleagues refer to them.",
         "success",
     )
     return see_other(url_for("web.site", site_id=site.id))

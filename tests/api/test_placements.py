@@ -55,7 +55,7 @@ def test_a_partner_places_a_walk_in_with_a_new_minimal_record(api, make, world):
     record = make.reload(Client, stay["client_id"])
     assert record.case_manager_id is None and record.organisation_id == world.site.organisation_id
     # the partner can't open the survivor's full record
-    assert api(world.partner).get(f"/api/v1/clients/{stay['client_id']}").status_code == 403
+    assert api(world.partner).get(f"/api/v1/clients/{stay['client_id']}").status_code == 404
 
 
 def test_walk_ins_are_for_the_sites_own_staff(api, make, world):

@@ -1,39 +1,10 @@
 """The daily digest, sent to a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from housing_service.models import Flag
 
 from .conftest import noon
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS")}
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False)
-    yield inbox
-    app.config.update(saved)
-    controller.stop()
 
 
 def test_each_case_manager_gets_one_digest_with_client_codes_only(run, make, stay_world, smtp):

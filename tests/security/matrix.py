@@ -218,19 +218,19 @@ API_ROWS = [
         "clients.create_client", "POST", codes(201, 201, 201, 201, 201, 201, 401), body={"age_group": "adult"}
     ),
     Row(
-        "clients.get_client", "GET", codes(200, 200, 200, 403, 403, 403, 401), args={"client_id": "client_a"}
+        "clients.get_client", "GET", codes(200, 200, 200, 404, 404, 404, 401), args={"client_id": "client_a"}
     ),
     Row(
         "clients.update_client",
         "PATCH",
-        codes(200, 200, 200, 403, 403, 403, 401),
+        codes(200, 200, 200, 404, 404, 404, 401),
         args={"client_id": "client_a"},
         body={"has_income": True},
     ),
     Row(
         "clients.add_team_member",
         "POST",
-        codes(201, 403, 201, 403, 403, 403, 401),
+        codes(201, 403, 201, 404, 404, 404, 401),
         args={"client_id": "client_a"},
         body=lambda w: {"user_id": w["user_off_case"]},
     ),
@@ -438,7 +438,7 @@ API_ROWS = [
     Row(
         "plans.update_step",
         "PATCH",
-        codes(200, 200, 200, 403, 403, 403, 401),
+        codes(200, 200, 200, 404, 404, 404, 401),
         args={"step_id": "plan_step"},
         body={"status": "in_progress"},
     ),
@@ -732,7 +732,7 @@ PAGE_ROWS = [
     _page(
         "web.set_step_status",
         "POST",
-        codes(303, 303, 303, 403, 403, 403, 302),
+        codes(303, 303, 303, 403, 403, 404, 302),
         args={"step_id": "plan_step"},
         body=lambda w: {f"step-{w['plan_step']}-status": "in_progress"},
     ),

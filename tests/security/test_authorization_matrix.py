@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask, message_flashed, url_for
+from sqlalchemy import select
+
+from housing_service.extensions import db
+from housing_service.models import Site
 
 from ..conftest import _reset_database
 from .coalition import ANONYMOUS, ROLES, Coalition, build
@@ -79,7 +83,12 @@ def test_each_role_gets_the_expected_status(app: Flask, frozen_now: None, row: R
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     actual: dict[str, int] = {}
     answers: dict[str, str] = {}
+    flashed: list[tuple[str, Coalition]] = []
     world, changed = build(app), False
+
+    def note_flash(_sender: Flask, message: str, category: str) -> None:
+        flashed.append((message, world))
+
     for role in ROLES:
         if changed:  # the previous role's request succeeded: start again from the same state
             _reset_database(app)
@@ -87,17 +96,19 @@ def test_each_role_gets_the_expected_status(app: Flask, frozen_now: None, row: R
         world.acting_role = role
         browser = signed_in(app, world, role)
         url, body, query = _url(app, row, world), _resolve(row.body, world), _resolve(row.query, world)
-        if row.form:
-            response = browser.open(url, method=row.method, data=body or {}, query_string=query)
-        else:
-            # API writes declare JSON, even with no body (a cookie-borne write must).
-            json_body = {} if body is None and row.method != "GET" else body
-            response = browser.open(url, method=row.method, json=json_body, query_string=query)
+        with message_flashed.connected_to(note_flash, app):
+            if row.form:
+                response = browser.open(url, method=row.method, data=body or {}, query_string=query)
+            else:
+                # API writes declare JSON, even with no body (a cookie-borne write must).
+                json_body = {} if body is None and row.method != "GET" else body
+                response = browser.open(url, method=row.method, json=json_body, query_string=query)
         actual[role] = response.status_code
         answers[role] = f"{response.status_code} {response.get_data(as_text=True)[:200]}"
         if role == ANONYMOUS and response.status_code == 302:
             assert "/sign-in" in response.headers["Location"]
         changed = response.status_code < 400
+    _flashed_nothing_secret(app, flashed)
     if actual != row.expect:
         wrong = "\n".join(f"  {role}: {answers[role]}" for role in ROLES if actual[role] != row.expect[role])
         pytest.fail(
@@ -105,3 +116,13 @@ def test_each_role_gets_the_expected_status(app: Flask, frozen_now: None, row: R
             f"  got      {_codes_text(actual)}\n{wrong}",
             pytrace=False,
         )
+
+
+def _flashed_nothing_secret(app: Flask, flashed: list[tuple[str, Coalition]]) -> None:
+    # Flash messages travel in the session cookie, which is signed, not encrypted: anyone
+    # holding the browser can read it. No survivor's code and no site's name may be in one.
+    with app.app_context():
+        site_names = set(db.session.scalars(select(Site.name)))
+    for message, world in flashed:
+        secrets = set(world.client_codes.values()) | site_names
+        assert not [secret for secret in secrets if secret in message], message

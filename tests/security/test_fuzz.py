@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from housing_service.extensions import db
 from housing_service.models import ApiToken
+from housing_service.request_limits import MAX_JSON_DEPTH
 from housing_service.services import accounts
 
-from .coalition import ANONYMOUS, NOW, ROLES, Coalition
+from .coalition import ADMIN, ANONYMOUS, NOW, ROLES, Coalition
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # Besides random ids, requests aimed at real records, so that bodies reach the services.
@@ -110,3 +111,79 @@ def test_no_server_error_and_every_answer_matches_its_schema(app: Flask, coaliti
             failures.append(f"{operation.label}: {failure}")
     assert operations >= 40, "the OpenAPI document lost its operations"
     assert not failures, f"{len(failures)} operation(s) failed as {role}:\n\n" + "\n\n".join(failures)
+
+
+def _bodied_operations(app: Flask) -> list[tuple[str, str]]:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    found = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.body:
+            path = operation.path
+            for parameter in operation.path_parameters:
+                path = path.replace(f"{{{parameter.name}}}", "1")
+            found.append(
+                (operation.method.upper(), f"/api/v1{path}" if not path.startswith("/api/") else path)
+            )
+    assert len(found) >= 20, "the OpenAPI document lost its request bodies"
+    return found
+
+
+def _nested(openers: list[str]) -> bytes:
+    closers = {"[": "]", '{"a":': "}"}
+    return ("".join(openers) + "0" + "".join(closers[o] for o in reversed(openers))).encode()
+
+
+def _refused_with_the_error_shape(response, expected: set[int]) -> str | None:
+    body = response.get_json(silent=True) or {}
+    if response.status_code not in expected or set(body) != {"code", "status", "message", "errors"}:
+        return f"{response.status_code} {response.get_data(as_text=True)[:200]}"
+    return None
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("role", [ADMIN, ANONYMOUS])
+def test_deep_nesting_is_refused_on_every_body_without_a_server_error(
+    app: Flask, coalition: Coalition, role: str
+):
+    headers = _headers(app, coalition, role)
+    operations = _bodied_operations(app)
+    openers = st.lists(st.sampled_from(["[", '{"a":']), min_size=MAX_JSON_DEPTH + 1, max_size=20_000)
+
+    @given(shape=openers)
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, database=None)
+    def fuzz(shape: list[str]) -> None:
+        body = _nested(shape)
+        for method, path in operations:
+            response = app.test_client().open(
+                path, method=method, data=body, content_type="application/json", headers=headers
+            )
+            expected = {400} if role != ANONYMOUS or path.endswith("/sessions") else {401}
+            problem = _refused_with_the_error_shape(response, expected)
+            assert problem is None, f"{method} {path} nested {len(shape)} deep: {problem}"
+
+    fuzz()
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("role", [ADMIN, ANONYMOUS])
+def test_an_oversize_body_is_refused_on_every_body_without_a_server_error(
+    app: Flask, coalition: Coalition, role: str
+):
+    headers = _headers(app, coalition, role)
+    operations = _bodied_operations(app)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+
+    @given(size=st.integers(min_value=limit + 1, max_value=3 * limit), filler=st.sampled_from("a[{ "))
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, database=None)
+    def fuzz(size: int, filler: str) -> None:
+        body = b'{"name": "' + filler.encode() * (size - 12) + b'"}'
+        for method, path in operations:
+            response = app.test_client().open(
+                path, method=method, data=body, content_type="application/json", headers=headers
+            )
+            expected = {413} if role != ANONYMOUS or path.endswith("/sessions") else {401}
+            problem = _refused_with_the_error_shape(response, expected)
+            assert problem is None, f"{method} {path} with {size:,} bytes: {problem}"
+
+    fuzz()

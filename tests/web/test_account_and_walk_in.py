@@ -306,7 +306,7 @@ def test_a_walk_in_opens_a_minimal_record_and_starts_the_stay_tonight(pages, mak
     assert make.count(AuditEvent, action="placement.walk_in") == 1
 
     page = text_of(partner.get(response.headers["Location"]))
-    assert f"{client.code} is staying in Bed 3 from tonight." in page
+    assert "The survivor is staying in Bed 3 from tonight." in page and client.code in page
     assert f"by {client.code} since" in page  # Bed 3 reads as occupied on the site page
 
 
