@@ -405,7 +405,7 @@ API_ROWS = [
     Row(
         "suggestions.decisions",
         "GET",
-        codes(200, 200, 200, 403, 403, 403, 401),
+        codes(200, 200, 200, 404, 404, 404, 401),
         args={"client_id": "client_a"},
     ),
     Row(
