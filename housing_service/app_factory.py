@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from . import authentication, input_bounds, log_privacy, security_headers
+from . import authentication, devices, input_bounds, log_privacy, security_headers
 from .config import load_config
 from .extensions import db, migrate
 from .services import audit, passwords, revision
@@ -37,6 +37,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     revision.install(db.session)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
+    devices.install(app)
     security_headers.install(app)
     log_privacy.install()
     input_bounds.install(app)

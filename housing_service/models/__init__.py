@@ -1,6 +1,6 @@
 """All tables, imported together so that relationships and migrations see every model."""
 
-from .accounts import ApiToken, Role, User
+from .accounts import ApiToken, RecoveryCode, Role, User
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement
 from .clients import CaseTeamMember, Client
@@ -39,6 +39,7 @@ __all__ = [
     "Organisation",
     "Placement",
     "PlanStep",
+    "RecoveryCode",
     "Role",
     "SignInAttempt",
     "Site",

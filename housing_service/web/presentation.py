@@ -17,6 +17,7 @@ from ..models import Placement, Role
 from ..plain_words import age_text, day_text, language_name
 from ..services import placements
 from ..services.availability import freshness_hours
+from ..signing_in import second_factor_standing
 from ..vocabulary import (
     DESTINATION_NEEDING_SUBSIDY_TYPE,
     DESTINATION_NEEDING_TEXT,
@@ -325,6 +326,13 @@ STEP_STATUS_LABELS = {
 }
 
 
+def two_step_due() -> datetime | None:
+    """When the signed-in person must have set up two-step sign-in by, while they still haven't."""
+    if not current_user.is_authenticated:
+        return None
+    return second_factor_standing(current_user).enrol_by
+
+
 def install(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters.update(
@@ -346,4 +354,4 @@ def install(app: Flask) -> None:
         step_status=lambda value: STEP_STATUS_LABELS.get(value, value),
         plural=plural,
     )
-    app.jinja_env.globals.update(navigation=navigation)
+    app.jinja_env.globals.update(navigation=navigation, two_step_due=two_step_due)
