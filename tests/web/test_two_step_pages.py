@@ -1,4 +1,4 @@
-"""Two-step sign-in on the pages (Flask's test client): the second step, setting it up, the reminder, the reset."""
+"""Two-step sign-in on the pages (test client): the second step, setting it up, the reminder, the reset."""
 
 from __future__ import annotations
 
