@@ -15,7 +15,7 @@ from tests.web.world import NOW, text_of
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
-_SETUP_KEY = re.compile(r'<code id="setup-key">([A-Z2-7]+)</code>')
+_SETUP_KEY = re.compile(r'<code id="setup-key" class="setup-key">([A-Z2-7]+)</code>')
 _RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 
 
