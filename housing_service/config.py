@@ -94,6 +94,14 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigurationError(f"COALITION_TIMEZONE {timezone!r} is not a known time zone") from exc
 
+    token_max_days = _int(env, "TOKEN_MAX_DAYS", 90)
+    token_default_days = _int(env, "API_TOKEN_DEFAULT_DAYS", 90)
+    if not 1 <= token_default_days <= token_max_days:
+        raise ConfigurationError(
+            f"API_TOKEN_DEFAULT_DAYS must be from 1 to TOKEN_MAX_DAYS ({token_max_days}), "
+            f"not {token_default_days}"
+        )
+
     secure_cookies = environment != "development"
     return {
         "HOUSING_ENV": environment,
@@ -112,9 +120,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "RETENTION_DAYS_AFTER_EXIT": _int(env, "RETENTION_DAYS_AFTER_EXIT", 1095),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
-        "API_TOKEN_DEFAULT_DAYS": _int(env, "API_TOKEN_DEFAULT_DAYS", 90),
+        "API_TOKEN_DEFAULT_DAYS": token_default_days,
         # No token lives longer than this, whatever its creator asks for.
-        "TOKEN_MAX_DAYS": _int(env, "TOKEN_MAX_DAYS", 90),
+        "TOKEN_MAX_DAYS": token_max_days,
         # A token is made only by someone whose password (or code) was confirmed this recently.
         "TOKEN_CONFIRM_MINUTES": _int(env, "TOKEN_CONFIRM_MINUTES", 10),
         # Two-step sign-in: required for these roles (comma-separated; empty: for nobody),

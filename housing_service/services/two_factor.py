@@ -146,13 +146,21 @@ def reset(actor: Actor, user: User, now: datetime) -> None:
     The grace period starts again, so that they can sign in with their password and enrol anew.
     """
     require_admin(actor)
+    revoked = turn_off(user, now)
+    audit.record(actor, "user.second_factor_reset", "user", user.id, {"tokens_revoked": revoked}, now=now)
+
+
+def turn_off(user: User, now: datetime) -> int:
+    """Forget the person's second factor, end their sessions and tokens, restart their grace period.
+
+    Returns how many tokens were revoked. The caller audits (an admin's reset, the demo's reseed).
+    """
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.second_factor_grace_from = now
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    revoked = accounts.end_access(user, now)
-    audit.record(actor, "user.second_factor_reset", "user", user.id, {"tokens_revoked": revoked}, now=now)
+    return accounts.end_access(user, now)
 
 
 def _matching_step(secret: str, code: str, now: datetime, after: int | None) -> int | None:
