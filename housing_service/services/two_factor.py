@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
@@ -113,23 +114,33 @@ def verify(user: User, code: str, now: datetime) -> str | None:
     typed = code.strip().replace(" ", "")
     if _SIX_DIGITS.fullmatch(typed):
         step = _matching_step(user.totp_secret, typed, now, after=user.totp_last_step)
-        if step is None:
-            return None
-        user.totp_last_step = step
-        db.session.flush()
-        return "app"
-    recovery = db.session.scalar(
-        select(RecoveryCode).where(
+        return "app" if step is not None and _spend_step(user, step) else None
+    # Spent in one statement: two sign-ins racing with one code can't both pass.
+    spent = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _recovery_digest(typed),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
-    if recovery is None:
-        return None
-    recovery.used_at = now
-    db.session.flush()
-    return "recovery"
+    return "recovery" if spent.rowcount == 1 else None
+
+
+def _spend_step(user: User, step: int) -> bool:
+    """Record `step` as used, unless it (or a later one) already was, by this or a racing sign-in."""
+    spent = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)  # as the database now holds it
+    return True
 
 
 def recovery_codes_left(user: User) -> int:

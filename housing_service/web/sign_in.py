@@ -43,9 +43,16 @@ def sign_in() -> ResponseReturnValue:
     try:
         user = check_credentials(actor, form.email.data or "", form.password.data or "")
     except DomainError as error:
-        # The same words for an unknown email, a wrong password and a closed account.
+        # The same words for an unknown email, a wrong password and a closed account; a wait
+        # (429) or an overdue second step (403) is not about a mistyped password.
         return page(
-            "sign_in.html", error.status, form=form, action=action, refused=error.message, target=target
+            "sign_in.html",
+            error.status,
+            form=form,
+            action=action,
+            refused=error.message,
+            waiting=error.status != 401,
+            target=target,
         )
     if needs_second_step(user):
         hold_for_second_step(user)

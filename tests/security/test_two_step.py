@@ -265,3 +265,33 @@ def test_the_device_cookie_comes_only_after_the_second_step(app, api, person, mo
     assert browser.get_cookie(devices.COOKIE_NAME) is None
     assert browser.post("/api/v1/sessions", json={**body, "otp": totp.at(moment.now)}).status_code == 200
     assert browser.get_cookie(devices.COOKIE_NAME) is not None
+
+
+@pytest.mark.parametrize("which", ["recovery code", "app code"])
+def test_one_code_sent_by_eight_clients_at_once_signs_in_exactly_one(app, api, person, moment, which):
+    import threading
+
+    totp, codes = _enrol(api, person, moment)
+    code = codes[0] if which == "recovery code" else totp.at(moment.now)
+    clients = [app.test_client() for _ in range(8)]
+    start = threading.Barrier(len(clients))
+    statuses = [0] * len(clients)
+
+    def sign_in(index: int) -> None:
+        start.wait()
+        statuses[index] = (
+            clients[index]
+            .post(
+                "/api/v1/sessions",
+                json={"email": ANA, "password": PASSWORD, "otp": code},
+                environ_base={"REMOTE_ADDR": f"198.51.100.{index + 1}"},
+            )
+            .status_code
+        )
+
+    threads = [threading.Thread(target=sign_in, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [200] + [401] * 7

@@ -117,6 +117,7 @@ def test_after_the_grace_period_the_password_alone_no_longer_signs_in(pages, wor
     browser, answer = _password_step(pages, world.advocate)
     assert answer.status_code == 403
     assert "Ask your coalition's admin to reopen it" in text_of(answer)
+    assert "Check your email address and password" not in text_of(answer)  # the password was right
     assert browser.http.get("/beds").status_code == 302
 
 
