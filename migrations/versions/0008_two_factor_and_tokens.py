@@ -25,7 +25,10 @@ def upgrade():
     op.execute(sa.text("UPDATE users SET second_factor_grace_from = CURRENT_TIMESTAMP"))
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.alter_column(
-            "second_factor_grace_from", existing_type=sa.DateTime(timezone=True), nullable=False
+            "second_factor_grace_from",
+            existing_type=sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.func.now(),
         )
 
     op.create_table(
