@@ -9,7 +9,15 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from . import authentication, input_bounds, log_privacy, request_limits, security_headers, server_banner
+from . import (
+    authentication,
+    devices,
+    input_bounds,
+    log_privacy,
+    request_limits,
+    security_headers,
+    server_banner,
+)
 from .config import load_config
 from .extensions import db, migrate
 from .services import audit, passwords, revision
@@ -40,6 +48,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     revision.install(db.session)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
+    devices.install(app)
     security_headers.install(app)
     server_banner.hide_werkzeug_banner()
     log_privacy.install()

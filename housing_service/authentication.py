@@ -26,6 +26,9 @@ PUBLIC_API_ENDPOINTS = frozenset({"health.health", "sessions.sign_in", "api-docs
 # Keys this module keeps in the session cookie (seconds since the epoch, wall clock).
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
+# When the person last proved who they are here (sign-in, or their password typed again):
+# creating an API token needs it recent (TOKEN_CONFIRM_MINUTES).
+CONFIRMED_AT = "confirmed_at"
 # The last-seen time is rewritten at most this often: a new cookie on every request is
 # needless traffic, and a minute is far finer than the idle timeout.
 LAST_SEEN_RESOLUTION_SECONDS = 60
@@ -49,6 +52,11 @@ def load_user_from_session(session_user_id: str) -> User | None:
     """
     if not isinstance(session.get(SIGNED_IN_AT), int | float):
         return None
+    return user_for_session_id(session_user_id)
+
+
+def user_for_session_id(session_user_id: str) -> User | None:
+    """The active account named by "id.version", if that version is still current."""
     user_id, _, version = session_user_id.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
@@ -64,7 +72,10 @@ def load_user_from_token(req: Request) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    return accounts.user_for_token(token.strip(), clock.now())
+    user = accounts.user_for_token(token.strip(), clock.now())
+    # Some things need a person, not a script: creating tokens, for one.
+    g.signed_in_by_token = user is not None
+    return user
 
 
 @login_manager.unauthorized_handler

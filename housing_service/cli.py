@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .app_role_cli import grant_app_role_command
@@ -19,6 +19,7 @@ from .services import accounts
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(reset_two_step_command)
     app.cli.add_command(audit_verify_command)
     app.cli.add_command(run_job_command)
     app.cli.add_command(scheduler_command)
@@ -57,6 +58,31 @@ def create_user_command(
     click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
 
 
+@click.command("reset-two-step")
+@with_appcontext
+@click.argument("email")
+def reset_two_step_command(email: str) -> None:
+    """Turn off someone's two-step sign-in (e.g. the only admin lost their phone); audited."""
+    from . import clock
+    from .services import audit, two_factor
+    from .services.actor import Actor
+
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException("No account has this email.")
+    now = clock.now()
+    revoked = two_factor.turn_off(user, now)
+    audit.record(
+        Actor.scheduler(), "user.second_factor_reset", "user", user.id, {"tokens_revoked": revoked}, now=now
+    )
+    db.session.commit()
+    days = current_app.config["TWO_FACTOR_GRACE_DAYS"]
+    click.echo(
+        f"Two-step sign-in is off for {user.email}; their sessions and API tokens have ended. "
+        f"Their password alone signs them in for {days} days: they should set it up again on My account."
+    )
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
@@ -68,6 +94,13 @@ def seed_demo_command() -> None:
     click.echo("Demo coalition ready. Sign in with:")
     for role, email, password in sign_ins:
         click.echo(f"  {role:<13} {email:<40} {password}")
+    required = sorted(current_app.config["TWO_FACTOR_REQUIRED_ROLES"])
+    if required:
+        days = current_app.config["TWO_FACTOR_GRACE_DAYS"]
+        click.echo(
+            f"Two-step sign-in is required for {', '.join(required)}: these passwords alone work for "
+            f"{days} days from now (run seed-demo again to start afresh); set it up on My account."
+        )
     click.echo("These are demo accounts with demo data: never put real survivors' data here.")
 
 

@@ -45,6 +45,20 @@ def _thresholds(raw: str) -> dict[str, tuple[int, ...]]:
     return thresholds
 
 
+ROLE_NAMES = ("admin", "advocate", "case_manager", "partner")
+
+
+def _roles(raw: str) -> frozenset[str]:
+    """Parse 'admin,partner' into role names, refusing a name that is not a role."""
+    roles = frozenset(part.strip() for part in raw.split(",") if part.strip())
+    unknown = sorted(roles - set(ROLE_NAMES))
+    if unknown:
+        raise ConfigurationError(
+            f"TWO_FACTOR_REQUIRED_ROLES: {', '.join(unknown)} is not a role (use {', '.join(ROLE_NAMES)})"
+        )
+    return roles
+
+
 def database_url(raw: str | None, instance_path: Path) -> str:
     """The SQLAlchemy URL: PostgreSQL through psycopg 3, else the embedded SQLite file."""
     if not raw:
@@ -80,6 +94,14 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigurationError(f"COALITION_TIMEZONE {timezone!r} is not a known time zone") from exc
 
+    token_max_days = _int(env, "TOKEN_MAX_DAYS", 90)
+    token_default_days = _int(env, "API_TOKEN_DEFAULT_DAYS", 90)
+    if not 1 <= token_default_days <= token_max_days:
+        raise ConfigurationError(
+            f"API_TOKEN_DEFAULT_DAYS must be from 1 to TOKEN_MAX_DAYS ({token_max_days}), "
+            f"not {token_default_days}"
+        )
+
     secure_cookies = environment != "development"
     return {
         "HOUSING_ENV": environment,
@@ -108,7 +130,19 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "RETENTION_DAYS_AFTER_EXIT": _int(env, "RETENTION_DAYS_AFTER_EXIT", 1095),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
-        "API_TOKEN_DEFAULT_DAYS": _int(env, "API_TOKEN_DEFAULT_DAYS", 90),
+        "API_TOKEN_DEFAULT_DAYS": token_default_days,
+        # No token lives longer than this, whatever its creator asks for.
+        "TOKEN_MAX_DAYS": token_max_days,
+        # A token is made only by someone whose password (or code) was confirmed this recently.
+        "TOKEN_CONFIRM_MINUTES": _int(env, "TOKEN_CONFIRM_MINUTES", 10),
+        # Two-step sign-in: required for these roles (comma-separated; empty: for nobody),
+        # after a grace period counted from the account's creation or an admin's reset.
+        "TWO_FACTOR_REQUIRED_ROLES": _roles(
+            env.get("TWO_FACTOR_REQUIRED_ROLES", "admin,advocate,case_manager,partner")
+        ),
+        "TWO_FACTOR_GRACE_DAYS": _int(env, "TWO_FACTOR_GRACE_DAYS", 7),
+        # How long a browser stays "known" to an account after a successful sign-in there.
+        "DEVICE_COOKIE_DAYS": _int(env, "DEVICE_COOKIE_DAYS", 90),
         "SMTP_HOST": env.get("SMTP_HOST", ""),
         "SMTP_PORT": _int(env, "SMTP_PORT", 587),
         "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),

@@ -61,3 +61,26 @@ def test_thresholds_are_read_per_tier(tmp_path: Path):
 def test_malformed_thresholds_are_refused(tmp_path: Path):
     with pytest.raises(ConfigurationError, match="STAY_REVIEW_THRESHOLDS"):
         load_config(tmp_path, {"HOUSING_ENV": "development", "STAY_REVIEW_THRESHOLDS": "emergency:soon"})
+
+
+def test_two_step_sign_in_is_required_for_every_role_by_default_after_a_week(tmp_path: Path):
+    config = load_config(tmp_path, {"HOUSING_ENV": "development"})
+    assert config["TWO_FACTOR_REQUIRED_ROLES"] == {"admin", "advocate", "case_manager", "partner"}
+    assert config["TWO_FACTOR_GRACE_DAYS"] == 7
+    assert config["TOKEN_MAX_DAYS"] == 90 and config["TOKEN_CONFIRM_MINUTES"] == 10
+    chosen = load_config(
+        tmp_path, {"HOUSING_ENV": "development", "TWO_FACTOR_REQUIRED_ROLES": "admin, partner"}
+    )
+    assert chosen["TWO_FACTOR_REQUIRED_ROLES"] == {"admin", "partner"}
+    nobody = load_config(tmp_path, {"HOUSING_ENV": "development", "TWO_FACTOR_REQUIRED_ROLES": ""})
+    assert nobody["TWO_FACTOR_REQUIRED_ROLES"] == frozenset()
+
+
+def test_an_unknown_role_in_the_two_step_rule_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="TWO_FACTOR_REQUIRED_ROLES: admins is not a role"):
+        load_config(tmp_path, {"HOUSING_ENV": "development", "TWO_FACTOR_REQUIRED_ROLES": "admins"})
+
+
+def test_the_default_token_lifetime_can_not_pass_the_longest(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="API_TOKEN_DEFAULT_DAYS"):
+        load_config(tmp_path, {"HOUSING_ENV": "development", "TOKEN_MAX_DAYS": "30"})

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from ..models import Role
+from ..models import Role, User
+from ..signing_in import second_factor_standing
 from .common import AN_ID, StrictSchema, WholeNumber
+
+
+class TwoStepSchema(Schema):
+    enabled = fields.Boolean(metadata={"description": "Signs in with a code from an authenticator app."})
+    required = fields.Boolean(metadata={"description": "The coalition requires it for this role."})
+    enrol_by = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Required but not set up: password-only sign-in stops at this moment."},
+    )
 
 
 class UserSchema(Schema):
@@ -16,6 +28,10 @@ class UserSchema(Schema):
     organisation_id = WholeNumber(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
+    two_step_sign_in = fields.Method("_two_step_sign_in")
+
+    def _two_step_sign_in(self, user: User) -> dict[str, Any]:
+        return TwoStepSchema().dump(second_factor_standing(user))
 
 
 class UserCreateSchema(StrictSchema):
@@ -45,6 +61,35 @@ class PasswordChangeSchema(StrictSchema):
 class SignInSchema(StrictSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    otp = fields.String(
+        load_only=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={
+            "description": "For accounts with two-step sign-in: the 6-digit code from the authenticator "
+            "app, or an unused recovery code. Without it such an account gets 401 with errors.otp."
+        },
+    )
+
+
+class SecondFactorStartSchema(StrictSchema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class SecondFactorSetupSchema(Schema):
+    secret = fields.String(metadata={"description": "To type into the app if the QR code can't be scanned."})
+    otpauth_uri = fields.String()
+    qr_code = fields.String(metadata={"description": "The otpauth URI as a QR code: an SVG data: URI."})
+
+
+class SecondFactorConfirmSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class RecoveryCodesSchema(Schema):
+    recovery_codes = fields.List(
+        fields.String(),
+        metadata={"description": "Ten single-use codes. Shown once: keep them somewhere safe."},
+    )
 
 
 class TokenSchema(Schema):
@@ -64,4 +109,14 @@ class NewTokenSchema(TokenSchema):
 
 class TokenCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    valid_days = WholeNumber(load_default=90, validate=validate.Range(min=1, max=366))
+    valid_days = WholeNumber(
+        validate=validate.Range(min=1),
+        metadata={"description": "At most TOKEN_MAX_DAYS (90 unless the coalition set otherwise)."},
+    )
+    current_password = fields.String(
+        load_only=True,
+        validate=validate.Length(max=1024),
+        metadata={
+            "description": "Needed when you signed in (or confirmed it) more than TOKEN_CONFIRM_MINUTES ago."
+        },
+    )

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import ApiToken, User
-from ..services import accounts
+from ..services import accounts, two_factor
 from ..services.access import require_admin
-from ..signing_in import confirm_password
+from ..signing_in import confirm_password, require_recent_confirmation
 from .common import Blueprint, PageArgs, acting, now, page, page_of
 from .presenters import columns
 from .schemas_accounts import (
     NewTokenSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
+    RecoveryCodesSchema,
+    SecondFactorConfirmSchema,
+    SecondFactorSetupSchema,
+    SecondFactorStartSchema,
     TokenCreateSchema,
     TokenSchema,
     UserCreateSchema,
@@ -59,7 +64,7 @@ def my_account() -> User:
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 def change_my_password(data: dict[str, Any]) -> None:
-    """Change your password; your other sessions end and this one needs a fresh sign-in."""
+    """Change your password; every session of yours ends (sign in afresh) and your API tokens are revoked."""
     actor = acting()
     confirm_password(actor, data["current_password"])
     accounts.change_own_password(actor, data["current_password"], data["new_password"], now())
@@ -79,17 +84,20 @@ def get_user(user_id: int) -> User:
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 def update_user(changes: dict[str, Any], user_id: int) -> User:
-    """Change an account's name, role, organisation or active flag (admins)."""
+    """Change an account's name, role, organisation or active flag (admins).
+
+    A role change or deactivation ends the person's sessions and revokes their API tokens.
+    """
     actor = acting()
     require_admin(actor)
-    return accounts.update_user(actor, accounts.get_user(user_id), changes)
+    return accounts.update_user(actor, accounts.get_user(user_id), changes, now())
 
 
 @blp.route("/users/<int:user_id>/password", methods=["POST"])
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
 def reset_password(data: dict[str, Any], user_id: int) -> None:
-    """Set a new password for someone who lost theirs (admins); their sessions end."""
+    """Set a new password for someone who lost theirs (admins); their sessions and API tokens end."""
     actor = acting()
     require_admin(actor)
     accounts.reset_password(actor, accounts.get_user(user_id), data["new_password"], now())
@@ -106,8 +114,20 @@ def list_tokens() -> list[ApiToken]:
 @blp.arguments(TokenCreateSchema)
 @blp.response(201, NewTokenSchema)
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
-    """A new API token for your account, with your role's permissions. Shown once."""
-    token, plain = accounts.create_token(acting(), data["name"], data["valid_days"], now())
+    """A new API token for your account, with your role's permissions. Shown once.
+
+    Only from a signed-in session (never with a token: 403) whose password was confirmed in the
+    last TOKEN_CONFIRM_MINUTES (else send `current_password`). Valid for at most TOKEN_MAX_DAYS.
+    A password change or reset, sign-out everywhere, a role change, deactivation and a reset of
+    your two-step sign-in revoke every token of yours.
+    """
+    actor = acting()
+    require_recent_confirmation(actor, data.get("current_password"))
+    config = current_app.config
+    valid_days = data.get("valid_days", config["API_TOKEN_DEFAULT_DAYS"])
+    token, plain = accounts.create_token(
+        actor, data["name"], valid_days, now(), max_days=config["TOKEN_MAX_DAYS"]
+    )
     return {**columns(token, TokenSchema), "token": plain}
 
 
@@ -116,3 +136,36 @@ def create_token(data: dict[str, Any]) -> dict[str, Any]:
 def revoke_token(token_id: int) -> ApiToken:
     """Revoke a token; it stops working at once."""
     return accounts.revoke_token(acting(), token_id, now())
+
+
+@blp.route("/users/me/second-factor", methods=["POST"])
+@blp.arguments(SecondFactorStartSchema)
+@blp.response(201, SecondFactorSetupSchema)
+def start_second_factor(data: dict[str, Any]) -> dict[str, str]:
+    """Start setting up two-step sign-in: a new secret for your authenticator app (confirm it next)."""
+    actor = acting()
+    confirm_password(actor, data["current_password"])
+    secret = two_factor.begin_enrolment(actor, now())
+    uri = two_factor.setup_uri(actor.signed_in_user)
+    return {"secret": secret, "otpauth_uri": uri, "qr_code": two_factor.qr_code_svg(uri)}
+
+
+@blp.route("/users/me/second-factor/confirmation", methods=["POST"])
+@blp.arguments(SecondFactorConfirmSchema)
+@blp.response(200, RecoveryCodesSchema)
+def confirm_second_factor(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Type the code your app shows: two-step sign-in is on. Answers your ten recovery codes, once."""
+    return {"recovery_codes": two_factor.confirm_enrolment(acting(), data["code"], now())}
+
+
+@blp.route("/users/<int:user_id>/second-factor", methods=["DELETE"])
+@blp.response(204)
+def reset_second_factor(user_id: int) -> None:
+    """Turn off someone's two-step sign-in (admins), e.g. a lost phone.
+
+    Their sessions end, their API tokens are revoked, and their grace period starts again so
+    that they can sign in with their password and set it up anew.
+    """
+    actor = acting()
+    require_admin(actor)
+    two_factor.reset(actor, accounts.get_user(user_id), now())

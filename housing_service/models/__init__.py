@@ -1,6 +1,6 @@
 """All tables, imported together so that relationships and migrations see every model."""
 
-from .accounts import ApiToken, Role, User
+from .accounts import ApiToken, RecoveryCode, Role, User
 from .address_reveals import AddressReveal, AddressRevealPause
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement, StayEpisode
@@ -43,6 +43,7 @@ __all__ = [
     "Organisation",
     "Placement",
     "PlanStep",
+    "RecoveryCode",
     "Referral",
     "ReferralStatus",
     "Role",

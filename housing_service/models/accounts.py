@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -41,6 +50,16 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     password_changed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Two-step sign-in (TOTP, RFC 6238). The secret is set when enrolment begins and counts
+    # only once a typed code confirmed it (`totp_enabled_at`); the last time step used is
+    # kept so that a code seen over someone's shoulder can't be replayed within its 30 s.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Where two-step sign-in is required for the role, password-only sign-in works for
+    # TWO_FACTOR_GRACE_DAYS from this moment (account creation, or an admin's reset).
+    # (The server default serves rows written in plain SQL: an operator's, the benchmarks'.)
+    second_factor_grace_from: Mapped[datetime] = mapped_column(default=clock.now, server_default=func.now())
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -50,6 +69,19 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:  # Flask-Login: the session remembers id and version together
         return f"{self.id}.{self.session_version}"
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    used_at: Mapped[datetime | None]
 
 
 class ApiToken(Base):

@@ -15,6 +15,7 @@ class SignInAttempt(Base):
     __table_args__ = (
         Index("ix_sign_in_attempts_email_at", "email", "attempted_at"),
         Index("ix_sign_in_attempts_address_at", "address", "attempted_at"),
+        Index("ix_sign_in_attempts_device_at", "device", "attempted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,3 +23,6 @@ class SignInAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime]
+    # The browser's device cookie (see services/devices.py) when it carried a valid one for
+    # this email: its failures are counted apart from everyone else's.
+    device: Mapped[str | None] = mapped_column(String(32))

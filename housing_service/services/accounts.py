@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from ..errors import Conflict, InvalidInput, NotFound
@@ -69,8 +69,11 @@ def create_user(
     return user
 
 
-def update_user(actor: Actor, user: User, changes: dict[str, Any]) -> User:
-    """Change an account's name, role, organisation or active flag (admins only)."""
+def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime) -> User:
+    """Change an account's name, role, organisation or active flag (admins only).
+
+    A role change or deactivation ends the person's sessions and revokes their API tokens.
+    """
     require_admin(actor)
     role = changes.get("role", user.role)
     organisation_id = changes.get("organisation_id", user.organisation_id)
@@ -83,7 +86,7 @@ def update_user(actor: Actor, user: User, changes: dict[str, Any]) -> User:
             setattr(user, field, changes[field])
     if ends_sessions:
         # A role change or deactivation takes effect now, not at the next sign-in.
-        user.session_version += 1
+        end_access(user, now)
     db.session.flush()
     audit.record(actor, "user.update", "user", user.id, {"fields": sorted(changes)})
     return user
@@ -97,7 +100,7 @@ def get_user(user_id: int) -> User:
 
 
 def change_own_password(actor: Actor, current_password: str, new_password: str, now: datetime) -> None:
-    """A person changes their own password; every other session of theirs ends."""
+    """A person changes their own password; every session and API token of theirs ends."""
     user = actor.signed_in_user
     if not passwords.verify_password(user.password_hash, current_password):
         raise InvalidInput.field("current_password", "This is not your current password.")
@@ -106,7 +109,7 @@ def change_own_password(actor: Actor, current_password: str, new_password: str, 
 
 
 def reset_password(actor: Actor, user: User, new_password: str, now: datetime) -> None:
-    """An admin sets a new password for someone who lost theirs."""
+    """An admin sets a new password for someone who lost theirs; their sessions and tokens end."""
     require_admin(actor)
     _set_password(user, new_password, now)
     audit.record(actor, "user.password_reset", "user", user.id, now=now)
@@ -116,8 +119,7 @@ def _set_password(user: User, new_password: str, now: datetime) -> None:
     _check_password(new_password)
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
-    user.session_version += 1
-    db.session.flush()
+    end_access(user, now)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -134,9 +136,34 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def end_all_sessions(actor: Actor) -> None:
-    """Sign out everywhere: every session of this person stops working."""
+    """Sign out: every session of this person stops working (their API tokens go on)."""
     actor.signed_in_user.session_version += 1
     db.session.flush()
+
+
+def end_access(user: User, now: datetime) -> int:
+    """Every session and every API token of this person stops working; returns the tokens revoked.
+
+    Used whenever an account is recovered or its rights change (password change or reset,
+    sign-out everywhere, role change, deactivation, a second factor reset): someone who took
+    the account over must not keep a way in through a token made meanwhile.
+    """
+    user.session_version += 1
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def sign_out_everywhere(actor: Actor, now: datetime) -> None:
+    """Every session and API token of the acting person ends (a lost device, a shared one)."""
+    user = actor.signed_in_user
+    revoked = end_access(user, now)
+    audit.record(actor, "session.sign_out_everywhere", "user", user.id, {"tokens_revoked": revoked}, now=now)
 
 
 def _token_digest(token: str) -> str:
@@ -144,11 +171,17 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(actor: Actor, name: str, valid_days: int, now: datetime) -> tuple[ApiToken, str]:
-    """A new token for the actor's own account; the plain token is returned only here."""
+def create_token(
+    actor: Actor, name: str, valid_days: int, now: datetime, *, max_days: int
+) -> tuple[ApiToken, str]:
+    """A new token for the actor's own account; the plain token is returned only here.
+
+    Whoever calls this has made sure the person confirmed their password (or code) moments
+    ago, in a browser session: see `signing_in.require_recent_confirmation`.
+    """
     user = actor.signed_in_user
-    if not 1 <= valid_days <= 366:
-        raise InvalidInput.field("valid_days", "Choose between 1 and 366 days.")
+    if not 1 <= valid_days <= max_days:
+        raise InvalidInput.field("valid_days", f"Choose between 1 and {max_days} days.")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

@@ -12,6 +12,13 @@ always ends:
   stuffing). It spares a person who has signed in from this address before, so one bad
   actor behind a shared office or mobile address does not delay colleagues.
 
+- a known device: a browser that carries a device cookie for this account (OWASP's "device
+  cookie" pattern, see devices.py) is judged by its own failures only. Nobody else's
+  failures, at this address or any other, ever delay it, and while it stays trusted its
+  password is always checked. Its own failures stop counting as "known" after
+  DEVICE_TRUSTED_FAILURES in a day (a stolen cookie gets no unlimited guesses): from then
+  on it is treated like any other browser, by the two rules above.
+
 Failures at one address never delay anyone at another. An attack on one account spread
 over many addresses is slowed per address only; the password rules (12 characters at
 least) and argon2's cost carry the rest, and every refusal is in the audit trail.
@@ -61,6 +68,8 @@ class Rule:
 ACCOUNT_AT_ADDRESS = Rule("account_at_address", free_failures=3, first_wait=1, longest_wait=15 * 60)
 # An office's typos stay well under 30 a day; spraying many accounts does not.
 ADDRESS = Rule("address", free_failures=30, first_wait=1, longest_wait=5 * 60)
+# A person's own typos on their own browser stay well under ten a day.
+DEVICE_TRUSTED_FAILURES = 10
 
 
 class SignInThrottled(NotSignedIn):
@@ -137,10 +146,25 @@ def _serialise_attempts(email: str, address: str) -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": lock_class, "k": key})
 
 
-def wait_before_attempt(email: str, address: str | None, now: datetime) -> Wait | None:
-    """How long this email, from this address, must still wait before a password check."""
+def is_trusted_device(device: str, now: datetime) -> bool:
+    """A known device stays trusted until too many of its own checks failed since its last success."""
+    same_device = SignInAttempt.device == device
+    success = _last_success(same_device, now - WINDOW)
+    failures, _ = _failures(same_device, max(now - WINDOW, success) if success else now - WINDOW)
+    return failures < DEVICE_TRUSTED_FAILURES
+
+
+def wait_before_attempt(
+    email: str, address: str | None, now: datetime, device: str | None = None
+) -> Wait | None:
+    """How long this email, from this address (and this device, if known), must still wait.
+
+    `device` is the nonce of a valid device cookie for this email (devices.py), or None.
+    """
     email, address = normalise_email(email), _normalise_address(address)
     _serialise_attempts(email, address)
+    if device is not None and is_trusted_device(device, now):
+        return None
     since = now - WINDOW
     same_email, same_address = SignInAttempt.email == email, SignInAttempt.address == address
     pair = and_(same_email, same_address)
@@ -163,7 +187,9 @@ def wait_before_attempt(email: str, address: str | None, now: datetime) -> Wait 
     return longest
 
 
-def record_attempt(email: str, address: str | None, succeeded: bool, now: datetime) -> None:
+def record_attempt(
+    email: str, address: str | None, succeeded: bool, now: datetime, device: str | None = None
+) -> None:
     """Keep a checked attempt (in the caller's transaction, kept even when the answer is 401)."""
     db.session.add(
         SignInAttempt(
@@ -171,6 +197,7 @@ def record_attempt(email: str, address: str | None, succeeded: bool, now: dateti
             address=_normalise_address(address),
             succeeded=succeeded,
             attempted_at=now,
+            device=device,
         )
     )
     db.session.flush()

@@ -1,4 +1,4 @@
-"""My account: who I am signed in as, changing my own password, and signing out everywhere."""
+"""My account: who I am signed in as, my password, two-step sign-in, and signing out everywhere."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import logout_user
 
 from ..errors import DomainError, InvalidInput
-from ..services import accounts, passwords
-from ..signing_in import confirm_password, end_session
+from ..services import accounts, passwords, two_factor
+from ..signing_in import confirm_password, second_factor_standing
+from ..signing_in import sign_out_everywhere as end_everything
 from .blueprint import bp
-from .forms import PasswordChangeForm
+from .forms import PasswordChangeForm, TwoStepConfirmForm, TwoStepStartForm
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
 
@@ -24,6 +25,7 @@ def _account_page(
         form=form,
         problems=problems or [],
         minimum_length=passwords.MINIMUM_LENGTH,
+        standing=second_factor_standing(acting().signed_in_user),
         today=today(),
     )
 
@@ -64,10 +66,74 @@ def change_password() -> ResponseReturnValue:
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
 def sign_out_everywhere() -> ResponseReturnValue:
-    end_session(acting())
+    end_everything(acting())
     flash(
-        "You are signed out everywhere: on this device and on any other where you were signed in. "
-        "To keep survivors' information safe, close this browser tab.",
+        "You are signed out everywhere: on this device and on any other where you were signed in, "
+        "and your API tokens no longer work. To keep survivors' information safe, close this browser tab.",
         "success",
     )
     return see_other(url_for("web.sign_in"))
+
+
+# Two-step sign-in ---------------------------------------------------------------------------
+
+
+def _two_step_page(status: int = 200, problems: list[Problem] | None = None, **context: object):
+    person = acting().signed_in_user
+    standing = second_factor_standing(person)
+    context.setdefault("start_form", TwoStepStartForm(formdata=None))
+    context.setdefault("confirm_form", TwoStepConfirmForm(formdata=None))
+    return page(
+        "two_step.html",
+        status,
+        person=person,
+        standing=standing,
+        codes_left=two_factor.recovery_codes_left(person) if standing.enabled else 0,
+        problems=problems or [],
+        today=today(),
+        **context,
+    )
+
+
+def _setup(person_uri: str, secret: str) -> dict[str, str]:
+    return {"secret": secret, "qr_code": two_factor.qr_code_svg(person_uri)}
+
+
+@bp.route("/account/two-step", methods=["GET"])
+def two_step() -> ResponseReturnValue:
+    return _two_step_page()
+
+
+@bp.route("/account/two-step/start", methods=["POST"])
+def start_two_step() -> ResponseReturnValue:
+    """Password again, then a new secret: shown as a QR code on this answer only."""
+    actor = acting()
+    form = TwoStepStartForm()
+    if not form.validate_on_submit():
+        return _two_step_page(422, problems_of(form), start_form=form)
+    try:
+        confirm_password(actor, form.current_password.data or "")
+        secret = two_factor.begin_enrolment(actor, now())
+    except DomainError as error:
+        form.current_password.errors = list(error.errors.get("current_password", []))
+        problems = problems_of(form) or [Problem(error.message, form.current_password.id)]
+        return _two_step_page(error.status, problems, start_form=form)
+    return _two_step_page(setup=_setup(two_factor.setup_uri(actor.signed_in_user), secret))
+
+
+@bp.route("/account/two-step/confirm", methods=["POST"])
+def confirm_two_step() -> ResponseReturnValue:
+    """The code the app shows: two-step sign-in is on, and the recovery codes are shown once."""
+    actor = acting()
+    person = actor.signed_in_user
+    form = TwoStepConfirmForm()
+    if person.totp_secret is None or person.totp_enabled_at is not None:
+        return see_other(url_for("web.two_step"))
+    setup = _setup(two_factor.setup_uri(person), person.totp_secret)
+    if not form.validate_on_submit():
+        return _two_step_page(422, problems_of(form), confirm_form=form, setup=setup)
+    try:
+        codes = two_factor.confirm_enrolment(actor, form.code.data or "", now())
+    except DomainError as error:
+        return _two_step_page(error.status, attach(form, error), confirm_form=form, setup=setup)
+    return _two_step_page(recovery_codes=codes)

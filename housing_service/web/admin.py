@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
 from ..models import Role
-from ..services import accounts, inventory
+from ..services import accounts, inventory, two_factor
 from ..services.access import require_admin
 from ..vocabulary import (
     AgeGroup,
@@ -234,11 +234,15 @@ def admin_set_active(user_id: int, action: str) -> ResponseReturnValue:
     require_admin(actor)
     user = accounts.get_user(user_id)
     try:
-        accounts.update_user(actor, user, {"active": action == "reactivate"})
+        accounts.update_user(actor, user, {"active": action == "reactivate"}, now())
     except Conflict as error:
         return _accounts_page(_account_form(formdata=None), error.status, attach(None, error))
     if action == "deactivate":
-        flash(f"{user.display_name} can no longer sign in; their sessions have ended.", "success")
+        flash(
+            f"{user.display_name} can no longer sign in; their sessions have ended and their API tokens "
+            "are revoked.",
+            "success",
+        )
     else:
         flash(f"{user.display_name} can sign in again.", "success")
     return see_other(url_for("web.admin_accounts"))
@@ -253,3 +257,18 @@ def admin_new_password(user_id: int) -> ResponseReturnValue:
     password = secrets.token_urlsafe(12)  # 16 characters
     accounts.reset_password(actor, user, password, now())
     return page("admin/new_password.html", person=user, password=password)
+
+
+@bp.route("/admin/accounts/<int:user_id>/reset-two-step", methods=["POST"])
+def admin_reset_two_step(user_id: int) -> ResponseReturnValue:
+    """A lost phone: their two-step sign-in is off, their sessions and tokens end; they set it up anew."""
+    actor = acting()
+    require_admin(actor)
+    user = accounts.get_user(user_id)
+    two_factor.reset(actor, user, now())
+    flash(
+        f"Two-step sign-in is reset for {user.display_name}: their sessions have ended and their API "
+        "tokens are revoked. They can sign in with their password and set it up again on their account page.",
+        "success",
+    )
+    return see_other(url_for("web.admin_accounts"))

@@ -10,7 +10,7 @@ from ..extensions import login_manager
 
 bp = Blueprint("web", __name__)
 
-PUBLIC_ENDPOINTS = frozenset({"web.sign_in"})
+PUBLIC_ENDPOINTS = frozenset({"web.sign_in", "web.sign_in_second_step"})
 
 
 @bp.before_request

@@ -155,7 +155,31 @@ class SignInForm(PageForm):
     )
 
 
+class SecondStepForm(PageForm):
+    code = StringField(
+        "Code",
+        validators=[InputRequired("Enter the code from your authenticator app."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
 # My account ---------------------------------------------------------------------------------
+
+
+class TwoStepStartForm(PageForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoStepConfirmForm(PageForm):
+    code = StringField(
+        "Code from the app",
+        validators=[InputRequired("Enter the 6-digit code your app shows."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
 
 
 class PasswordChangeForm(PageForm):

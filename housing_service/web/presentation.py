@@ -19,6 +19,7 @@ from ..request_context import acting
 from ..services import placements
 from ..services.access import knows_who_is_arriving
 from ..services.availability import freshness_hours
+from ..signing_in import second_factor_standing
 from ..vocabulary import (
     DESTINATION_NEEDING_SUBSIDY_TYPE,
     DESTINATION_NEEDING_TEXT,
@@ -340,6 +341,13 @@ def arriving(hold: Hold) -> str:
     return hold.client.code if knows_who_is_arriving(acting(), hold) else "the referred household"
 
 
+def two_step_due() -> datetime | None:
+    """When the signed-in person must have set up two-step sign-in by, while they still haven't."""
+    if not current_user.is_authenticated:
+        return None
+    return second_factor_standing(current_user).enrol_by
+
+
 def install(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters.update(
@@ -361,4 +369,4 @@ def install(app: Flask) -> None:
         step_status=lambda value: STEP_STATUS_LABELS.get(value, value),
         plural=plural,
     )
-    app.jinja_env.globals.update(navigation=navigation, arriving=arriving)
+    app.jinja_env.globals.update(navigation=navigation, arriving=arriving, two_step_due=two_step_due)

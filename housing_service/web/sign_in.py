@@ -1,4 +1,4 @@
-"""Signing in and out, and the home page that sends each person to their main page."""
+"""Signing in (in one or two steps) and out, and the home page that sends each person to their main page."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..signing_in import check_credentials, end_session, start_session
+from ..signing_in import (
+    check_credentials,
+    check_second_step,
+    complete_sign_in,
+    end_session,
+    hold_for_second_step,
+    needs_second_step,
+    pending_second_step,
+)
 from .blueprint import bp
-from .forms import SignInForm
+from .forms import SecondStepForm, SignInForm
 from .presentation import MAIN_PAGE
 from .rendering import acting, page, problems_of, safe_next, see_other
 
@@ -31,14 +39,49 @@ def sign_in() -> ResponseReturnValue:
         return page(
             "sign_in.html", status, form=form, action=action, problems=problems_of(form), target=target
         )
+    actor = acting()
     try:
-        user = check_credentials(acting(), form.email.data or "", form.password.data or "")
+        user = check_credentials(actor, form.email.data or "", form.password.data or "")
     except DomainError as error:
-        # The same words for an unknown email, a wrong password and a closed account.
+        # The same words for an unknown email, a wrong password and a closed account; a wait
+        # (429) or an overdue second step (403) is not about a mistyped password.
         return page(
-            "sign_in.html", error.status, form=form, action=action, refused=error.message, target=target
+            "sign_in.html",
+            error.status,
+            form=form,
+            action=action,
+            refused=error.message,
+            waiting=error.status != 401,
+            target=target,
         )
-    start_session(user)
+    if needs_second_step(user):
+        hold_for_second_step(user)
+        return see_other(url_for("web.sign_in_second_step", next=target))
+    complete_sign_in(actor, user)
+    return see_other(target or url_for("web.home"))
+
+
+@bp.route("/sign-in/second-step", methods=["GET", "POST"])
+def sign_in_second_step() -> ResponseReturnValue:
+    """The code from the authenticator app (or a recovery code), after the password."""
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return see_other(target or url_for("web.home"))
+    user = pending_second_step()
+    if user is None:
+        flash("Please sign in again: the second step waits only a few minutes after the password.", "info")
+        return see_other(url_for("web.sign_in", next=target))
+    form = SecondStepForm()
+    action = url_for("web.sign_in_second_step", next=target)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return page("sign_in_second_step.html", status, form=form, action=action, problems=problems_of(form))
+    actor = acting()
+    try:
+        check_second_step(actor, user, form.code.data or "")
+    except DomainError as error:
+        return page("sign_in_second_step.html", error.status, form=form, action=action, refused=error.message)
+    complete_sign_in(actor, user)
     return see_other(target or url_for("web.home"))
 
 

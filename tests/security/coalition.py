@@ -80,6 +80,10 @@ DECLINE_REASON = "DeclineReasonTooFarFromSchool"
 CALLBACK_PHONE = "+1 408 555 0199"
 REVIEW_NOTE = "ReviewNoteSpokeToSupervisor"
 
+# Everyone has begun setting up two-step sign-in with this secret (not yet confirmed), so that
+# the confirmation routes have something to confirm.
+TWO_STEP_SETUP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
 _password_hash: str | None = None
 
 
@@ -143,6 +147,7 @@ def _user(role: Role, email: str, organisation: Organisation | None = None) -> U
         role=role,
         organisation=organisation,
         password_hash=_hash(),
+        totp_secret=TWO_STEP_SETUP_SECRET,
     )
 
 

@@ -33,5 +33,5 @@ def signed_in(app: Flask, world: Coalition, role: str) -> FlaskClient:
         with browser.session_transaction() as session:
             session["_user_id"] = f"{user.id}.{user.session_version}"
             session["_fresh"] = True
-            session["signed_in_at"] = session["last_seen_at"] = time.time()
+            session["signed_in_at"] = session["last_seen_at"] = session["confirmed_at"] = time.time()
     return browser

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from .coalition import ROLES, TODAY, Coalition
+import pyotp
+
+from .coalition import NOW, ROLES, TODAY, TWO_STEP_SETUP_SECRET, Coalition
 
 Body = dict[str, Any] | Callable[[Coalition], dict[str, Any]] | None
 
@@ -75,6 +77,7 @@ def _site_body(world: Coalition) -> dict[str, Any]:
 
 
 NEW_PASSWORD = "a new long passphrase"
+SETUP_CODE = pyotp.TOTP(TWO_STEP_SETUP_SECRET).at(NOW)  # the matrix runs at NOW
 LATER = str(TODAY + timedelta(days=150))  # after client A's stay ends, extension included
 
 API_ROWS = [
@@ -89,6 +92,7 @@ API_ROWS = [
     ),
     Row("sessions.who_am_i", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row("sessions.sign_out", "DELETE", codes(204, 204, 204, 204, 204, 204, 401)),
+    Row("sessions.sign_out_of_every_session", "DELETE", codes(204, 204, 204, 204, 204, 204, 401)),
     # Accounts and tokens.
     Row("users.list_users", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
     Row(
@@ -108,6 +112,25 @@ API_ROWS = [
         "POST",
         codes(204, 204, 204, 204, 204, 204, 401),
         body=lambda w: {"current_password": w.password, "new_password": NEW_PASSWORD},
+    ),
+    # Two-step sign-in: everyone sets up their own; admins reset anyone's.
+    Row(
+        "users.start_second_factor",
+        "POST",
+        codes(201, 201, 201, 201, 201, 201, 401),
+        body=lambda w: {"current_password": w.password},
+    ),
+    Row(
+        "users.confirm_second_factor",
+        "POST",
+        codes(200, 200, 200, 200, 200, 200, 401),
+        body={"code": SETUP_CODE},
+    ),
+    Row(
+        "users.reset_second_factor",
+        "DELETE",
+        codes(204, 403, 403, 403, 403, 403, 401),
+        args={"user_id": "user_advocate"},
     ),
     # The advocate's own account: admins and the advocate themself.
     Row("users.get_user", "GET", codes(200, 200, 403, 403, 403, 403, 401), args={"user_id": "user_advocate"}),
@@ -463,6 +486,15 @@ PAGE_ROWS = [
         body=lambda w: {"email": w.emails.get(w.acting_role, w.emails["advocate"]), "password": w.password},
     ),
     _page("web.sign_out", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
+    # The second step waits for a password typed in this browser: with none, back to signing in
+    # (or, for someone signed in, to their main page).
+    _page("web.sign_in_second_step", "GET", codes(303, 303, 303, 303, 303, 303, 303)),
+    _page(
+        "web.sign_in_second_step",
+        "POST",
+        codes(303, 303, 303, 303, 303, 303, 303),
+        body={"code": "123456"},
+    ),
     # My account: everyone signed in, each their own.
     _page("web.account", "GET", codes(200, 200, 200, 200, 200, 200, 302)),
     _page(
@@ -476,6 +508,16 @@ PAGE_ROWS = [
         },
     ),
     _page("web.sign_out_everywhere", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
+    _page("web.two_step", "GET", codes(200, 200, 200, 200, 200, 200, 302)),
+    _page(
+        "web.start_two_step",
+        "POST",
+        codes(200, 200, 200, 200, 200, 200, 302),
+        body=lambda w: {"current_password": w.password},
+    ),
+    _page(
+        "web.confirm_two_step", "POST", codes(200, 200, 200, 200, 200, 200, 302), body={"code": SETUP_CODE}
+    ),
     # Admin pages.
     _page("web.admin_index", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
     _page("web.admin_accounts", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
@@ -501,6 +543,12 @@ PAGE_ROWS = [
         "web.admin_new_password",
         "POST",
         codes(200, 403, 403, 403, 403, 403, 302),
+        args={"user_id": "user_advocate"},
+    ),
+    _page(
+        "web.admin_reset_two_step",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate"},
     ),
     _page("web.admin_areas", "GET", codes(200, 403, 403, 403, 403, 403, 302)),

@@ -132,11 +132,6 @@ def test_a_full_scenario_leaves_nothing_personal_in_the_log(
         script.get("/api/v1/sites", headers={"Authorization": "Bearer hs_not-a-real-token"}).status_code
         == 401
     )
-    changed = advocate.post(
-        "/api/v1/users/me/password",
-        json={"current_password": coalition.password, "new_password": NEW_PASSWORD},
-    )
-    assert changed.status_code == 204
 
     # A request that fails on our side, inside the database, with a survivor's alias in hand.
     def failing_read(actor, client_id, now):
@@ -150,6 +145,12 @@ def test_a_full_scenario_leaves_nothing_personal_in_the_log(
     )
     assert script_failure.status_code == 500
     assert ALIAS not in script_failure.get_data(as_text=True)
+    # Last: a password change ends the advocate's sessions and revokes the script's token.
+    changed = advocate.post(
+        "/api/v1/users/me/password",
+        json={"current_password": coalition.password, "new_password": NEW_PASSWORD},
+    )
+    assert changed.status_code == 204
 
     logged = log.text
     assert "Traceback" in logged and "no_such_column" in logged  # the failure was logged...
@@ -177,3 +178,30 @@ def test_result_rows_are_dropped_even_when_sqlalchemy_logs_at_debug(app: Flask, 
     assert browser.get(f"/api/v1/sites/{coalition['own_secret_site']}").status_code == 200
     assert OWN_SECRET_ADDRESS not in log.text
     assert "sqlalchemy.engine" in log.text  # statements were logged, rows were not
+
+
+def test_two_step_secrets_and_codes_never_reach_the_log(app: Flask, coalition: Coalition, log):
+    import pyotp
+
+    from housing_service import clock
+
+    browser = _signed_in_with_password(app, coalition, ADVOCATE)
+    setup = browser.post("/api/v1/users/me/second-factor", json={"current_password": coalition.password})
+    secret = setup.get_json()["secret"]
+    totp = pyotp.TOTP(secret)
+    confirmed = browser.post(
+        "/api/v1/users/me/second-factor/confirmation", json={"code": totp.at(clock.now())}
+    )
+    recovery_codes = confirmed.get_json()["recovery_codes"]
+    signing_in = app.test_client().post(
+        "/api/v1/sessions",
+        json={"email": coalition.emails[ADVOCATE], "password": coalition.password, "otp": recovery_codes[0]},
+    )
+    assert signing_in.status_code == 200
+    assert "sqlalchemy.engine" in log.text  # the statements were captured
+    found = [
+        value
+        for value in (secret, *recovery_codes, *(c.replace("-", "") for c in recovery_codes))
+        if value in log.text
+    ]
+    assert not found, f"in the log: {found}"

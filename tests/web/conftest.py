@@ -123,7 +123,7 @@ def pages(app: Flask, make: Factory) -> Callable[[Any], PageClient]:
             with http.session_transaction() as session:
                 session["_user_id"] = make.session_id(user)
                 session["_fresh"] = True
-                session["signed_in_at"] = time.time()
+                session["signed_in_at"] = session["confirmed_at"] = time.time()
         return PageClient(http)
 
     return signed_in_as
