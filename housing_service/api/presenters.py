@@ -15,6 +15,7 @@ from ..request_context import now
 from ..services import placements, plans
 from ..services.access import may_see_address, works_case
 from ..services.actor import Actor
+from ..services.inventory import ADDRESS_PARTS
 from ..vocabulary import EXIT_DESTINATIONS
 from .schemas_inventory import SiteSchema
 from .schemas_plans import PlanSchema
@@ -44,8 +45,10 @@ def present_site_columns(site: Site | Any) -> dict[str, Any]:
 
 def present_site(site: Site | Any, actor: Actor, holds_bed_here: bool = False) -> dict[str, Any]:
     """A site as this person may see it: a confidential address only for those who need it."""
-    visible = may_see_address(actor, site, holds_bed_here)
-    return {**present_site_columns(site), "address": site.address if visible else None}
+    shown = present_site_columns(site)
+    if not may_see_address(actor, site, holds_bed_here):
+        shown.update(dict.fromkeys(("address", *ADDRESS_PARTS)))
+    return shown
 
 
 def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:

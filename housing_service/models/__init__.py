@@ -4,6 +4,7 @@ from .accounts import ApiToken, Role, User
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement
 from .clients import CaseTeamMember, Client
+from .demand import UnmetSearch
 from .flags import Flag, FlagKind, JobRun
 from .idempotency import IdempotentRequest
 from .inventory import (
@@ -11,6 +12,7 @@ from .inventory import (
     AvailabilityConfirmation,
     Organisation,
     Site,
+    SiteFunder,
     SiteLanguage,
     Space,
     SpaceStatusChange,
@@ -42,6 +44,7 @@ __all__ = [
     "Role",
     "SignInAttempt",
     "Site",
+    "SiteFunder",
     "SiteLanguage",
     "Space",
     "SpaceStatusChange",
@@ -49,5 +52,6 @@ __all__ = [
     "StepStatus",
     "SuggestionDecision",
     "TransitionPlan",
+    "UnmetSearch",
     "User",
 ]
