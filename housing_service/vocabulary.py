@@ -190,7 +190,11 @@ HOUSING_TYPES: dict[int, str] = {
 # Emergency shelter only (Inventory.csv Availability and ESBedType).
 BED_AVAILABILITY: dict[int, str] = {1: "Year-round", 2: "Seasonal", 3: "Overflow"}
 ES_BED_TYPES: dict[int, str] = {1: "Facility-based", 2: "Voucher", 3: "Other"}
-TARGET_POPULATIONS: dict[int, str] = {1: "Domestic violence victims", 3: "People with HIV/AIDS", 4: "Not applicable"}
+TARGET_POPULATIONS: dict[int, str] = {
+    1: "Domestic violence victims",
+    3: "People with HIV/AIDS",
+    4: "Not applicable",
+}
 HMIS_PARTICIPATION_TYPES: dict[int, str] = {
     0: "Not participating",
     1: "HMIS participating",

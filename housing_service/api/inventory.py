@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Forbidden
-from ..vocabulary import FUNDERS
 from ..models import Area, Organisation, Site, SiteFunder
 from ..services import inventory
 from ..services.access import manages_site
 from ..services.actor import Actor
 from ..services.availability import sites_held_by
+from ..vocabulary import FUNDERS
 from .common import Blueprint, acting, now, page_of, paginate
 from .presenters import present_site
 from .schemas_inventory import (

@@ -53,7 +53,9 @@ class AreaCreateSchema(StrictSchema):
 def _code(codes: dict[int, str], description: str, **kwargs: object) -> fields.Integer:
     listed = "; ".join(f"{code} {label}" for code, label in codes.items())
     return fields.Integer(
-        allow_none=True, validate=validate.OneOf(list(codes)), metadata={"description": f"{description}: {listed}"},
+        allow_none=True,
+        validate=validate.OneOf(list(codes)),
+        metadata={"description": f"{description}: {listed}"},
         **kwargs,
     )
 
@@ -68,11 +70,15 @@ class HudSiteFields(Schema):
     )
     postal_code = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^\d{5}(-\d{4})?$", error="A ZIP code: five digits, or ZIP+4 (12345-6789)."),
+        validate=validate.Regexp(
+            r"^\d{5}(-\d{4})?$", error="A ZIP code: five digits, or ZIP+4 (12345-6789)."
+        ),
     )
     coc_code = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^[A-Z]{2}-\d{3}$", error="A CoC code: two letters, a dash, three digits (CA-501)."),
+        validate=validate.Regexp(
+            r"^[A-Z]{2}-\d{3}$", error="A CoC code: two letters, a dash, three digits (CA-501)."
+        ),
     )
     geocode = fields.String(
         allow_none=True, validate=validate.Regexp(r"^\d{6}$", error="HUD's geocode: six digits.")
@@ -83,11 +89,16 @@ class HudSiteFields(Schema):
     bed_availability = _code(BED_AVAILABILITY, "Emergency shelter only: HUD availability")
     target_population = fields.Integer(
         validate=validate.OneOf(list(TARGET_POPULATIONS)),
-        metadata={"description": "HUD target population: " + "; ".join(f"{c} {t}" for c, t in TARGET_POPULATIONS.items())},
+        metadata={
+            "description": "HUD target population: "
+            + "; ".join(f"{c} {t}" for c, t in TARGET_POPULATIONS.items())
+        },
     )
     operating_start_on = fields.Date(allow_none=True)
     operating_end_on = fields.Date(allow_none=True)
-    hmis_participation = _code(HMIS_PARTICIPATION_TYPES, "HMIS participation (a victim service provider: 0 or 2)")
+    hmis_participation = _code(
+        HMIS_PARTICIPATION_TYPES, "HMIS participation (a victim service provider: 0 or 2)"
+    )
 
 
 class SiteSchema(HudSiteFields):

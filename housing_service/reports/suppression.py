@@ -55,9 +55,7 @@ def suppress(rows: Sequence[Sequence[int]], k: int = DEFAULT_K) -> SuppressedTab
     if k < 2:
         raise ValueError("k must be at least 2")
     table = bordered(rows)
-    hidden = {
-        (i, j) for i, line in enumerate(table) for j, count in enumerate(line) if 0 < count < k
-    }
+    hidden = {(i, j) for i, line in enumerate(table) for j, count in enumerate(line) if 0 < count < k}
     while bridge := _first_bridge(hidden, len(table), len(table[0])):
         hidden.add(_closing_cell(table, hidden, bridge))
     return SuppressedTable(table, frozenset(hidden), k)

@@ -196,17 +196,22 @@ def _check_hud_fields(site: Site, given: dict[str, Any]) -> None:
     if site.tier != Tier.EMERGENCY:
         for field in EMERGENCY_SHELTER_FIELDS:
             if given.get(field) is not None:
-                raise InvalidInput.field(field, "Only emergency shelter has this (HUD's ES bed type and availability).")
+                raise InvalidInput.field(
+                    field, "Only emergency shelter has this (HUD's ES bed type and availability)."
+                )
             setattr(site, field, None)  # a site moved out of emergency shelter drops them
     if site.operating_start_on and site.operating_end_on and site.operating_end_on < site.operating_start_on:
         raise InvalidInput.field("operating_end_on", "The programme can't stop operating before it starts.")
     organisation = db.session.get(Organisation, site.organisation_id)
-    if organisation is not None and organisation.victim_service_provider and (
-        site.hmis_participation == HMIS_PARTICIPATING
+    if (
+        organisation is not None
+        and organisation.victim_service_provider
+        and (site.hmis_participation == HMIS_PARTICIPATING)
     ):
         raise InvalidInput.field(
             "hmis_participation",
-            "A victim service provider never enters client data in the HMIS: use 2 (comparable database) or 0.",
+            "A victim service provider never enters client data in the HMIS: "
+            "use 2 (comparable database) or 0 (not participating).",
         )
 
 

@@ -289,13 +289,18 @@ def destination_label(placement: Placement) -> str:
 
 _NAVIGATION = {
     Role.ADVOCATE: (("web.bed_board", "Bed board"), ("web.caseload", "My clients")),
-    Role.CASE_MANAGER: (("web.caseload", "Caseload"), ("web.bed_board", "Bed board")),
+    Role.CASE_MANAGER: (
+        ("web.caseload", "Caseload"),
+        ("web.bed_board", "Bed board"),
+        ("report_pages.index", "Reports"),
+    ),
     Role.PARTNER: (("web.my_sites", "My sites"),),
     Role.ADMIN: (
         ("web.admin_index", "Admin"),
         ("web.bed_board", "Bed board"),
         ("web.my_sites", "Sites"),
         ("web.caseload", "Clients"),
+        ("report_pages.index", "Reports"),
     ),
 }
 MAIN_PAGE = {role: links[0][0] for role, links in _NAVIGATION.items()}
