@@ -104,11 +104,14 @@ class Export:
     files: dict[str, list[dict[str, Any]]]  # the rows written, by file: for callers that check them
 
 
-def household_type_of_space(kind: SpaceKind, served: frozenset[HouseholdType]) -> HouseholdType:
-    """A unit houses a family where the site takes families; a bed, an adult or a minor alone."""
+def household_type_of_space(
+    kind: SpaceKind, capacity: int, served: frozenset[HouseholdType]
+) -> HouseholdType:
+    """A unit for two or more houses a family where the site takes families; a bed (or a studio
+    for one), an adult or a minor on their own."""
     preference = (
         (HouseholdType.ADULTS_WITH_CHILDREN, HouseholdType.SINGLE_ADULTS, HouseholdType.MINORS_ONLY)
-        if kind == SpaceKind.UNIT
+        if kind == SpaceKind.UNIT and capacity >= 2
         else (HouseholdType.SINGLE_ADULTS, HouseholdType.MINORS_ONLY, HouseholdType.ADULTS_WITH_CHILDREN)
     )
     return next((household for household in preference if household in served), preference[0])
@@ -133,9 +136,9 @@ def export_hmis(
         return moment.astimezone(zone).replace(tzinfo=None) if moment else None
 
     sites = queries.exported_sites(starts)
-    spaces: dict[int, list[tuple[SpaceKind, int, int]]] = {}
-    for site_id, kind, count, beds in queries.spaces_by_site_and_kind():
-        spaces.setdefault(site_id, []).append((SpaceKind(kind), int(count), int(beds)))
+    spaces: dict[int, list[tuple[SpaceKind, int, int, int]]] = {}
+    for site_id, kind, capacity, count, beds in queries.spaces_by_site_kind_and_capacity():
+        spaces.setdefault(site_id, []).append((SpaceKind(kind), int(capacity), int(count), int(beds)))
     funders: dict[int, list[Any]] = {}
     for funder in queries.funders_in_period(starts):
         funders.setdefault(funder.site_id, []).append(funder)
@@ -239,8 +242,8 @@ def _inventory(
 ) -> list[tuple[HouseholdType, int, int]]:
     """(household type, units, beds) of a site, one line per household type it has beds for."""
     totals: dict[HouseholdType, list[int]] = {}
-    for kind, count, beds in spaces:
-        household = household_type_of_space(kind, site.households_served)
+    for kind, capacity, count, beds in spaces:
+        household = household_type_of_space(kind, capacity, site.households_served)
         line = totals.setdefault(household, [0, 0])
         line[0] += count if kind == SpaceKind.UNIT else 0
         line[1] += beds

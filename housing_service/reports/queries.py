@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, case, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -196,7 +196,7 @@ def served(starts: date, ends: date) -> list[tuple[Any, ...]]:
 
 def _days_in_stay(ends: date) -> ColumnElement[int]:
     """Nights from the first to the exit, or to the period's end for a stay still going."""
-    last = earliest(func.coalesce(Placement.exited_on, ends), cast(literal(ends), Date))
+    last = earliest(func.coalesce(Placement.exited_on, ends), literal(ends, Date()))
     return days_between(last, Placement.starts_on)
 
 
@@ -285,8 +285,8 @@ def extensions_recorded(starts: date, ends: date, zone_start: Any, zone_end: Any
 def person_nights(starts: date, ends: date) -> list[tuple[Any, ...]]:
     """(tier, nights slept by everyone in each household) within the period."""
     after_end = ends + timedelta(days=1)
-    first = latest(Placement.starts_on, cast(literal(starts), Date))
-    last = earliest(func.coalesce(Placement.exited_on, after_end), cast(literal(after_end), Date))
+    first = latest(Placement.starts_on, literal(starts, Date()))
+    last = earliest(func.coalesce(Placement.exited_on, after_end), literal(after_end, Date()))
     return _rows(
         select(Placement.tier, func.sum(days_between(last, first) * _persons()))
         .join(Client, Client.id == Placement.client_id)
@@ -334,11 +334,11 @@ def exported_sites(starts: date) -> list[Any]:
     )
 
 
-def spaces_by_site_and_kind() -> list[tuple[Any, ...]]:
-    """(site id, kind, spaces, beds): every bed and unit, a unit's beds at its capacity."""
+def spaces_by_site_kind_and_capacity() -> list[tuple[Any, ...]]:
+    """(site id, kind, capacity, spaces, beds): every bed and unit, a unit's beds at its capacity."""
     return _rows(
-        select(Space.site_id, Space.kind, func.count(), func.sum(Space.capacity)).group_by(
-            Space.site_id, Space.kind
+        select(Space.site_id, Space.kind, Space.capacity, func.count(), func.sum(Space.capacity)).group_by(
+            Space.site_id, Space.kind, Space.capacity
         )
     )
 
