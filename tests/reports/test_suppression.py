@@ -58,7 +58,8 @@ def _row_reduce(rows, n):
             continue
         row = [a / row[pivot] for a in row]
         basis = [
-            (p, [a - b[pivot] * r for a, r in zip(b, row, strict=True)]) if b[pivot] else (p, b) for p, b in basis
+            (p, [a - b[pivot] * r for a, r in zip(b, row, strict=True)]) if b[pivot] else (p, b)
+            for p, b in basis
         ]
         basis.append((pivot, row))
     return basis
