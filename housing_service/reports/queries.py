@@ -158,11 +158,11 @@ def capacity_by_tier(night: date) -> list[tuple[Any, ...]]:
 
 
 def units_used_on(night: date) -> list[tuple[Any, ...]]:
-    """(tier, units with a household in them) on `night`."""
+    """(tier, units with a household in them) in shelter on `night`."""
     return _rows(
         select(Placement.tier, func.count(func.distinct(Placement.space_id)))
         .join(Space, Space.id == Placement.space_id)
-        .where(Space.kind == SpaceKind.UNIT, _in_stay_on(night))
+        .where(Space.kind == SpaceKind.UNIT, Placement.tier.in_(SHELTERED_TIERS), _in_stay_on(night))
         .group_by(Placement.tier)
     )
 

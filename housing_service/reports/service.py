@@ -66,8 +66,9 @@ class Report:
 
 
 def suppression_note(k: int) -> str:
+    small = "Counts of 1 are" if k == 2 else f"Counts from 1 to {k - 1} are"
     return (
-        f"Counts from 1 to {k - 1} are suppressed, and so are as many other counts as it takes for "
+        f"{small} suppressed, and so are as many other counts as it takes for "
         "none of them to be worked out from the totals; every suppressed count is shown the same way."
     )
 
