@@ -37,6 +37,7 @@ def _site_columns():
         sa.Column("hmis_participation", sa.Integer(), nullable=True),
     )
 
+
 SITE_CHECKS = {
     "geography_type_code": "geography_type IN (1, 2, 3, 99)",
     "housing_type_code": "housing_type IN (1, 2, 3)",
@@ -52,7 +53,10 @@ SITE_CHECKS = {
 def upgrade():
     with op.batch_alter_table("organisations") as batch:
         batch.alter_column(
-            "victim_service_provider", existing_type=sa.Boolean(), existing_nullable=False, server_default=sa.false()
+            "victim_service_provider",
+            existing_type=sa.Boolean(),
+            existing_nullable=False,
+            server_default=sa.false(),
         )
     with op.batch_alter_table("sites") as batch:
         for column in _site_columns():
@@ -70,9 +74,12 @@ def upgrade():
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name=op.f("ck_site_funders_funder_dates_order")),
         sa.CheckConstraint(
-            "funder <> 46 OR length(coalesce(other_funder, '')) > 0", name=op.f("ck_site_funders_other_funder_is_named")
+            "ends_on IS NULL OR ends_on >= starts_on", name=op.f("ck_site_funders_funder_dates_order")
+        ),
+        sa.CheckConstraint(
+            "funder <> 46 OR length(coalesce(other_funder, '')) > 0",
+            name=op.f("ck_site_funders_other_funder_is_named"),
         ),
         sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_site_funders_site_id_sites")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_site_funders")),
@@ -85,7 +92,13 @@ def upgrade():
         sa.Column(
             "tier",
             sa.Enum(
-                "emergency", "transitional", "long_term", name="tier", native_enum=False, create_constraint=True, length=32
+                "emergency",
+                "transitional",
+                "long_term",
+                name="tier",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
             ),
             nullable=True,
         ),
@@ -119,5 +132,8 @@ def downgrade():
             batch.drop_column(column.name)
     with op.batch_alter_table("organisations") as batch:
         batch.alter_column(
-            "victim_service_provider", existing_type=sa.Boolean(), existing_nullable=False, server_default=None
+            "victim_service_provider",
+            existing_type=sa.Boolean(),
+            existing_nullable=False,
+            server_default=None,
         )

@@ -94,7 +94,7 @@ def test_bad_hud_values_are_named_and_nothing_is_written(api, make, app):
 
 
 def test_partners_may_not_set_hud_codes_but_may_fix_their_address(api, make):
-    admin, response = _site(api, make)
+    _admin, response = _site(api, make)
     site = response.get_json()
     with_org = make.reload(Site, site["id"])
     partner = make.user(Role.PARTNER, organisation=make.reload(Organisation, with_org.organisation_id))

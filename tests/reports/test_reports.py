@@ -297,15 +297,14 @@ def test_no_published_cell_is_small_or_recoverable_in_a_random_coalition(app, ma
     world = build(make)
     rng = random.Random(2026)
     beds = [name for name in world.spaces if "unit" not in name and "studio" not in name]
-    for space in beds + ["shelter unit", "rrh unit"]:
+    for space in [*beds, "shelter unit", "rrh unit"]:
         day = date(2025, 12, 1) + timedelta(days=rng.randint(0, 20))
         while day < date(2026, 11, 1):
             nights = rng.randint(1, 90)
             minors = space.startswith("youth")
-            stay(
-                make, world, space, day, nights=nights, destination=rng.choice((410, 422, 302, 206, 8, 17, 24)),
-                adults=0 if minors else 1, children=["13-17"] if minors else [],
-            )  # fmt: skip
+            destination = rng.choice((410, 422, 302, 206, 8, 17, 24))
+            household = {"adults": 0, "children": ["13-17"]} if minors else {"adults": 1, "children": []}
+            stay(make, world, space, day, nights=nights, destination=destination, **household)
             day += timedelta(days=nights + rng.randint(0, 30))
     client = api(world.admin)
     reports = [

@@ -495,6 +495,32 @@ PAGE_ROWS = [
     ),
     # Shelter partners' pages (their own sites).
     _page("web.my_sites", "GET", codes(200, 403, 403, 200, 200, 403, 302)),
+    _page(
+        "web.admin_site_hud",
+        "GET",
+        codes(200, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+    ),
+    _page(
+        "web.admin_save_site_hud",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+        body={"coc_code": "CA-502", "geocode": "069001", "target_population": "1", "es_bed_type": "1"},
+    ),
+    _page(
+        "web.admin_add_funder",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+        body={"funder": "8", "grant_id": "ESG-1", "starts_on": "2026-01-01"},
+    ),
+    _page(
+        "web.admin_remove_funder",
+        "POST",
+        codes(404, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site", "funder_id": "=999999"},
+    ),
     _page("report_pages.index", "GET", codes(200, 403, 200, 403, 403, 403, 302)),
     _page("report_pages.report", "GET", codes(200, 403, 200, 403, 403, 403, 302), args={"name": "=outcomes"}),
     _page(
