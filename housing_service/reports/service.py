@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from ..clock import start_of_day
@@ -251,13 +252,14 @@ def outcomes(
     require_reader(actor)
     check_period(starts, ends, today)
     check_k(k)
+    stays = cache(lambda: queries.stays_in_period(starts, ends))  # one scan for four groups
     builders: dict[str, Callable[[], tuple[Table, ...]]] = {
         "served": lambda: _served(starts, ends, k),
-        "length-of-stay": lambda: (_length_of_stay(starts, ends, k),),
-        "exits": lambda: (_exits(starts, ends, k),),
+        "length-of-stay": lambda: (_length_of_stay(stays(), k),),
+        "exits": lambda: (_exits(stays(), k),),
         "moves": lambda: _moves(starts, ends, k),
-        "stay-limits": lambda: _stay_limits(starts, ends, k, timezone),
-        "utilisation": lambda: (_utilisation(starts, ends),),
+        "stay-limits": lambda: _stay_limits(stays(), starts, ends, k, timezone),
+        "utilisation": lambda: (_utilisation(stays(), starts, ends),),
         "unmet-demand": lambda: (_unmet_demand(starts, ends, k),),
     }
     wanted = list(only) if only is not None else list(builders)
@@ -296,9 +298,9 @@ def _served(starts: date, ends: date, k: int) -> tuple[Table, ...]:
     )
 
 
-def _length_of_stay(starts: date, ends: date, k: int) -> Table:
+def _length_of_stay(stays: queries.StaysInPeriod, k: int) -> Table:
     tiers = list(Tier)
-    found = {(int(b), Tier(t)): int(n) for b, t, n in queries.lengths_of_stay(starts, ends)}
+    found = {(int(b), Tier(t)): int(n) for b, t, n in stays.lengths_of_stay()}
     return count_table(
         "length_of_stay",
         "Stays by length (HUD APR buckets)",
@@ -311,9 +313,9 @@ def _length_of_stay(starts: date, ends: date, k: int) -> Table:
     )
 
 
-def _exits(starts: date, ends: date, k: int) -> Table:
+def _exits(stays: queries.StaysInPeriod, k: int) -> Table:
     tiers = list(Tier)
-    found = {(g, Tier(t)): int(n) for g, t, n in queries.exits(starts, ends)}
+    found = {(g, Tier(t)): int(n) for g, t, n in stays.exits()}
     return count_table(
         "exits",
         "Exits by destination",
@@ -367,10 +369,12 @@ def _moves(starts: date, ends: date, k: int) -> tuple[Table, ...]:
     )
 
 
-def _stay_limits(starts: date, ends: date, k: int, timezone: str) -> tuple[Table, ...]:
+def _stay_limits(
+    stays: queries.StaysInPeriod, starts: date, ends: date, k: int, timezone: str
+) -> tuple[Table, ...]:
     limited = [Tier.EMERGENCY, Tier.TRANSITIONAL]
     labels = [TIER_LABELS[t] for t in limited]
-    past = {Tier(t): int(n) for t, n in queries.stays_past_their_limit(starts, ends)}
+    past = {Tier(t): int(n) for t, n in stays.stays_past_their_limit()}
     recorded = {
         Tier(t): (int(n), int(beyond or 0))
         for t, n, beyond in queries.extensions_recorded(
@@ -404,10 +408,10 @@ def _stay_limits(starts: date, ends: date, k: int, timezone: str) -> tuple[Table
     )
 
 
-def _utilisation(starts: date, ends: date) -> Table:
+def _utilisation(stays: queries.StaysInPeriod, starts: date, ends: date) -> Table:
     nights = (ends - starts).days + 1
     beds = {Tier(t): int(n or 0) for t, n in queries.beds_by_tier()}
-    used = {Tier(t): int(n or 0) for t, n in queries.person_nights(starts, ends)}
+    used = {Tier(t): int(n or 0) for t, n in stays.person_nights()}
 
     def rate(bed_nights: int, person_nights: int) -> float | None:
         return round(100 * person_nights / bed_nights, 1) if bed_nights else None

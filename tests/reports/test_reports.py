@@ -143,7 +143,8 @@ def test_outcomes_for_a_period(app, make, api):
             ("transitional", "single_adults"): (1, 1),
             ("long_term", "single_adults"): (1, 1),
         }
-        lengths = {(bucket, str(t)): n for bucket, t, n in queries.lengths_of_stay(starts, ends)}
+        stays = queries.stays_in_period(starts, ends)
+        lengths = {(bucket, str(t)): n for bucket, t, n in stays.lengths_of_stay()}
         # 5, 10 and 20 nights; 40; 70; 100; and 193 nights so far in the studio (to 30 November).
         assert lengths == {
             (0, "emergency"): 3,
@@ -152,7 +153,7 @@ def test_outcomes_for_a_period(app, make, api):
             (3, "transitional"): 1,
             (4, "long_term"): 1,
         }
-        exits = {(group, str(t)): n for group, t, n in queries.exits(starts, ends)}
+        exits = {(group, str(t)): n for group, t, n in stays.exits()}
         assert exits == {
             ("temporary", "emergency"): 1,  # 302: moved on to transitional housing
             ("permanent", "emergency"): 1,
@@ -163,7 +164,7 @@ def test_outcomes_for_a_period(app, make, api):
         }
         moves = {(str(a), str(b)): (n, days) for a, b, n, days in queries.moves_along_the_path(starts, ends)}
         assert moves == {("emergency", "transitional"): (1, 40), ("transitional", "long_term"): (1, 100)}
-        assert {str(t): n for t, n in queries.stays_past_their_limit(starts, ends)} == {"emergency": 1}
+        assert {str(t): n for t, n in stays.stays_past_their_limit()} == {"emergency": 1}
         zone = "America/Los_Angeles"
         extensions = queries.extensions_recorded(
             starts, ends, clock.start_of_day(starts, zone), clock.start_of_day(ends + timedelta(days=1), zone)
@@ -172,7 +173,7 @@ def test_outcomes_for_a_period(app, make, api):
         unmet = {(str(t) if t else None, str(h)): n for t, h, n in queries.unmet_searches(starts, ends)}
         assert unmet == {("emergency", "single_adults"): 1, (None, "adults_with_children"): 1}
         # Person-nights: 40+70+5+20*2+10 emergency; 100 transitional; 194 nights to the period's end.
-        nights = {str(t): n for t, n in queries.person_nights(starts, ends)}
+        nights = {str(t): n for t, n in stays.person_nights()}
         assert nights == {"emergency": 165, "transitional": 100, "long_term": 194}
     body = (
         api(world.admin)
