@@ -19,7 +19,7 @@ from ..services.access import require_role
 from ..services.actor import Actor
 from ..vocabulary import HouseholdType, Tier
 from . import queries
-from .tables import Cell, Table, count_table, figure_table
+from .tables import Cell, Table, count_table, count_tables_alike, figure_table
 
 MAX_PERIOD_YEARS = 5
 LARGEST_K = 100
@@ -152,7 +152,22 @@ def point_in_time(actor: Actor | None, night: date, k: int, today: date) -> Repo
 
     tier_labels = [TIER_LABELS[t] for t in tiers]
     household_labels = [HOUSEHOLD_LABELS[h] for h in households]
-    persons = count_table("persons", "Persons sheltered", "Tier", tier_labels, household_labels, grid(1), k)
+    # One household of one person is a 1 in both tables: they hide the same cells.
+    households_table, persons = count_tables_alike(
+        [
+            (
+                "households",
+                "Households sheltered",
+                grid(0),
+                "Household type as recorded for each household today.",
+            ),
+            ("persons", "Persons sheltered", grid(1), ""),
+        ],
+        "Tier",
+        tier_labels,
+        household_labels,
+        k,
+    )
     children = [[sum(row)] for row in grid(2)]
     capacity = {
         Tier(t): (int(beds or 0), int(units or 0)) for t, beds, units in queries.capacity_by_tier(night)
@@ -175,16 +190,7 @@ def point_in_time(actor: Actor | None, night: date, k: int, today: date) -> Repo
         {"night": night.isoformat()},
         k,
         (
-            count_table(
-                "households",
-                "Households sheltered",
-                "Tier",
-                tier_labels,
-                household_labels,
-                grid(0),
-                k,
-                note="Household type as recorded for each household today.",
-            ),
+            households_table,
             persons,
             count_table(
                 "children",
@@ -274,27 +280,25 @@ def _served(starts: date, ends: date, k: int) -> tuple[Table, ...]:
     tier_labels = [TIER_LABELS[t] for t in tiers]
     household_labels = [HOUSEHOLD_LABELS[h] for h in households]
     note = "Each household counts once in each tier it stayed in (so one that moved counts in each)."
-    return (
-        count_table(
-            "households_served",
-            "Households served",
-            "Tier",
-            tier_labels,
-            household_labels,
-            [[int(found.get((t, h), (0, 0))[0]) for h in households] for t in tiers],
-            k,
-            note=note,
-        ),
-        count_table(
-            "persons_served",
-            "Persons served",
-            "Tier",
-            tier_labels,
-            household_labels,
-            [[int(found.get((t, h), (0, 0))[1] or 0) for h in households] for t in tiers],
-            k,
-            note=note,
-        ),
+    return count_tables_alike(
+        [
+            (
+                "households_served",
+                "Households served",
+                [[int(found.get((t, h), (0, 0))[0]) for h in households] for t in tiers],
+                note,
+            ),
+            (
+                "persons_served",
+                "Persons served",
+                [[int(found.get((t, h), (0, 0))[1] or 0) for h in households] for t in tiers],
+                note,
+            ),
+        ],
+        "Tier",
+        tier_labels,
+        household_labels,
+        k,
     )
 
 

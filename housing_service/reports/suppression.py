@@ -52,13 +52,32 @@ def bordered(rows: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
 
 def suppress(rows: Sequence[Sequence[int]], k: int = DEFAULT_K) -> SuppressedTable:
     """Suppress small cells of `rows` (without totals: they are added) and enough others."""
+    return suppress_alike([rows], k)[0]
+
+
+def suppress_alike(tables: Sequence[Sequence[Sequence[int]]], k: int = DEFAULT_K) -> list[SuppressedTable]:
+    """Suppress tables of one shape (e.g. households and persons by tier and household type) alike.
+
+    Two tables of the same cells often share values (one household of one person is a count of 1
+    in both): hiding a cell as a complement in one table while the other publishes the same value
+    would give it away. So the tables hide the same cells: every cell small in any of them, and
+    the complements that pattern needs (which cells give others away depends on the pattern only,
+    not on the values).
+    """
     if k < 2:
         raise ValueError("k must be at least 2")
-    table = bordered(rows)
-    hidden = {(i, j) for i, line in enumerate(table) for j, count in enumerate(line) if 0 < count < k}
-    while bridge := _first_bridge(hidden, len(table), len(table[0])):
-        hidden.add(_closing_cell(table, hidden, bridge))
-    return SuppressedTable(table, frozenset(hidden), k)
+    bordered_tables = [bordered(rows) for rows in tables]
+    first = bordered_tables[0]
+    hidden = {
+        (i, j)
+        for table in bordered_tables
+        for i, line in enumerate(table)
+        for j, count in enumerate(line)
+        if 0 < count < k
+    }
+    while bridge := _first_bridge(hidden, len(first), len(first[0])):
+        hidden.add(_closing_cell(first, hidden, bridge))
+    return [SuppressedTable(table, frozenset(hidden), k) for table in bordered_tables]
 
 
 def _first_bridge(hidden: set[Cell], height: int, width: int) -> Cell | None:

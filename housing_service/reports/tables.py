@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .suppression import suppress
+from .suppression import SuppressedTable, suppress_alike
 
 TOTAL = "Total"
 
@@ -77,7 +77,36 @@ def count_table(
     note: str = "",
 ) -> Table:
     """A table of counts with its totals, small cells (and their complements) suppressed."""
-    suppressed = suppress(counts, k)
+    return _shaped(
+        name, title, row_header, row_labels, column_labels, suppress_alike([counts], k)[0], row_totals, note
+    )
+
+
+def count_tables_alike(
+    specs: Sequence[tuple[str, str, Sequence[Sequence[int]], str]],
+    row_header: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    k: int,
+) -> tuple[Table, ...]:
+    """Tables of the same cells (name, title, counts, note each), suppressed alike (see suppress_alike)."""
+    suppressed = suppress_alike([counts for _name, _title, counts, _note in specs], k)
+    return tuple(
+        _shaped(name, title, row_header, row_labels, column_labels, table, True, note)
+        for (name, title, _counts, note), table in zip(specs, suppressed, strict=True)
+    )
+
+
+def _shaped(
+    name: str,
+    title: str,
+    row_header: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    suppressed: SuppressedTable,
+    row_totals: bool,
+    note: str,
+) -> Table:
     height, width = len(row_labels), len(column_labels)
     shown_columns = range(width + 1) if row_totals else range(width)
 

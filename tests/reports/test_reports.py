@@ -318,6 +318,14 @@ def test_no_published_cell_is_small_or_recoverable_in_a_random_coalition(app, ma
     ]
     checked = 0
     for body in reports:
+        tables = tables_of(body)
+        for pair in (("households", "persons"), ("households_served", "persons_served")):
+            if pair[0] in tables:
+                hidden = [
+                    [[cell["suppressed"] for cell in row["cells"]] for row in tables[name]["rows"]]
+                    for name in pair
+                ]
+                assert hidden[0] == hidden[1], pair
         k = body["k"]
         for table in body["tables"]:
             if not table["counts"]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from housing_service.reports.suppression import suppress
+from housing_service.reports.suppression import suppress, suppress_alike
 
 # Counts shaped like a small coalition's: many zeros and small numbers, some large ones.
 counts = st.one_of(st.just(0), st.integers(1, 6), st.integers(0, 60))
@@ -119,3 +119,31 @@ def test_the_algebraic_check_itself_finds_a_cell_given_away_by_its_total():
 def test_k_below_two_is_refused():
     with pytest.raises(ValueError):
         suppress([[1]], 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.integers(1, 4).flatmap(
+            lambda height: st.tuples(
+                *[
+                    st.lists(
+                        st.lists(counts, min_size=width, max_size=width), min_size=height, max_size=height
+                    )
+                ]
+                * 2
+            )
+        )
+    ),
+    st.integers(2, 6),
+)
+def test_tables_of_the_same_cells_hide_the_same_cells(pair, k):
+    # Households and persons: a cell hidden in one and published in the other gives it away.
+    first, second = suppress_alike(pair, k)
+    assert first.hidden == second.hidden
+    for table in (first, second):
+        for i, line in enumerate(table.counts):
+            for j, _count in enumerate(line):
+                value = table.value(i, j)
+                assert value is None or not 0 < value < k
+        assert determined_cells(table.counts, table.hidden) == set()
