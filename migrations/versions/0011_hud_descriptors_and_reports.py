@@ -58,6 +58,7 @@ def upgrade():
             existing_nullable=False,
             server_default=sa.false(),
         )
+    _restore_folded_name_index()
     with op.batch_alter_table("sites") as batch:
         for column in _site_columns():
             batch.add_column(column)
@@ -137,3 +138,11 @@ def downgrade():
             existing_nullable=False,
             server_default=None,
         )
+    _restore_folded_name_index()
+
+
+def _restore_folded_name_index():
+    # On SQLite, batch mode rebuilds the table and can't carry an expression index over
+    # (migration 0006's "Harbor Light" = "harbor light"); PostgreSQL alters in place.
+    if op.get_bind().dialect.name == "sqlite":
+        op.create_index("uq_organisations_name_folded", "organisations", [sa.text("lower(name)")], unique=True)
