@@ -79,9 +79,8 @@ class ReportSchema(Schema):
 
 
 def period_of(args: dict[str, Any], on: date) -> tuple[date, date]:
-    """The period asked for, each end defaulting from the other (a year) or to today."""
-    ends = args.get("ends") or on
-    return args.get("starts") or service.default_period(ends)[0], ends
+    """The period asked for: the end defaults to today, the start to a year before the end."""
+    return service.period_asked(args.get("starts"), args.get("ends"), on)
 
 
 @blp.route("/reports/point-in-time", methods=["GET"])

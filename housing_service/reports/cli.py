@@ -41,9 +41,8 @@ def export_hmis_command(
 ) -> None:
     """Write HUD's HMIS CSV project descriptor files, zipped (no client-level file, ever)."""
     on = _today()
-    last = ends.date() if ends else on
-    first = starts.date() if starts else service.default_period(last)[0]
     try:
+        first, last = service.period_asked(starts and starts.date(), ends and ends.date(), on)
         export = hmis_export.export_hmis(
             None,
             first,
@@ -78,8 +77,7 @@ def report_command(
         if name == "point-in-time":
             shown = service.point_in_time(None, night.date() if night else service.default_night(on), k, on)
         else:
-            last = ends.date() if ends else on
-            first = starts.date() if starts else service.default_period(last)[0]
+            first, last = service.period_asked(starts and starts.date(), ends and ends.date(), on)
             only = None if name == "outcomes" else [name]
             timezone = current_app.config["COALITION_TIMEZONE"]
             shown = service.outcomes(None, first, last, k, on, timezone, only)

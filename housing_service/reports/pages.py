@@ -27,7 +27,7 @@ pages.register_error_handler(CSRFError, web_errors.form_expired)
 pages.register_error_handler(DomainError, web_errors.domain_error)
 
 
-def _date(name: str, default: date) -> date:
+def _date(name: str, default: Any) -> date:
     text = request.args.get(name, "").strip()
     if not text:
         return default
@@ -46,9 +46,12 @@ def _k() -> int:
     return int(text)
 
 
+def _optional_date(name: str) -> date | None:
+    return _date(name, None) if request.args.get(name, "").strip() else None
+
+
 def _period(on: date) -> tuple[date, date]:
-    ends = _date("to", on)
-    return _date("from", service.default_period(ends)[0]), ends
+    return service.period_asked(_optional_date("from"), _optional_date("to"), on)
 
 
 def _point_in_time() -> service.Report:

@@ -93,6 +93,14 @@ def default_period(today: date) -> tuple[date, date]:
     return today - timedelta(days=364), today
 
 
+def period_asked(starts: date | None, ends: date | None, today: date) -> tuple[date, date]:
+    """The period asked for: the end defaults to today, the start to a year before the end."""
+    ends = ends or today
+    if ends < EARLIEST_DATE:
+        raise InvalidInput.field("to", f"A period ends on {EARLIEST_DATE.isoformat()} or later.")
+    return starts or default_period(ends)[0], ends
+
+
 def check_k(k: int) -> int:
     if not 2 <= k <= LARGEST_K:
         raise InvalidInput.field("k", f"k is the smallest count published: from 2 to {LARGEST_K}.")

@@ -221,6 +221,10 @@ def test_k_two_publishes_ones_that_k_five_suppresses(app, make, api):
         ("point-in-time", {"night": "1900-01-31"}, "night"),
         ("point-in-time", {"night": "someday"}, "night"),
         ("outcomes", {"table": "everything"}, "table.0"),
+        ("outcomes", {"to": "0001-01-01"}, "to"),  # a year before it is before any date
+        ("outcomes", {"from": "1969-06-01", "to": "1970-06-01"}, "from"),
+        ("hmis-export", {"from": "2026-06-01", "to": "2026-05-01"}, "to"),
+        ("hmis-export", {"night": "2027-01-27"}, "night"),
     ],
 )
 def test_bad_parameters_are_named(app, make, api, path, query, field):
