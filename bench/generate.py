@@ -680,6 +680,38 @@ def _fill(
         SELECT setval(pg_get_serial_sequence('placements', 'id'), (SELECT max(id) FROM placements));
     """,
     )
+    run(
+        "reporting",
+        """
+        -- What HUD's inventory export needs of every site (a confidential site has no street),
+        -- one funder each, and bed searches that found nothing (the reports' unmet demand).
+        UPDATE sites s SET
+            street_address = CASE WHEN s.confidential THEN NULL ELSE s.id || ' Main Street' END,
+            city = 'City ' || s.area_id, state = 'CA',
+            postal_code = lpad((90000 + s.area_id * 7)::text, 5, '0'),
+            coc_code = 'CA-' || lpad((500 + s.area_id)::text, 3, '0'),
+            geocode = lpad((60000 + s.area_id)::text, 6, '0'),
+            geography_type = 1 + s.id %% 3,
+            housing_type = CASE WHEN s.tier = 'long_term' THEN 3 ELSE 1 END,
+            es_bed_type = CASE WHEN s.tier = 'emergency' THEN 1 END,
+            bed_availability = CASE WHEN s.tier = 'emergency' THEN 1 END,
+            target_population = CASE WHEN o.victim_service_provider THEN 1 ELSE 4 END,
+            operating_start_on = DATE '2015-01-01',
+            hmis_participation = CASE WHEN o.victim_service_provider THEN 2 ELSE 1 END
+        FROM organisations o WHERE o.id = s.organisation_id;
+
+        INSERT INTO site_funders (site_id, funder, grant_id, starts_on, created_at, updated_at)
+        SELECT id, CASE tier WHEN 'emergency' THEN 8 WHEN 'transitional' THEN 5 ELSE 2 END,
+               'GRANT-' || id, DATE '2015-01-01', %(now)s, %(now)s
+        FROM sites;
+
+        INSERT INTO unmet_searches (searched_on, tier, household_type)
+        SELECT %(today)s::date - floor(random() * 1000)::int,
+               (ARRAY['emergency', 'emergency', 'transitional', 'long_term', NULL])[1 + floor(random() * 5)::int],
+               (ARRAY['single_adults', 'single_adults', 'adults_with_children', 'minors_only'])[1 + floor(random() * 4)::int]
+        FROM generate_series(1, %(past)s / 20);
+    """,
+    )
     connection.commit()
 
 

@@ -72,6 +72,10 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_web(app)
 
+    from . import reports
+
+    reports.install(app)
+
     from .cli import register_commands
 
     register_commands(app)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from . import clock
+from .demo_history import create_history
 from .extensions import db
 from .models import Organisation, Role, Site, Space, User
 from .referrals import service as referrals
@@ -37,10 +38,27 @@ DEMO_ACCOUNTS = [
 ]
 ORGANISATIONS = [
     ("Harbor Light Community Health", True),
-    ("New Roots Resettlement", True),
+    ("New Roots Resettlement", False),  # a refugee-resettlement agency: not a victim service provider
     ("Bay Homes Collective", False),
 ]
 AREAS = ["Santa Clara County", "San Mateo County", "Alameda County", "San Francisco"]
+# Each area's city, ZIP, HUD Continuum of Care and geocode (fictional streets, real codes).
+AREA_HUD_FIELDS = {
+    "Santa Clara County": ("San José", "95112", "CA-500", "069085"),
+    "San Mateo County": ("San Mateo", "94401", "CA-512", "069081"),
+    "Alameda County": ("Oakland", "94607", "CA-502", "069001"),
+    "San Francisco": ("San Francisco", "94103", "CA-501", "069075"),
+}
+# Funders by site: (HUD funder code, other funder's name, grant id).
+SITE_FUNDERS = {
+    "Harbor House": [(8, None, "ESG-DEMO-01"), (46, "CalOES", "XH-DEMO-22")],
+    "Lantern Shelter": [(8, None, "ESG-DEMO-02")],
+    "Safe Harbor Youth Home": [(22, None, "RHY-DEMO-07")],
+    "Bridgeway Transitional": [(5, None, "COC-TH-DEMO-3"), (46, "OVC", "OVC-DEMO-2024")],
+    "Cedar Commons": [(5, None, "COC-TH-DEMO-4")],
+    "Maple Court Apartments": [(52, None, "EHV-DEMO-9")],
+}
+PROGRAMMES_SINCE = date(2019, 7, 1)
 ALL_GENDERS = [Gender.WOMAN, Gender.MAN, Gender.NONBINARY]
 
 # (organisation, name, tier, area, confidential, households, genders, ages, languages, pets,
@@ -164,6 +182,7 @@ def _create_coalition(now: object) -> None:
     )
     actor = Actor(admin)
     organisations = {name: inventory.create_organisation(actor, name, vsp) for name, vsp in ORGANISATIONS}
+    vsp = {name for name, flag in ORGANISATIONS if flag}
     areas = {name: inventory.create_area(actor, name) for name in AREAS}
     moment = clock.now()
     for (
@@ -190,7 +209,7 @@ def _create_coalition(now: object) -> None:
                 "tier": tier,
                 "area_id": areas[area].id,
                 "confidential": confidential,
-                "address": f"{100 + len(name)} Demo Street, {area}",
+                **_hud_fields(name, tier, area, org in vsp),
                 "households_served": households,
                 "genders_served": genders,
                 "age_groups_served": ages,
@@ -202,6 +221,12 @@ def _create_coalition(now: object) -> None:
                 "contact": "Intake line (demo): 555-0100",
             },
         )
+        for funder, other, grant in SITE_FUNDERS[name]:
+            inventory.add_funder(
+                actor,
+                site,
+                {"funder": funder, "other_funder": other, "grant_id": grant, "starts_on": PROGRAMMES_SINCE},
+            )
         for number in range(1, beds + 1):
             features = [SpaceFeature.WHEELCHAIR_ACCESSIBLE, SpaceFeature.GROUND_FLOOR] if number == 1 else []
             inventory.add_space(
@@ -233,6 +258,27 @@ def _create_coalition(now: object) -> None:
             password=secrets.token_urlsafe(16),
             organisation_id=organisations[org].id if org else None,
         )
+
+
+def _hud_fields(name: str, tier: Tier, area: str, victim_service_provider: bool) -> dict[str, object]:
+    """What HUD's inventory export needs of a demo site: sensible, and complete."""
+    city, postal_code, coc_code, geocode = AREA_HUD_FIELDS[area]
+    emergency = {"es_bed_type": 1, "bed_availability": 1} if tier == Tier.EMERGENCY else {}
+    return {
+        "street_address": f"{100 + len(name)} Demo Street",
+        "city": city,
+        "state": "CA",
+        "postal_code": postal_code,
+        "coc_code": coc_code,
+        "geocode": geocode,
+        "geography_type": 1,
+        "housing_type": 3 if tier == Tier.LONG_TERM else 1,
+        "target_population": 1 if victim_service_provider else 4,
+        "operating_start_on": PROGRAMMES_SINCE,
+        # A victim service provider reports from its comparable database (this service).
+        "hmis_participation": 2 if victim_service_provider else 1,
+        **emergency,
+    }
 
 
 def _reset_demo_passwords(now: datetime) -> list[tuple[str, str, str]]:
@@ -379,4 +425,5 @@ def _create_caseload(now: datetime) -> None:
         today,
     )
     db.session.flush()
+    create_history(today, now, admin)
     review_stays(current_app.config["STAY_REVIEW_THRESHOLDS"], today, now)

@@ -200,12 +200,90 @@ RENTAL_SUBSIDY_TYPES: dict[int, str] = {
     431: "RRH or equivalent subsidy",
     433: "HCV voucher (tenant or project based) (not dedicated)",
     434: "Public housing unit",
-    436: "Housing Stability Voucher",
+    436: "Emergency Housing Voucher",
     437: "Family Unification Program Voucher (FUP)",
     438: "Foster Youth to Independence Initiative (FYI)",
     439: "Permanent Supportive Housing",
     440: "Other permanent housing dedicated for formerly homeless persons",
 }
+
+
+# HUD HMIS project descriptor codes (FY2026), as HUD lists them for the HIC and the LSA.
+GEOGRAPHY_TYPES: dict[int, str] = {1: "Urban", 2: "Suburban", 3: "Rural", 99: "Unknown / data not collected"}
+HOUSING_TYPES: dict[int, str] = {
+    1: "Site-based, single site",
+    2: "Site-based, clustered or multiple sites",
+    3: "Tenant-based, scattered site",
+}
+# Emergency shelter only (Inventory.csv Availability and ESBedType).
+BED_AVAILABILITY: dict[int, str] = {1: "Year-round", 2: "Seasonal", 3: "Overflow"}
+ES_BED_TYPES: dict[int, str] = {1: "Facility-based", 2: "Voucher", 3: "Other"}
+TARGET_POPULATIONS: dict[int, str] = {
+    1: "Domestic violence victims",
+    3: "People with HIV/AIDS",
+    4: "Not applicable",
+}
+HMIS_PARTICIPATION_TYPES: dict[int, str] = {
+    0: "Not participating",
+    1: "HMIS participating",
+    2: "Comparable database participating",
+}
+HMIS_PARTICIPATING = 1  # client-level data in the community HMIS: never for a victim service provider
+COMPARABLE_DATABASE = 2
+FUNDERS: dict[int, str] = {
+    1: "HUD: CoC – Homelessness Prevention (High Performing Comm. Only)",
+    2: "HUD: CoC – Permanent Supportive Housing",
+    3: "HUD: CoC – Rapid Re-Housing",
+    4: "HUD: CoC – Supportive Services Only",
+    5: "HUD: CoC – Transitional Housing",
+    6: "HUD: CoC – Safe Haven",
+    7: "HUD: CoC – Single Room Occupancy (SRO)",
+    8: "HUD: ESG – Emergency Shelter (operating and/or essential services)",
+    9: "HUD: ESG – Homelessness Prevention",
+    10: "HUD: ESG – Rapid Rehousing",
+    11: "HUD: ESG – Street Outreach",
+    13: "HUD: HOPWA – Hotel/Motel Vouchers",
+    14: "HUD: HOPWA – Housing Information",
+    15: "HUD: HOPWA – Permanent Housing (facility based or TBRA)",
+    16: "HUD: HOPWA – Permanent Housing Placement",
+    17: "HUD: HOPWA – Short-Term Rent, Mortgage, Utility assistance",
+    18: "HUD: HOPWA – Short-Term Supportive Facility",
+    19: "HUD: HOPWA – Transitional Housing (facility based or TBRA)",
+    20: "HUD: HUD/VASH",
+    21: "HHS: PATH – Street Outreach & Supportive Services Only",
+    22: "HHS: RHY – Basic Center Program (prevention and shelter)",
+    23: "HHS: RHY – Maternity Group Home for Pregnant and Parenting Youth",
+    24: "HHS: RHY – Transitional Living Program",
+    25: "HHS: RHY – Street Outreach Project",
+    26: "HHS: RHY – Demonstration Project",
+    27: "VA: CRS Contract Residential Services",
+    29: "VA: Domiciliary Care",
+    30: "VA: Community Contract Safe Haven Program",
+    33: "VA: Supportive Services for Veteran Families",
+    34: "Not applicable",
+    35: "HUD: Pay for Success",
+    36: "HUD: Public and Indian Housing (PIH) Programs",
+    37: "VA: Grant Per Diem – Bridge Housing",
+    38: "VA: Grant Per Diem – Low Demand",
+    39: "VA: Grant Per Diem – Hospital to Housing",
+    40: "VA: Grant Per Diem – Clinical Treatment",
+    41: "VA: Grant Per Diem – Service Intensive Transitional Housing",
+    42: "VA: Grant Per Diem – Transition in Place",
+    43: "HUD: CoC Youth Demonstration Program (YHDP)",
+    44: "HUD: CoC Joint Component TH/RRH",
+    45: "VA: Grant Per Diem – Case Management/Housing Retention",
+    46: "Local or Other Funding Source",
+    47: "HUD: ESG-CV",
+    48: "HUD: HOPWA-CV",
+    50: "HUD: HOME",
+    51: "HUD: HOME (ARP)",
+    52: "HUD: PIH (Emergency Housing Voucher)",
+    53: "HUD: ESG-RUSH",
+    54: "HUD: Unsheltered Special NOFO",
+    55: "HUD: Rural Special NOFO",
+    56: "HUD: CoC Builds",
+}
+FUNDER_NEEDING_TEXT = 46  # "Local or Other Funding Source": name it (CalOES, OVC…)
 
 
 def household_type(adults: int, children: int) -> HouseholdType:

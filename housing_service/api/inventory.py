@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Forbidden
-from ..models import Area, Organisation, Site
+from ..models import Area, Organisation, Site, SiteFunder
 from ..services import inventory
 from ..services.access import manages_site
 from ..services.actor import Actor
+from ..vocabulary import FUNDERS
 from .common import Blueprint, acting, page_of, paginate
 from .presenters import present_site
 from .schemas_inventory import (
     AreaCreateSchema,
     AreaSchema,
+    FunderCreateSchema,
+    FunderSchema,
     OrganisationCreateSchema,
     OrganisationSchema,
     OrganisationUpdateSchema,
@@ -116,3 +119,36 @@ def update_site(changes: dict[str, Any], site_id: int) -> dict[str, Any]:
     """Change a site (admins; partners their own organisation's, apart from admin fields)."""
     actor = acting()
     return present_site(inventory.update_site(actor, inventory.get_site(site_id), changes), actor)
+
+
+def _present_funder(funder: SiteFunder) -> dict[str, Any]:
+    return {
+        **{name: getattr(funder, name) for name in FunderSchema().fields if hasattr(funder, name)},
+        "funder_name": FUNDERS[funder.funder],
+    }
+
+
+@blp.route("/sites/<int:site_id>/funders", methods=["GET"])
+@blp.response(200, FunderSchema(many=True))
+def list_funders(site_id: int) -> list[dict[str, Any]]:
+    """The grants that pay for a site's programme (admins; partners their own sites)."""
+    actor = acting()
+    site = inventory.get_site(site_id)
+    if not (actor.is_admin or manages_site(actor, site)):
+        raise Forbidden("Only admins and the site's own staff see its funders.")
+    return [_present_funder(funder) for funder in site.funders]
+
+
+@blp.route("/sites/<int:site_id>/funders", methods=["POST"])
+@blp.arguments(FunderCreateSchema)
+@blp.response(201, FunderSchema)
+def add_funder(data: dict[str, Any], site_id: int) -> dict[str, Any]:
+    """Record a grant for a site (admins): HUD funder code, grant id, dates."""
+    return _present_funder(inventory.add_funder(acting(), inventory.get_site(site_id), data))
+
+
+@blp.route("/sites/<int:site_id>/funders/<int:funder_id>", methods=["DELETE"])
+@blp.response(204)
+def remove_funder(site_id: int, funder_id: int) -> None:
+    """Remove a funder recorded by mistake (admins)."""
+    inventory.remove_funder(acting(), inventory.get_site(site_id), funder_id)

@@ -15,6 +15,7 @@ from ..request_context import now
 from ..services import addresses, placements, plans
 from ..services.access import knows_who_is_arriving, works_case
 from ..services.actor import Actor
+from ..services.inventory import ADDRESS_PARTS
 from ..vocabulary import EXIT_DESTINATIONS
 from .schemas_inventory import SiteSchema
 from .schemas_plans import PlanSchema
@@ -43,8 +44,12 @@ def present_site_columns(site: Site | Any) -> dict[str, Any]:
 
 
 def present_site(site: Site | Any, actor: Actor) -> dict[str, Any]:
-    """A site as this person may see it: a confidential address only for the site's own staff."""
-    return {**present_site_columns(site), "address": addresses.on_lists(actor, site)}
+    """A site as this person may see it: a confidential address (all its parts) only for the
+    site's own staff and admins."""
+    shown = present_site_columns(site)
+    if addresses.on_lists(actor, site) is None:
+        shown.update(dict.fromkeys(("address", *ADDRESS_PARTS)))
+    return shown
 
 
 def present_hold(hold: Hold, actor: Actor) -> dict[str, Any]:

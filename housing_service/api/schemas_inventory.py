@@ -5,6 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..vocabulary import (
+    BED_AVAILABILITY,
+    ES_BED_TYPES,
+    FUNDERS,
+    GEOGRAPHY_TYPES,
+    HMIS_PARTICIPATION_TYPES,
+    HOUSING_TYPES,
+    TARGET_POPULATIONS,
     AgeGroup,
     Gender,
     HouseholdType,
@@ -27,7 +34,7 @@ class OrganisationSchema(Schema):
 
 class OrganisationCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    victim_service_provider = fields.Boolean(load_default=True)
+    victim_service_provider = fields.Boolean(load_default=False)
 
 
 class OrganisationUpdateSchema(StrictSchema):
@@ -44,10 +51,61 @@ class AreaCreateSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
+def _code(codes: dict[int, str], description: str, **kwargs: object) -> fields.Integer:
+    listed = "; ".join(f"{code} {label}" for code, label in codes.items())
+    return WholeNumber(
+        allow_none=True,
+        validate=validate.OneOf(list(codes)),
+        metadata={"description": f"{description}: {listed}"},
+        **kwargs,
+    )
+
+
+class HudSiteFields(Schema):
+    """What HUD's project descriptor files need of a site (admins set them)."""
+
+    street_address = fields.String(allow_none=True, validate=validate.Length(max=200))
+    city = fields.String(allow_none=True, validate=validate.Length(max=100))
+    state = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="Two capital letters, e.g. CA.")
+    )
+    postal_code = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^\d{5}(-\d{4})?$", error="A ZIP code: five digits, or ZIP+4 (12345-6789)."
+        ),
+    )
+    coc_code = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[A-Z]{2}-\d{3}$", error="A CoC code: two letters, a dash, three digits (CA-501)."
+        ),
+    )
+    geocode = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^\d{6}$", error="HUD's geocode: six digits.")
+    )
+    geography_type = _code(GEOGRAPHY_TYPES, "HUD geography type")
+    housing_type = _code(HOUSING_TYPES, "HUD housing type")
+    es_bed_type = _code(ES_BED_TYPES, "Emergency shelter only: HUD bed type")
+    bed_availability = _code(BED_AVAILABILITY, "Emergency shelter only: HUD availability")
+    target_population = WholeNumber(
+        validate=validate.OneOf(list(TARGET_POPULATIONS)),
+        metadata={
+            "description": "HUD target population: "
+            + "; ".join(f"{c} {t}" for c, t in TARGET_POPULATIONS.items())
+        },
+    )
+    operating_start_on = fields.Date(allow_none=True)
+    operating_end_on = fields.Date(allow_none=True)
+    hmis_participation = _code(
+        HMIS_PARTICIPATION_TYPES, "HMIS participation (a victim service provider: 0 or 2)"
+    )
+
+
 RESPONSE_MINUTES = validate.Range(min=5, max=1440, error="Answer referrals within {min} to {max} minutes.")
 
 
-class SiteSchema(Schema):
+class SiteSchema(HudSiteFields):
     id = WholeNumber()
     organisation_id = WholeNumber()
     organisation_name = fields.String()
@@ -81,7 +139,7 @@ class SiteSchema(Schema):
     active = fields.Boolean()
 
 
-class SiteCreateSchema(StrictSchema):
+class SiteCreateSchema(HudSiteFields, StrictSchema):
     organisation_id = WholeNumber(required=True, validate=AN_ID)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True, required=True)
@@ -119,7 +177,7 @@ class SiteCreateSchema(StrictSchema):
     contact = fields.String(load_default="", validate=validate.Length(max=300))
 
 
-class SiteUpdateSchema(StrictSchema):
+class SiteUpdateSchema(HudSiteFields, StrictSchema):
     organisation_id = WholeNumber(validate=AN_ID)
     name = fields.String(validate=validate.Length(min=1, max=200))
     tier = fields.Enum(Tier, by_value=True)
@@ -152,6 +210,29 @@ class SiteUpdateSchema(StrictSchema):
     intake_hours = fields.String(validate=validate.Length(max=200))
     contact = fields.String(validate=validate.Length(max=300))
     active = fields.Boolean()
+
+
+class FunderSchema(Schema):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    funder = fields.Integer()
+    funder_name = fields.String()
+    other_funder = fields.String(allow_none=True)
+    grant_id = fields.String(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+
+
+class FunderCreateSchema(StrictSchema):
+    funder = fields.Integer(
+        required=True,
+        validate=validate.OneOf(list(FUNDERS)),
+        metadata={"description": "HUD funder code (46: local or other, named in other_funder)"},
+    )
+    other_funder = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    grant_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(allow_none=True)
 
 
 class SiteListArgs(PageArgs):

@@ -5,6 +5,7 @@ from .address_reveals import AddressReveal, AddressRevealPause
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement, StayEpisode
 from .clients import CaseTeamMember, Client
+from .demand import UnmetSearch
 from .flags import Flag, FlagKind, JobRun
 from .idempotency import IdempotentRequest
 from .inventory import (
@@ -12,6 +13,7 @@ from .inventory import (
     AvailabilityConfirmation,
     Organisation,
     Site,
+    SiteFunder,
     SiteLanguage,
     Space,
     SpaceStatusChange,
@@ -49,6 +51,7 @@ __all__ = [
     "Role",
     "SignInAttempt",
     "Site",
+    "SiteFunder",
     "SiteLanguage",
     "Space",
     "SpaceStatusChange",
@@ -57,5 +60,6 @@ __all__ = [
     "StepStatus",
     "SuggestionDecision",
     "TransitionPlan",
+    "UnmetSearch",
     "User",
 ]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -41,8 +43,9 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    # HUD: a victim service provider keeps client data out of the community HMIS.
-    victim_service_provider: Mapped[bool] = mapped_column(Boolean, default=True)
+    # HUD: a victim service provider keeps client data out of the community HMIS. Not one
+    # unless said (a refugee-resettlement agency or a health clinic is not).
+    victim_service_provider: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     sites: Mapped[list[Site]] = relationship(back_populates="organisation", order_by="Site.name")
@@ -86,6 +89,20 @@ class Site(Base):
             " AND (min_age IS NULL OR max_age IS NULL OR min_age <= max_age)",
             name="age_range_valid",
         ),
+        # HUD project descriptor codes; the fields for beds of emergency shelter only there.
+        CheckConstraint("geography_type IN (1, 2, 3, 99)", name="geography_type_code"),
+        CheckConstraint("housing_type IN (1, 2, 3)", name="housing_type_code"),
+        CheckConstraint("target_population IN (1, 3, 4)", name="target_population_code"),
+        CheckConstraint("hmis_participation IN (0, 1, 2)", name="hmis_participation_code"),
+        CheckConstraint(
+            "(tier = 'emergency' AND (es_bed_type IS NULL OR es_bed_type IN (1, 2, 3))"
+            " AND (bed_availability IS NULL OR bed_availability IN (1, 2, 3)))"
+            " OR (es_bed_type IS NULL AND bed_availability IS NULL)",
+            name="emergency_shelter_fields",
+        ),
+        CheckConstraint(
+            "operating_end_on IS NULL OR operating_end_on >= operating_start_on", name="operating_dates_order"
+        ),
         Index("ix_sites_tier_active", "tier", "active"),
         # The bed board lists the most recently confirmed sites first and stops at a page.
         Index(
@@ -112,7 +129,25 @@ class Site(Base):
         enum_type(ReferralMode, "referral_mode"), default=ReferralMode.DIRECT
     )
     referral_response_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    # The address as one line, as pages show it: written from the parts below when they are
+    # given (free text from before they existed otherwise). A confidential site's address,
+    # in either form, reaches only the people who need it, and never an export.
     address: Mapped[str] = mapped_column(Text, default="")
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(2))  # USPS code, e.g. CA
+    postal_code: Mapped[str | None] = mapped_column(String(10))  # ZIP or ZIP+4
+    # HUD project descriptor data (HMIS CSV Project, ProjectCoC, Inventory, HMISParticipation).
+    coc_code: Mapped[str | None] = mapped_column(String(6))  # e.g. CA-501
+    geocode: Mapped[str | None] = mapped_column(String(6))  # HUD's six-digit geographic code
+    geography_type: Mapped[int | None] = mapped_column(Integer)  # GEOGRAPHY_TYPES
+    housing_type: Mapped[int | None] = mapped_column(Integer)  # HOUSING_TYPES
+    es_bed_type: Mapped[int | None] = mapped_column(Integer)  # ES_BED_TYPES, emergency shelter only
+    bed_availability: Mapped[int | None] = mapped_column(Integer)  # BED_AVAILABILITY, emergency only
+    target_population: Mapped[int] = mapped_column(Integer, default=4, server_default=text("4"))
+    operating_start_on: Mapped[date | None] = mapped_column(Date)
+    operating_end_on: Mapped[date | None] = mapped_column(Date)
+    hmis_participation: Mapped[int | None] = mapped_column(Integer)  # HMIS_PARTICIPATION_TYPES
     households_served: Mapped[frozenset[HouseholdType]] = mapped_column(EnumSet(HouseholdType))
     genders_served: Mapped[frozenset[Gender]] = mapped_column(EnumSet(Gender))
     age_groups_served: Mapped[frozenset[AgeGroup]] = mapped_column(EnumSet(AgeGroup))
@@ -140,6 +175,9 @@ class Site(Base):
         cascade="all, delete-orphan", order_by="SiteLanguage.code"
     )
     spaces: Mapped[list[Space]] = relationship(back_populates="site", order_by="Space.label")
+    funders: Mapped[list[SiteFunder]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", order_by="SiteFunder.id"
+    )
 
     @property
     def language_codes(self) -> list[str]:
@@ -148,6 +186,30 @@ class Site(Base):
     @property
     def screened(self) -> bool:
         return self.referral_mode == ReferralMode.SCREENED
+
+
+class SiteFunder(Base):
+    """A grant that pays for a site's programme (HMIS CSV Funder.csv)."""
+
+    __tablename__ = "site_funders"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="funder_dates_order"),
+        CheckConstraint(
+            "funder <> 46 OR length(coalesce(other_funder, '')) > 0", name="other_funder_is_named"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    funder: Mapped[int] = mapped_column(Integer)  # FUNDERS
+    other_funder: Mapped[str | None] = mapped_column(String(100))  # for 46, e.g. "CalOES"
+    grant_id: Mapped[str | None] = mapped_column(String(100))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    site: Mapped[Site] = relationship(back_populates="funders")
 
 
 class SiteLanguage(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..db import has_all, has_any, plus_days
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Booking, Placement, Site, SiteLanguage, Space
+from ..models import Booking, Placement, Site, SiteLanguage, Space, UnmetSearch
 from ..vocabulary import (
     AgeGroup,
     Gender,
@@ -268,8 +268,17 @@ def search(actor: Actor, query: AvailabilityQuery, today: date, now: datetime) -
     if query.household.size < 1:
         raise InvalidInput.field("adults", "A household has at least one person.")
     entries, has_more = _pages.get((query, today), lambda: _board_page(query, today))
+    if not entries and query.page == 1:
+        _count_unmet(query, today)
     items = [SiteAvailability(entry.site, entry.free_spaces, entry.free_until) for entry in entries]
     return AvailabilityPage(items, has_more, query.page, query.per_page)
+
+
+def _count_unmet(query: AvailabilityQuery, today: date) -> None:
+    """Count a search that found nothing: the reports' unmet demand (no one's details kept)."""
+    household = household_type(query.household.adults, query.household.children)
+    db.session.add(UnmetSearch(searched_on=today, tier=query.tier, household_type=household))
+    db.session.flush()
 
 
 def _board_page(query: AvailabilityQuery, today: date) -> tuple[tuple[BoardEntry, ...], bool]:

@@ -19,11 +19,12 @@ from ..models import (
     AvailabilityConfirmation,
     Organisation,
     Site,
+    SiteFunder,
     SiteLanguage,
     Space,
     SpaceStatusChange,
 )
-from ..vocabulary import ReferralMode, SpaceKind, Tier
+from ..vocabulary import FUNDER_NEEDING_TEXT, FUNDERS, HMIS_PARTICIPATING, ReferralMode, SpaceKind, Tier
 from . import audit
 from .access import require_admin, require_site_manager
 from .actor import Actor
@@ -33,6 +34,10 @@ from .flags import resolve_freshness_flags
 PARTNER_EDITABLE_SITE_FIELDS = frozenset(
     {
         "address",
+        "street_address",
+        "city",
+        "state",
+        "postal_code",
         "households_served",
         "genders_served",
         "age_groups_served",
@@ -139,14 +144,29 @@ def require_areas_exist(field: str, area_ids: Iterable[int]) -> None:
 _DEFAULT_HUD_PROJECT_TYPE = {Tier.EMERGENCY: 0, Tier.TRANSITIONAL: 2, Tier.LONG_TERM: 9}
 
 
+ADDRESS_PARTS = ("street_address", "city", "state", "postal_code")
+EMERGENCY_SHELTER_FIELDS = ("es_bed_type", "bed_availability")
+
+
+def one_line_address(site: Site) -> str:
+    """The structured address as pages show it: "12 Elm St, Oakland, CA 94601"."""
+    state_zip = " ".join(part for part in (site.state, site.postal_code) if part)
+    return ", ".join(part for part in (site.street_address, site.city, state_zip) if part)
+
+
 def _apply_site_fields(site: Site, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field == "languages":
             site.languages = [SiteLanguage(code=code) for code in sorted(set(value))]
         elif field in ("households_served", "genders_served", "age_groups_served"):
             setattr(site, field, frozenset(value))
+        elif field in ADDRESS_PARTS:
+            setattr(site, field, (value or "").strip() or None)
         else:
             setattr(site, field, value.strip() if type(value) is str else value)
+    if any(part in data for part in ADDRESS_PARTS):
+        # One address, two forms: the pages' line follows the parts whenever they change.
+        site.address = one_line_address(site)
 
 
 def _check_site(site: Site, given: dict[str, Any]) -> None:
@@ -166,6 +186,7 @@ def _check_site(site: Site, given: dict[str, Any]) -> None:
         if "stay_limit_days" in given:
             raise InvalidInput.field("stay_limit_days", f"A {site.tier.value} site needs a stay limit.")
         site.stay_limit_days = site.tier.default_stay_limit_days
+    _check_hud_fields(site, given)
     if not site.households_served:
         raise InvalidInput.field("households_served", "Choose at least one kind of household.")
     if not site.genders_served:
@@ -175,6 +196,29 @@ def _check_site(site: Site, given: dict[str, Any]) -> None:
     if site.min_age is not None and site.max_age is not None and site.min_age > site.max_age:
         raise InvalidInput.field(
             "max_age", f"The oldest age served can't be below the youngest ({site.min_age})."
+        )
+
+
+def _check_hud_fields(site: Site, given: dict[str, Any]) -> None:
+    if site.tier != Tier.EMERGENCY:
+        for field in EMERGENCY_SHELTER_FIELDS:
+            if given.get(field) is not None:
+                raise InvalidInput.field(
+                    field, "Only emergency shelter has this (HUD's ES bed type and availability)."
+                )
+            setattr(site, field, None)  # a site moved out of emergency shelter drops them
+    if site.operating_start_on and site.operating_end_on and site.operating_end_on < site.operating_start_on:
+        raise InvalidInput.field("operating_end_on", "The programme can't stop operating before it starts.")
+    organisation = db.session.get(Organisation, site.organisation_id)
+    if (
+        organisation is not None
+        and organisation.victim_service_provider
+        and (site.hmis_participation == HMIS_PARTICIPATING)
+    ):
+        raise InvalidInput.field(
+            "hmis_participation",
+            "A victim service provider never enters client data in the HMIS: "
+            "use 2 (comparable database) or 0 (not participating).",
         )
 
 
@@ -233,6 +277,45 @@ def list_sites(actor: Actor, organisation_id: int | None = None, tier: Tier | No
     if tier is not None:
         query = query.where(Site.tier == tier)
     return list(db.session.scalars(query))
+
+
+# Funders ------------------------------------------------------------------------------
+
+
+def add_funder(actor: Actor, site: Site, data: dict[str, Any]) -> SiteFunder:
+    """Record a grant that pays for the site's programme (admins)."""
+    require_admin(actor)
+    if data["funder"] not in FUNDERS:
+        raise InvalidInput.field("funder", "Not a HUD funder code.")
+    other = (data.get("other_funder") or "").strip() or None
+    if data["funder"] == FUNDER_NEEDING_TEXT and other is None:
+        raise InvalidInput.field("other_funder", "Name the funder (e.g. CalOES, OVC).")
+    ends_on = data.get("ends_on")
+    if ends_on is not None and ends_on < data["starts_on"]:
+        raise InvalidInput.field("ends_on", "The grant can't end before it starts.")
+    funder = SiteFunder(
+        site_id=site.id,
+        funder=data["funder"],
+        other_funder=other,
+        grant_id=(data.get("grant_id") or "").strip() or None,
+        starts_on=data["starts_on"],
+        ends_on=ends_on,
+    )
+    db.session.add(funder)
+    db.session.flush()
+    audit.record(actor, "site.add_funder", "site", site.id, {"funder_id": funder.id})
+    return funder
+
+
+def remove_funder(actor: Actor, site: Site, funder_id: int) -> None:
+    """Remove a funder recorded by mistake (admins); an ended grant gets an end date instead."""
+    require_admin(actor)
+    funder = db.session.get(SiteFunder, funder_id)
+    if funder is None or funder.site_id != site.id:
+        raise NotFound("This site has no funder with this id.")
+    db.session.delete(funder)
+    db.session.flush()
+    audit.record(actor, "site.remove_funder", "site", site.id, {"funder_id": funder_id})
 
 
 # Beds and units -----------------------------------------------------------------------

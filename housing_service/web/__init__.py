@@ -19,6 +19,7 @@ def register_web(app: Flask) -> None:
     from . import (  # noqa: F401  (each module adds its pages to the blueprint)
         account,
         admin,
+        admin_hud,
         beds,
         caseload,
         errors,

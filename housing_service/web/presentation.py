@@ -300,6 +300,7 @@ _NAVIGATION = {
         ("web.caseload", "Caseload"),
         ("web.bed_board", "Bed board"),
         ("web.referrals", "Referrals"),
+        ("report_pages.index", "Reports"),
     ),
     Role.PARTNER: (("web.my_sites", "My sites"), ("web.referrals", "Referrals")),
     Role.ADMIN: (
@@ -307,6 +308,7 @@ _NAVIGATION = {
         ("web.bed_board", "Bed board"),
         ("web.my_sites", "Sites"),
         ("web.caseload", "Clients"),
+        ("report_pages.index", "Reports"),
     ),
 }
 MAIN_PAGE = {role: links[0][0] for role, links in _NAVIGATION.items()}

@@ -13,6 +13,8 @@ import importlib.util
 import json
 import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,15 @@ def test_the_matching_benchmarks_run_on_the_module_and_the_service(
         return
     assert service["single_p99_ms"] >= service["single_p50_ms"] > 0
     assert service["batch_placements"] == {"5": 5, "10": 10} or service["batch_placements"] == {5: 5, 10: 10}
+
+
+def test_the_reports_benchmark_times_every_report_and_the_export(tiny: dict[str, Any]) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.reports_bench", "--database", tiny["database"], "--rounds", "1",
+         "--server", _server_url()],
+        capture_output=True, text=True, timeout=300, check=False, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert {"point-in-time", "outcomes:all", "hmis-export"} <= set(result["medians_s"])
+    assert all(seconds > 0 for seconds in result["medians_s"].values())

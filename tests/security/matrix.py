@@ -467,6 +467,32 @@ API_ROWS = [
     ),
     # The audit trail: admins only, and read only.
     Row("audit.list_audit_events", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+    # Funders of a site: admins set them; the site's own staff may read them.
+    Row(
+        "inventory.list_funders",
+        "GET",
+        codes(200, 403, 403, 200, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+    ),
+    Row(
+        "inventory.add_funder",
+        "POST",
+        codes(201, 403, 403, 403, 403, 403, 401),
+        args={"site_id": "own_secret_site"},
+        body={"funder": 8, "grant_id": "ESG-1", "starts_on": "2026-01-01"},
+    ),
+    # No funder has this id: an admin is told so, everyone else is refused first.
+    Row(
+        "inventory.remove_funder",
+        "DELETE",
+        codes(404, 403, 403, 403, 403, 403, 401),
+        args={"site_id": "own_secret_site", "funder_id": "=999999"},
+    ),
+    # Reports (aggregates): admins and case managers; the HMIS export, admins only (the
+    # coalition's sites lack HUD's fields, so an admin gets past the role check to a 422).
+    Row("reports.point_in_time", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
+    Row("reports.outcomes", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
+    Row("reports.hmis_export_zip", "GET", codes(422, 403, 403, 403, 403, 403, 401)),
 ]
 
 
@@ -676,6 +702,41 @@ PAGE_ROWS = [
     ),
     # Shelter partners' pages (their own sites).
     _page("web.my_sites", "GET", codes(200, 403, 403, 200, 200, 403, 302)),
+    _page(
+        "web.admin_site_hud",
+        "GET",
+        codes(200, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+    ),
+    _page(
+        "web.admin_save_site_hud",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+        body={"coc_code": "CA-502", "geocode": "069001", "target_population": "1", "es_bed_type": "1"},
+    ),
+    _page(
+        "web.admin_add_funder",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site"},
+        body={"funder": "8", "grant_id": "ESG-1", "starts_on": "2026-01-01"},
+    ),
+    _page(
+        "web.admin_remove_funder",
+        "POST",
+        codes(404, 403, 403, 403, 403, 403, 302),
+        args={"site_id": "own_secret_site", "funder_id": "=999999"},
+    ),
+    _page("report_pages.index", "GET", codes(200, 403, 200, 403, 403, 403, 302)),
+    _page("report_pages.report", "GET", codes(200, 403, 200, 403, 403, 403, 302), args={"name": "=outcomes"}),
+    _page(
+        "report_pages.table_download",
+        "GET",
+        codes(200, 403, 200, 403, 403, 403, 302),
+        args={"name": "=point-in-time", "table_name": "=persons"},
+    ),
+    _page("report_pages.hmis_export_download", "GET", codes(422, 403, 403, 403, 403, 403, 302)),
     _page("web.site", "GET", codes(200, 403, 403, 200, 403, 403, 302), args={"site_id": "own_secret_site"}),
     _page(
         "web.confirm_availability",

@@ -70,7 +70,12 @@ ARGUMENT_RECORDS = {
     "pause_id": ["pause", "open_pause"],
 }
 # Arguments that are not record ids: the values to walk.
-LITERAL_ARGUMENTS: dict[str, list[str]] = {"filename": ["site.css"]}
+LITERAL_ARGUMENTS: dict[str, list[str]] = {
+    "filename": ["site.css"],
+    # Report pages: each report, and a table of each (the other pairs answer 404).
+    "name": ["point-in-time", "outcomes"],
+    "table_name": ["persons", "exits"],
+}
 # Lists whose default filter hides some records: walk these queries too.
 EXTRA_QUERIES = {
     "flags.list_flags": [{"open": "false"}],
@@ -78,6 +83,8 @@ EXTRA_QUERIES = {
     "availability.search": [{"starts_on": "2027-05-20"}],
     # Exclusions named on request: a confidential site is never among them.
     "suggestions.for_placement": [{"name_exclusions": "true"}],
+    "reports.outcomes": [{"k": "2"}],
+    "report_pages.report": [{"k": "2"}],
 }
 
 
@@ -187,12 +194,15 @@ def _objects(value: Any) -> Iterator[dict[str, Any]]:
             yield from _objects(item)
 
 
+PAGE_BLUEPRINTS = ("web.", "report_pages.")
+
+
 def _is_api(endpoint: str) -> bool:
-    return not endpoint.startswith("web.") and endpoint != "static"
+    return not endpoint.startswith(PAGE_BLUEPRINTS) and endpoint != "static"
 
 
 def _is_page(endpoint: str) -> bool:
-    return endpoint.startswith("web.")
+    return endpoint.startswith(PAGE_BLUEPRINTS)
 
 
 @pytest.mark.parametrize("role", ROLES)
