@@ -213,9 +213,9 @@ class SiteUpdateSchema(HudSiteFields, StrictSchema):
 
 
 class FunderSchema(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
-    funder = fields.Integer()
+    id = WholeNumber()
+    site_id = WholeNumber()
+    funder = WholeNumber()
     funder_name = fields.String()
     other_funder = fields.String(allow_none=True)
     grant_id = fields.String(allow_none=True)
@@ -224,7 +224,7 @@ class FunderSchema(Schema):
 
 
 class FunderCreateSchema(StrictSchema):
-    funder = fields.Integer(
+    funder = WholeNumber(
         required=True,
         validate=validate.OneOf(list(FUNDERS)),
         metadata={"description": "HUD funder code (46: local or other, named in other_funder)"},

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app
 from marshmallow import Schema, fields, validate
 
-from ..api.common import Blueprint, StrictSchema, acting, now, today
+from ..api.common import Blueprint, StrictSchema, WholeNumber, acting, now, today
 from ..services import audit
 from . import hmis_export, service
 from .suppression import DEFAULT_K
@@ -28,7 +28,7 @@ class NightArgs(StrictSchema):
     night = fields.Date(
         metadata={"description": "Default: the last Wednesday of January most recently passed."}
     )
-    k = fields.Integer(**K_FIELD)
+    k = WholeNumber(**K_FIELD)
 
 
 class PeriodArgs(StrictSchema):
@@ -38,7 +38,7 @@ class PeriodArgs(StrictSchema):
         fields.String(validate=validate.OneOf(list(service.OUTCOME_TABLES))),
         metadata={"description": "Only these groups of tables (default: all)."},
     )
-    k = fields.Integer(**K_FIELD)
+    k = WholeNumber(**K_FIELD)
 
 
 class ExportArgs(StrictSchema):
@@ -73,7 +73,7 @@ class ReportSchema(Schema):
     report = fields.String()
     title = fields.String()
     parameters = fields.Dict(keys=fields.String(), values=fields.String())
-    k = fields.Integer()
+    k = WholeNumber()
     suppression = fields.String()
     tables = fields.List(fields.Nested(TableSchema))
 
