@@ -46,6 +46,10 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_api(app)
 
+    from .notifications import install as install_notifications
+
+    install_notifications(app)
+
     from .web import register_web
 
     register_web(app)
