@@ -124,9 +124,7 @@ class DeliveryAttempt(Base):
 
     __tablename__ = "delivery_attempts"
     __table_args__ = (
-        CheckConstraint(
-            "(outbox_message_id IS NULL) <> (webhook_delivery_id IS NULL)", name="one_subject"
-        ),
+        CheckConstraint("(outbox_message_id IS NULL) <> (webhook_delivery_id IS NULL)", name="one_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Collection
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -40,8 +41,11 @@ def compose(
     return message
 
 
-def send_daily_digests(now: datetime) -> int:
-    """Send each case manager their new, unacknowledged flags; return how many emails went out."""
+def send_daily_digests(now: datetime, skip_user_ids: Collection[int] = ()) -> int:
+    """Send each case manager their new, unacknowledged flags; return how many emails went out.
+
+    `skip_user_ids`: case managers who chose not to get the digest (their flags stay unsent).
+    """
     config = current_app.config
     if not config["SMTP_HOST"]:
         return 0
@@ -60,6 +64,8 @@ def send_daily_digests(now: datetime) -> int:
     ).all()
     digests: dict[int, tuple[User, list[tuple[str, Flag]]]] = {}
     for flag, code, manager in rows:
+        if manager.id in skip_user_ids:
+            continue
         digests.setdefault(manager.id, (manager, []))[1].append((code, flag))
     sent = 0
     for manager, entries in digests.values():
