@@ -163,3 +163,21 @@ def phone_of(app):
             session.commit()
 
     return _give
+
+
+@pytest.fixture
+def browser_for(app, make, monkeypatch):
+    """browser_for(user): a signed-in test browser (the pages' CSRF is tested elsewhere)."""
+    import time
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
+    def _browser(user):
+        browser = app.test_client()
+        with browser.session_transaction() as session:
+            session["_user_id"] = make.session_id(user)
+            session["_fresh"] = True
+            session["signed_in_at"] = session["last_seen_at"] = time.time()
+        return browser
+
+    return _browser
