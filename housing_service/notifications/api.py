@@ -152,7 +152,7 @@ def list_webhooks() -> list[Any]:
 def add_webhook(data: dict[str, Any]) -> dict[str, Any]:
     """Add a webhook: a public HTTPS address and its events. The secret is in this answer only."""
     webhook, secret = webhooks.register(acting(), data["name"], data["url"], data["events"], now())
-    return {**WebhookSchema().dump(webhook), "secret": secret}
+    return {**{name: getattr(webhook, name) for name in WebhookSchema._declared_fields}, "secret": secret}
 
 
 @blp.route("/webhooks/<int:webhook_id>", methods=["DELETE"])
