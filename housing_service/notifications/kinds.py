@@ -104,6 +104,15 @@ ROLE_DEFAULTS: dict[Role, dict[NotificationKind, frozenset[Channel]]] = {
 }
 
 
+# Admins alone hear about partner systems' webhooks, whoever a producer names.
+ADMIN_ONLY_KINDS = frozenset({NotificationKind.WEBHOOK_STOPPED})
+
+
+def kinds_for(role: Role) -> list[NotificationKind]:
+    """The kinds a person in `role` can be told about (and so choose channels for)."""
+    return [kind for kind in NotificationKind if role == Role.ADMIN or kind not in ADMIN_ONLY_KINDS]
+
+
 class WebhookEvent(StrEnum):
     AVAILABILITY_CHANGED = "availability_changed"
     SITE_OPENED = "site_opened"

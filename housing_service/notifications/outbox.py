@@ -19,7 +19,7 @@ from ..db import count_inserted, insert_ignoring_duplicates
 from ..extensions import db
 from ..models import CaseTeamMember, Client, Flag, FlagKind, Hold, Role, Site, User
 from . import channels, messages, preferences
-from .kinds import FLAG_KINDS, URGENT_KINDS, Channel, DeliveryStatus, NotificationKind
+from .kinds import FLAG_KINDS, URGENT_KINDS, Channel, DeliveryStatus, NotificationKind, kinds_for
 from .messages import Message
 from .models import NotificationSettings, OutboxMessage
 
@@ -47,6 +47,8 @@ def notify(
     zone = current_app.config["COALITION_TIMEZONE"]
     rows = []
     for person in people:
+        if kind not in kinds_for(person.role):
+            continue
         message = compose(person) if callable(compose) else compose
         if message is None:
             continue

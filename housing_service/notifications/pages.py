@@ -18,16 +18,8 @@ from ..services.access import require_admin
 from ..web.blueprint import bp
 from ..web.rendering import Problem, acting, now, page, see_other
 from . import channels, preferences, texting, webhooks
-from .kinds import CHANNEL_LABELS, CHANNELS_OF, KIND_LABELS, ROLE_DEFAULTS, Channel, NotificationKind
+from .kinds import CHANNEL_LABELS, CHANNELS_OF, KIND_LABELS, Channel, kinds_for
 from .models import OutboxMessage
-
-# Admins alone hear about webhooks; a partner is never told about plans, an advocate about sites.
-_KINDS_FOR_ROLE = {
-    role: [
-        kind for kind in NotificationKind if kind != NotificationKind.WEBHOOK_STOPPED or role.value == "admin"
-    ]
-    for role in ROLE_DEFAULTS
-}
 
 
 def _notifications_page(
@@ -45,7 +37,7 @@ def _notifications_page(
         "notifications/choices.html",
         status,
         problems=problems or [],
-        kinds=_KINDS_FOR_ROLE[user.role],
+        kinds=kinds_for(user.role),
         kind_labels=KIND_LABELS,
         channel_labels=CHANNEL_LABELS,
         channels_of=CHANNELS_OF,
@@ -83,7 +75,7 @@ def notification_choices() -> ResponseReturnValue:
     user = actor.signed_in_user
     chosen = {
         kind: [c for c in CHANNELS_OF[kind] if request.form.get(f"{kind.value}-{c.value}")]
-        for kind in _KINDS_FOR_ROLE[user.role]
+        for kind in kinds_for(user.role)
     }
     try:
         preferences.choose(actor, chosen, now())

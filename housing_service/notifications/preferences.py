@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Role, User
 from ..services import audit
 from ..services.actor import Actor
-from .kinds import CHANNELS_OF, ROLE_DEFAULTS, Channel, NotificationKind
+from .kinds import CHANNELS_OF, ROLE_DEFAULTS, Channel, NotificationKind, kinds_for
 from .models import NotificationChoice, NotificationSettings
 
 
@@ -54,6 +54,8 @@ def choose(
     """Keep the person's choices; a kind left out keeps what it was."""
     user = actor.signed_in_user
     for kind, channels in choices.items():
+        if kind not in kinds_for(user.role):
+            raise InvalidInput.field(f"choices.{kind.value}", "This kind is for admins only.")
         wanted = frozenset(channels)
         if refused := wanted - CHANNELS_OF[kind]:
             names = ", ".join(sorted(c.value for c in refused))

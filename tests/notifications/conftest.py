@@ -59,7 +59,7 @@ class _Server:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 recorder.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 status, payload = answer(recorder, self.path, body)
@@ -88,8 +88,14 @@ def _twilio_answer(server: _Server, path: str, body: bytes) -> tuple[int, dict[s
         return server.status, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": server.status}
     form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
     sid = f"SM{len(server.requests):032x}"
-    return 201, {"sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To"), "from": form.get("From"),
-                 "body": form.get("Body"), "status": "queued"}
+    return 201, {
+        "sid": sid,
+        "account_sid": ACCOUNT_SID,
+        "to": form.get("To"),
+        "from": form.get("From"),
+        "body": form.get("Body"),
+        "status": "queued",
+    }
 
 
 class FakeTwilio:
@@ -111,7 +117,9 @@ def twilio(app) -> Iterator[FakeTwilio]:
     keys = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL")
     saved = {key: app.config[key] for key in keys}
     app.config.update(
-        TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_FROM_NUMBER=FROM_NUMBER,
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        TWILIO_FROM_NUMBER=FROM_NUMBER,
         TWILIO_API_BASE_URL=fake.server.url,
     )
     yield fake
@@ -158,8 +166,11 @@ def phone_of(app):
 
     def _give(user, number: str) -> None:
         with app.app_context(), Session(db.engine) as session:
-            session.add(NotificationSettings(user_id=user.id, phone=number, phone_confirmed_at=clock.now(),
-                                             pending_code_attempts=0))
+            session.add(
+                NotificationSettings(
+                    user_id=user.id, phone=number, phone_confirmed_at=clock.now(), pending_code_attempts=0
+                )
+            )
             session.commit()
 
     return _give

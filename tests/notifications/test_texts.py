@@ -38,8 +38,15 @@ def shelter(make, phone_of, twilio):
     return w
 
 
-def send(app, body: str, sender: str = PARTNER_PHONE, sid: str | None = None, token: str = AUTH_TOKEN, **extra):
-    params = {"MessageSid": sid or f"SM{next(_sids):032x}", "From": sender, "To": "+15550000000", "Body": body}
+def send(
+    app, body: str, sender: str = PARTNER_PHONE, sid: str | None = None, token: str = AUTH_TOKEN, **extra
+):
+    params = {
+        "MessageSid": sid or f"SM{next(_sids):032x}",
+        "From": sender,
+        "To": "+15550000000",
+        "Body": body,
+    }
     signature = RequestValidator(token).compute_signature(URL, params)
     with clock.frozen(NOW):
         return app.test_client().post(
@@ -125,7 +132,9 @@ def test_a_forged_signature_is_refused_and_changes_nothing(app, make, shelter):
     assert response.get_json()["message"].startswith("The provider's signature")
     assert in_service(make, shelter) == [True] * 4
     assert make.count(InboundText) == 0
-    unsigned = app.test_client().post("/api/v1/sms/inbound", data={"MessageSid": "SM" + "1" * 32, "Body": "BEDS 0"})
+    unsigned = app.test_client().post(
+        "/api/v1/sms/inbound", data={"MessageSid": "SM" + "1" * 32, "Body": "BEDS 0"}
+    )
     assert unsigned.status_code == 403
 
 
@@ -164,11 +173,16 @@ def test_a_number_is_confirmed_by_the_code_sent_to_it(app, make, twilio, browser
     advocate = make.user(Role.ADVOCATE)
     browser = browser_for(advocate)
     with clock.frozen(NOW):
-        assert browser.post("/account/notifications/phone", data={"phone": "+1 (555) 444-0001"}).status_code == 303
+        assert (
+            browser.post("/account/notifications/phone", data={"phone": "+1 (555) 444-0001"}).status_code
+            == 303
+        )
     assert twilio.texts[-1]["To"] == "+15554440001"
     code = twilio.texts[-1]["Body"].split("code is ")[1][:6]
     with clock.frozen(NOW):
-        wrong = browser.post("/account/notifications/phone/confirm", data={"code": "000000" if code != "000000" else "111111"})
+        wrong = browser.post(
+            "/account/notifications/phone/confirm", data={"code": "000000" if code != "000000" else "111111"}
+        )
         assert wrong.status_code == 422 and "not the one we sent" in wrong.get_data(as_text=True)
         assert browser.post("/account/notifications/phone/confirm", data={"code": code}).status_code == 303
     settings = make.reload(NotificationSettings, advocate.id)

@@ -24,18 +24,24 @@ def admin(make):
 
 def add_webhook(api, admin, url, events=("availability_changed", "hold_changed")):
     with clock.frozen(NOW):
-        return api(admin).post("/api/v1/webhooks", json={"name": "211 line", "url": url, "events": list(events)})
+        return api(admin).post(
+            "/api/v1/webhooks", json={"name": "211 line", "url": url, "events": list(events)}
+        )
 
 
 def verify(request, secret: str) -> dict:
     """What the partner does with each delivery: recompute the signature, then read the body."""
     timestamp = request["headers"]["X-Housing-Timestamp"]
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + request["body"], hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + request["body"], hashlib.sha256
+    ).hexdigest()
     assert hmac.compare_digest(request["headers"]["X-Housing-Signature"], f"sha256={expected}")
     return json.loads(request["body"])
 
 
-def test_an_availability_change_is_delivered_signed_and_without_client_data(app, api, make, admin, receiver, run):
+def test_an_availability_change_is_delivered_signed_and_without_client_data(
+    app, api, make, admin, receiver, run
+):
     answer = add_webhook(api, admin, receiver.url)
     assert answer.status_code == 201
     secret = answer.get_json()["secret"]
@@ -47,7 +53,12 @@ def test_an_availability_change_is_delivered_signed_and_without_client_data(app,
     partner = make.user(Role.PARTNER, organisation=organisation)
     with clock.frozen(NOW):
         for where in (site, secret_site):
-            assert api(partner).post(f"/api/v1/sites/{where.id}/availability-confirmations", json={"changes": []}).status_code < 300
+            assert (
+                api(partner)
+                .post(f"/api/v1/sites/{where.id}/availability-confirmations", json={"changes": []})
+                .status_code
+                < 300
+            )
     run("deliver", NOW + timedelta(seconds=10))
     assert len(receiver.requests) == 1  # the confidential site is never named to a partner system
     event = verify(receiver.requests[0], secret)
@@ -131,7 +142,11 @@ def test_bad_webhook_addresses_are_refused(api, make, admin, url, problem):
 
 
 def test_bad_events_are_refused(api, make, admin):
-    for events, problem in (([], "at least one"), (["everything"], "Choose from"), (["test"], "Every webhook")):
+    for events, problem in (
+        ([], "at least one"),
+        (["everything"], "Choose from"),
+        (["test"], "Every webhook"),
+    ):
         answer = add_webhook(api, admin, "https://93.184.215.14/hooks", events)
         assert answer.status_code == 422 and problem in answer.get_json()["errors"]["events"][0]
     assert make.count(Webhook) == 0
@@ -141,4 +156,6 @@ def test_loopback_for_tests_is_refused_outside_the_test_environment(tmp_path):
     from housing_service.config import ConfigurationError, load_config
 
     with pytest.raises(ConfigurationError, match="test suite only"):
-        load_config(tmp_path, {"HOUSING_ENV": "production", "SECRET_KEY": "x" * 40, "WEBHOOKS_ALLOW_LOOPBACK": "true"})
+        load_config(
+            tmp_path, {"HOUSING_ENV": "production", "SECRET_KEY": "x" * 40, "WEBHOOKS_ALLOW_LOOPBACK": "true"}
+        )
