@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from ..scheduling.conftest import noon, run, stay_world  # noqa: F401  (shared fixtures)
+from ..security.conftest import coalition, frozen_now  # noqa: F401  (shared fixtures)
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-auth-token-for-the-fake"

@@ -36,7 +36,7 @@ from ..security.coalition import (
     PUBLIC_ADDRESS,
     RELEASE_REASON,
 )
-from ..security.conftest import coalition, frozen_now, signed_in  # noqa: F401  (fixtures)
+from ..security.conftest import signed_in
 from ..security.test_leaks import allowed_markers
 
 NEVER_IN_A_MESSAGE = [
