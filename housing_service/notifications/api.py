@@ -8,10 +8,12 @@ from typing import Any
 from flask import Response, current_app, g, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from ..api.common import Blueprint, EnumList, PageArgs, StrictSchema, acting, now, page, page_of, today
+from ..db import savepoint
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from . import channels, preferences, sms_provider, texting, webhooks
@@ -219,13 +221,17 @@ def text_received() -> Response:
         raise InvalidInput.field("MessageSid", "A provider's message id (SM and 32 hex digits) is needed.")
     if not sender:
         raise InvalidInput.field("From", "The sender's number is needed.")
-    if db.session.scalar(select(InboundText.id).where(InboundText.message_sid == sid)) is not None:
-        raise Conflict("This message was already received; it is not carried out twice.")
     moment = now()
     sender_key = texting.sender_hash(sender)
     limit = current_app.config["SMS_TEXTS_PER_NUMBER_PER_HOUR"]
     record = InboundText(message_sid=sid, sender_hash=sender_key, received_at=moment)
-    db.session.add(record)
+    try:
+        # The unique message id is the replay guard, even for two copies arriving at once.
+        with savepoint(db.session):
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("This message was already received; it is not carried out twice.") from None
     if texting.texts_in_last_hour(sender_key, moment) > limit:
         record.outcome = "throttled"
         g.keep_changes_on_error = True  # the text counts towards the limit although refused
