@@ -89,7 +89,7 @@ ROLE_DEFAULTS: dict[Role, dict[NotificationKind, frozenset[Channel]]] = {
         NotificationKind.HOLD_EXPIRING: _NONE,
         NotificationKind.HOLD_EXPIRED: _APP,
         NotificationKind.STALE_AVAILABILITY: _ALL,
-        NotificationKind.STAY_FLAG: _APP,
+        NotificationKind.STAY_FLAG: _NONE,
         NotificationKind.REFERRAL: _ALL,
         NotificationKind.PLAN_STEP_DUE: _NONE,
         NotificationKind.DIGEST: _NONE,
