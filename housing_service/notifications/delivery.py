@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from ..extensions import db
 from ..models import User
@@ -46,7 +47,7 @@ class DeliveryReport:
         return self.sent + self.retrying + self.gave_up
 
 
-def due(model: type[OutboxMessage] | type, now: datetime) -> object:
+def due(model: Any, now: datetime) -> ColumnElement[bool]:
     """SQL: rows waiting for a try, and claims abandoned by a process that stopped."""
     return or_(
         (model.status == DeliveryStatus.PENDING) & (model.next_attempt_at <= now),
@@ -54,7 +55,7 @@ def due(model: type[OutboxMessage] | type, now: datetime) -> object:
     )
 
 
-def claim(model: type, now: datetime, limit: int = BATCH) -> list[int]:
+def claim(model: Any, now: datetime, limit: int = BATCH) -> list[int]:
     """Mark up to `limit` due rows as being sent by this run, and commit the claim."""
     query = select(model).where(due(model, now)).order_by(model.next_attempt_at, model.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":

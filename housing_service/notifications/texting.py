@@ -268,7 +268,8 @@ def answer(sender_phone: str, text: str, tonight: date, now: datetime) -> tuple[
                     "CONFIRM",
                     "done",
                 )
-            assert command.count is not None  # noqa: S101  (parse gives BEDS a count)
+            if command.count is None:  # parse gives every BEDS its count; never guess one
+                raise TextRefused(NOT_UNDERSTOOD)
             set_free_beds(actor, site, command.count, tonight, now)
             return (
                 f"Thank you: {site.name} shows {command.count} bed(s) free tonight.",

@@ -156,6 +156,8 @@ def send_test_event(actor: Actor, webhook: Webhook, now: datetime) -> WebhookDel
 
 
 def deliveries_of(actor: Actor, webhook: Webhook, limit: int = 50) -> list[WebhookDelivery]:
+    """The latest deliveries to a webhook, newest first (admins)."""
+    require_admin(actor)
     return list(
         db.session.scalars(
             select(WebhookDelivery)

@@ -159,3 +159,30 @@ def test_loopback_for_tests_is_refused_outside_the_test_environment(tmp_path):
         load_config(
             tmp_path, {"HOUSING_ENV": "production", "SECRET_KEY": "x" * 40, "WEBHOOKS_ALLOW_LOOPBACK": "true"}
         )
+
+
+def test_holds_and_sites_opening_or_closing_are_events_too(app, api, make, admin, receiver, run):
+    secret = add_webhook(api, admin, receiver.url, ("hold_changed", "site_closed", "site_opened")).get_json()[
+        "secret"
+    ]
+    site = make.site(name="Open Door")
+    advocate = make.user(Role.ADVOCATE)
+    client = make.client(advocates=(advocate,), alias="AliasHidden")
+    hold = make.hold(
+        client, make.space(site), site, NOW.date(), advocate, expires_at=NOW + timedelta(minutes=30)
+    )
+    run("hold_expiry", NOW + timedelta(minutes=31))  # warned and expired in one run
+    with clock.frozen(NOW):
+        assert api(admin).patch(f"/api/v1/sites/{site.id}", json={"active": False}).status_code == 200
+    run("deliver", NOW + timedelta(minutes=40))
+    events = [verify(request, secret) for request in receiver.requests]
+    assert [(e["event"], e["data"]) for e in events] == [
+        (
+            "hold_changed",
+            {"site_id": site.id, "site_name": "Open Door", "hold_id": hold.id, "status": "expired"},
+        ),
+        ("site_closed", {"site_id": site.id, "site_name": "Open Door"}),
+    ]
+    assert all(
+        b"AliasHidden" not in r["body"] and client.code.encode() not in r["body"] for r in receiver.requests
+    )
