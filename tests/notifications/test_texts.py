@@ -194,3 +194,37 @@ def test_a_bad_number_is_refused(app, make, twilio, browser_for):
     response = browser.post("/account/notifications/phone", data={"phone": "555-0001"})
     assert response.status_code == 422 and "country code" in response.get_data(as_text=True)
     assert twilio.texts == []
+
+
+def test_a_code_runs_out_and_allows_five_tries(app, make, twilio, browser_for):
+    from datetime import timedelta
+
+    advocate = make.user(Role.ADVOCATE)
+    browser = browser_for(advocate)
+    with clock.frozen(NOW):
+        browser.post("/account/notifications/phone", data={"phone": "+15554440002"})
+    code = twilio.texts[-1]["Body"].split("code is ")[1][:6]
+    wrong = "000000" if code != "000000" else "111111"
+    with clock.frozen(NOW):
+        for _ in range(5):
+            assert (
+                browser.post("/account/notifications/phone/confirm", data={"code": wrong}).status_code == 422
+            )
+        sixth = browser.post("/account/notifications/phone/confirm", data={"code": code})
+    assert sixth.status_code == 422 and "Too many wrong codes" in sixth.get_data(as_text=True)
+    with clock.frozen(NOW):
+        browser.post("/account/notifications/phone", data={"phone": "+15554440002"})
+    code = twilio.texts[-1]["Body"].split("code is ")[1][:6]
+    with clock.frozen(NOW + timedelta(minutes=11)):
+        late = browser.post("/account/notifications/phone/confirm", data={"code": code})
+    assert late.status_code == 422 and "run out" in late.get_data(as_text=True)
+    assert make.reload(NotificationSettings, advocate.id).phone is None
+
+
+def test_a_number_confirmed_by_someone_else_can_not_be_taken(app, make, twilio, browser_for, phone_of):
+    phone_of(make.user(Role.PARTNER), "+15554440003")
+    response = browser_for(make.user(Role.ADVOCATE)).post(
+        "/account/notifications/phone", data={"phone": "+15554440003"}
+    )
+    assert response.status_code == 422 and "belongs to another account" in response.get_data(as_text=True)
+    assert twilio.texts == []

@@ -130,6 +130,8 @@ def test_failures_are_retried_with_backoff_then_the_webhook_stops_and_admins_are
         ("https://169.254.169.254/latest/meta-data", "private, local or reserved"),
         ("https://127.0.0.1/hooks", "private, local or reserved"),
         ("https://[::1]/hooks", "private, local or reserved"),
+        ("https://localhost/hooks", "private, local or reserved"),  # a name is resolved, then judged
+        ("https://[::ffff:10.0.0.1]/hooks", "private, local or reserved"),
         ("https://user:pass@93.184.215.14/hooks", "without a password"),
         ("not a url", "Use an https:// address."),
     ],
