@@ -134,3 +134,40 @@ def test_a_failed_send_is_retried_with_backoff_and_each_try_recorded(app, run, m
     assert len(twilio.texts) == 2 and twilio.texts[-1]["To"] == HOLDER_PHONE
     assert make.count(DeliveryAttempt, succeeded=False) == 1
     assert make.count(DeliveryAttempt, succeeded=True) == 1
+
+
+def test_quiet_hours_do_not_hold_back_a_hold_warning(app, run, make, held, smtp, twilio):
+    from datetime import time
+
+    from housing_service.extensions import db
+    from housing_service.notifications.models import NotificationSettings
+
+    with app.app_context():
+        settings = db.session.get(NotificationSettings, held.advocate.id)
+        settings.quiet_from, settings.quiet_until = time(20), time(8)  # the warning comes at 8:10 pm
+        db.session.commit()
+    run("hold_expiry", EXPIRES - timedelta(minutes=50))
+    assert len(smtp.messages) == 1 and len(twilio.texts) == 1
+
+
+def test_a_message_claimed_by_a_run_that_died_is_sent_after_the_lease(app, make, held, smtp):
+    from housing_service.extensions import db
+    from housing_service.notifications import delivery, outbox
+
+    moment = EXPIRES - timedelta(minutes=50)
+    with app.app_context():
+        from housing_service.notifications.kinds import NotificationKind
+        from housing_service.notifications.messages import Message
+
+        outbox.notify(
+            NotificationKind.HOLD_EXPIRING,
+            [held.advocate.id],
+            Message("s", "b", "t", "/holds/1"),
+            key="k",
+            now=moment,
+        )
+        db.session.commit()
+        assert delivery.claim(OutboxMessage, moment) != []  # then the process died mid-send
+        assert delivery.deliver_outbox(moment + timedelta(minutes=5)).total == 0  # still claimed
+        assert delivery.deliver_outbox(moment + timedelta(minutes=11)).sent == 1  # lease over
+    assert len(smtp.messages) == 1
