@@ -63,7 +63,8 @@ _EMAIL = frozenset({Channel.EMAIL})
 _NONE: frozenset[Channel] = frozenset()
 
 # What each role is told unless the person chooses otherwise. Text messages go only to a
-# confirmed number, and only where the moment matters most.
+# confirmed number, and only where the moment matters most. A case manager's e-mail about
+# stays and plans is the daily digest (one e-mail, not one per flag) unless they choose more.
 ROLE_DEFAULTS: dict[Role, dict[NotificationKind, frozenset[Channel]]] = {
     Role.ADVOCATE: {
         NotificationKind.HOLD_EXPIRING: _ALL,
@@ -79,9 +80,9 @@ ROLE_DEFAULTS: dict[Role, dict[NotificationKind, frozenset[Channel]]] = {
         NotificationKind.HOLD_EXPIRING: _ALL,
         NotificationKind.HOLD_EXPIRED: _APP_EMAIL,
         NotificationKind.STALE_AVAILABILITY: _NONE,
-        NotificationKind.STAY_FLAG: _APP_EMAIL,
+        NotificationKind.STAY_FLAG: _APP,
         NotificationKind.REFERRAL: _APP_EMAIL,
-        NotificationKind.PLAN_STEP_DUE: _APP_EMAIL,
+        NotificationKind.PLAN_STEP_DUE: _APP,
         NotificationKind.DIGEST: _EMAIL,
         NotificationKind.WEBHOOK_STOPPED: _NONE,
     },

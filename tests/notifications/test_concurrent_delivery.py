@@ -22,8 +22,8 @@ def test_concurrent_delivery_runs_send_each_message_once(app, make, smtp):
     people = [make.user(Role.CASE_MANAGER) for _ in range(MESSAGES)]
     with app.app_context():
         for number, person in enumerate(people):
-            message = Message(f"Item {number}", "A plan step is past its date.", "", "/caseload")
-            outbox.notify(NotificationKind.PLAN_STEP_DUE, [person.id], message, key=f"item:{number}", now=NOW)
+            message = Message(f"Item {number}", "A hold you made ends soon.", "", "/holds/1")
+            outbox.notify(NotificationKind.HOLD_EXPIRING, [person.id], message, key=f"item:{number}", now=NOW)
         db.session.commit()
     start = threading.Barrier(RUNS)
     errors: list[BaseException] = []
