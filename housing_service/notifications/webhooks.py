@@ -229,7 +229,11 @@ def _event_of(entry: dict[str, Any]) -> Any:
     elif action == "placement.check_in":
         hold_ids = [entry["details"].get("hold_id")]
     events = []
-    for hold in db.session.scalars(select(Hold).where(Hold.id.in_([h for h in hold_ids if h]))):
+    # Read afresh: a bulk update (expiry) may have changed holds this session already holds.
+    current = (
+        select(Hold).where(Hold.id.in_([h for h in hold_ids if h])).execution_options(populate_existing=True)
+    )
+    for hold in db.session.scalars(current):
         events.append(
             _site_event(
                 hold.site_id, WebhookEvent.HOLD_CHANGED, {"hold_id": hold.id, "status": hold.status.value}
