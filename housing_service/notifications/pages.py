@@ -11,6 +11,7 @@ from typing import Any
 from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
@@ -133,7 +134,7 @@ def _webhooks_page(
         hooks=hooks,
         deliveries={hook.id: webhooks.deliveries_of(actor, hook, 10) for hook in hooks},
         events=webhooks.SUBSCRIBABLE,
-        form=request.form if request.method == "POST" else {},
+        form=request.form if status >= 400 else MultiDict(),
         **extra,
     )
 
