@@ -98,3 +98,20 @@ def webhook_stopped(webhook_id: int, failures: int, now: datetime, zone: str) ->
         f"housing_service: webhook {webhook_id} was stopped after {failures} failures. Open:",
         WEBHOOKS_PAGE,
     )
+
+
+def referral(answered: bool, link: str) -> Message:
+    """A screened referral waits for the site's answer, or was answered (never who it is for)."""
+    if answered:
+        return Message(
+            "A referral was answered",
+            "A referral you sent was answered. Open it to see the answer and what comes next.",
+            "housing_service: a referral you sent was answered. Open:",
+            link,
+        )
+    return Message(
+        "A referral is waiting for an answer",
+        "A referral to your site is waiting for an answer. Open it to screen it.",
+        "housing_service: a referral is waiting for your answer. Open:",
+        link,
+    )

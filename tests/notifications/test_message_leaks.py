@@ -17,7 +17,6 @@ from housing_service.extensions import db
 from housing_service.models import Flag, FlagKind, JobRun
 from housing_service.notifications import outbox
 from housing_service.notifications.kinds import CHANNELS_OF, Channel, NotificationKind
-from housing_service.notifications.messages import Message
 from housing_service.notifications.models import NotificationChoice, NotificationSettings, OutboxMessage
 
 from ..security.coalition import (
@@ -131,18 +130,14 @@ def test_no_message_of_any_kind_leaks(app, coalition, smtp, twilio):
             key="w:1",
             now=NOW,
         )
-        written += outbox.notify(
-            NotificationKind.REFERRAL,
-            users,
-            Message(
-                "A referral was answered",
-                "A referral you sent was answered.",
-                "housing_service: a referral was answered. Open:",
-                "/caseload",
-            ),
-            key="referral:1:answered",
-            now=NOW,
-        )
+        for answered in (False, True):
+            written += outbox.notify(
+                NotificationKind.REFERRAL,
+                users,
+                messages.referral(answered, "/caseload"),
+                key=f"referral:1:{answered}",
+                now=NOW,
+            )
         db.session.commit()
         rows = db.session.scalars(select(OutboxMessage)).all()
         assert written == len(rows) > 0
