@@ -5,8 +5,10 @@ A feature package: it stands on the shared layers (models, services, web, api) a
 below it imports it (the scheduler's jobs call it, as they call services). A producer tells
 people in one call, inside its own transaction:
 
-    outbox.notify(NotificationKind.REFERRAL, [user_id, ...], messages.referral(answered=True, link=f"/referrals/{id}"),
-                  key=f"referral:{id}:answered", now=now)
+    outbox.notify(
+        NotificationKind.REFERRAL, [user_id, ...], messages.referral(answered=True, link=f"/referrals/{id}"),
+        key=f"referral:{id}:answered", now=now,
+    )
 """
 
 from __future__ import annotations
