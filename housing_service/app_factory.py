@@ -67,6 +67,9 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .oversight import register as register_oversight
 
     register_oversight(app)
+    from .notifications import install as install_notifications
+
+    install_notifications(app)
 
     from .web import register_web
 

@@ -59,6 +59,13 @@ def _roles(raw: str) -> frozenset[str]:
     return roles
 
 
+def _webhooks_loopback(env: dict[str, str], environment: str) -> bool:
+    allowed = env.get("WEBHOOKS_ALLOW_LOOPBACK", "false").lower() == "true"
+    if allowed and environment != "testing":
+        raise ConfigurationError("WEBHOOKS_ALLOW_LOOPBACK is for the test suite only (HOUSING_ENV=testing)")
+    return allowed
+
+
 def database_url(raw: str | None, instance_path: Path) -> str:
     """The SQLAlchemy URL: PostgreSQL through psycopg 3, else the embedded SQLite file."""
     if not raw:
@@ -149,6 +156,18 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "true").lower() == "true",
         "MAIL_SENDER": env.get("MAIL_SENDER", "housing-service@localhost"),
+        # Where people open the service: links in e-mails and texts, and the address the
+        # SMS provider signs texts received for (it must match what the provider calls).
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://localhost:5000"),
+        # Texting (notifications/sms_provider.py): all three set, or texting is off.
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER", ""),
+        "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL", ""),
+        "SMS_TEXTS_PER_NUMBER_PER_HOUR": _int(env, "SMS_TEXTS_PER_NUMBER_PER_HOUR", 20),
+        # Webhooks go to public HTTPS addresses only. Tests alone may deliver to a local fake
+        # over plain HTTP on 127.0.0.1 (refused outside HOUSING_ENV=testing).
+        "WEBHOOKS_ALLOW_LOOPBACK": _webhooks_loopback(env, environment),
         # Cookies travel over HTTPS only, except on a developer's own machine.
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -94,4 +94,10 @@ def run_job(job_name: str, now: datetime, slot: str | None = None) -> RunReport:
         outcome.flags_resolved,
         outcome.records_changed,
     )
+    if job.then is not None:
+        try:
+            job.then(now)
+        except Exception:
+            session.rollback()
+            log.exception("job %s: the step after its commit failed; the next run takes it up", job_name)
     return RunReport(job_name, slot, ran=True, outcome=outcome, duration_ms=duration_ms)

@@ -8,6 +8,7 @@ failure leaves the flags for the next day's digest (sent at least once, never lo
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -36,8 +37,11 @@ def compose(
     return mail.new_message(manager.email, subject, "\n".join(lines))
 
 
-def send_daily_digests(now: datetime) -> int:
-    """Send each case manager their new, unacknowledged flags; return how many emails went out."""
+def send_daily_digests(now: datetime, skip_user_ids: Collection[int] = ()) -> int:
+    """Send each case manager their new, unacknowledged flags; return how many emails went out.
+
+    `skip_user_ids`: case managers who chose not to get the digest (their flags stay unsent).
+    """
     config = current_app.config
     if not mail.enabled():
         return 0
@@ -56,6 +60,8 @@ def send_daily_digests(now: datetime) -> int:
     ).all()
     digests: dict[int, tuple[User, list[tuple[str, Flag]]]] = {}
     for flag, code, manager in rows:
+        if manager.id in skip_user_ids:
+            continue
         digests.setdefault(manager.id, (manager, []))[1].append((code, flag))
     sent = 0
     for manager, entries in digests.values():

@@ -41,6 +41,8 @@ from housing_service.models import (
     User,
 )
 from housing_service.models.plans import Decision, StepKind, SuggestionDecision, TransitionPlan
+from housing_service.notifications.kinds import WebhookEvent
+from housing_service.notifications.models import Webhook
 from housing_service.services import accounts, passwords
 from housing_service.vocabulary import (
     AgeGroup,
@@ -476,6 +478,17 @@ def build(app: Flask) -> Coalition:
             expires_at=NOW + timedelta(days=30),
         )
         session.add(token)
+        # A partner system's webhook (a public address: nothing is delivered during these tests).
+        webhook = Webhook(
+            name="211 line",
+            url="https://93.184.215.14/hooks",
+            events=frozenset({WebhookEvent.AVAILABILITY_CHANGED}),
+            secret="whsec_coalition-webhook-secret",
+            active=True,
+            consecutive_failures=0,
+            created_at=NOW - timedelta(days=2),
+        )
+        session.add(webhook)
         session.commit()
 
         world.token = plain
@@ -510,6 +523,7 @@ def build(app: Flask) -> Coalition:
             pause=pause.id,
             open_pause=open_pause.id,
             token=token.id,
+            webhook=webhook.id,
             **{name: space.id for name, space in spaces.items()},
             **{f"user_{role}": user.id for role, user in people.items()},
         )

@@ -493,6 +493,48 @@ API_ROWS = [
     Row("reports.point_in_time", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
     Row("reports.outcomes", "GET", codes(200, 403, 200, 403, 403, 403, 401)),
     Row("reports.hmis_export_zip", "GET", codes(422, 403, 403, 403, 403, 403, 401)),
+    # Notifications: each person's own notes and choices; webhooks are admins' alone.
+    Row("notifications.my_notes", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row("notifications.my_choices", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
+    Row(
+        "notifications.choose",
+        "PUT",
+        codes(200, 200, 200, 200, 200, 200, 401),
+        body={"choices": {"stay_flag": ["in_app"]}, "quiet_from": "22:00", "quiet_until": "07:00"},
+    ),
+    Row("notifications.list_webhooks", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+    Row(
+        "notifications.add_webhook",
+        "POST",
+        codes(201, 403, 403, 403, 403, 403, 401),
+        body={"name": "HMIS lead", "url": "https://93.184.215.14/hmis", "events": ["site_opened"]},
+    ),
+    Row(
+        "notifications.remove_webhook",
+        "DELETE",
+        codes(204, 403, 403, 403, 403, 403, 401),
+        args={"webhook_id": "webhook"},
+    ),
+    Row(
+        "notifications.test_webhook",
+        "POST",
+        codes(202, 403, 403, 403, 403, 403, 401),
+        args={"webhook_id": "webhook"},
+    ),
+    Row(
+        "notifications.turn_on_webhook",
+        "POST",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        args={"webhook_id": "webhook"},
+    ),
+    Row(
+        "notifications.webhook_deliveries",
+        "GET",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        args={"webhook_id": "webhook"},
+    ),
+    # Texts from the SMS provider: no session gives a right; without a provider, refused to all.
+    Row("notifications.text_received", "POST", codes(403, 403, 403, 403, 403, 403, 403)),
 ]
 
 
@@ -858,6 +900,43 @@ PAGE_ROWS = [
         codes(303, 303, 303, 303, 404, 404, 302),
         args={"flag_id": "flag"},
         body=lambda w: {f"flag-{w['flag']}-note": "On it"},
+    ),
+    # Notifications: my choices and phone number; admins' webhooks. Texting is off in these
+    # tests, so a number can't be added (409), and there is no code to confirm (422).
+    _page("web.notification_choices", "GET", codes(200, 200, 200, 200, 200, 200, 302)),
+    _page(
+        "web.notification_choices",
+        "POST",
+        codes(303, 303, 303, 303, 303, 303, 302),
+        body={"stay_flag-in_app": "y", "quiet_from": "22:00", "quiet_until": "07:00"},
+    ),
+    _page("web.add_phone", "POST", codes(409, 409, 409, 409, 409, 409, 302), body={"phone": "+15551112222"}),
+    _page("web.confirm_phone", "POST", codes(422, 422, 422, 422, 422, 422, 302), body={"code": "123456"}),
+    _page("web.remove_phone", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
+    _page("web.admin_webhooks", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_webhooks",
+        "POST",
+        codes(201, 403, 403, 403, 403, 403, 302),
+        body={"name": "HMIS lead", "url": "https://93.184.215.14/hmis", "events": "site_opened"},
+    ),
+    _page(
+        "web.admin_test_webhook",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"webhook_id": "webhook"},
+    ),
+    _page(
+        "web.admin_turn_on_webhook",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"webhook_id": "webhook"},
+    ),
+    _page(
+        "web.admin_delete_webhook",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"webhook_id": "webhook"},
     ),
 ]
 

@@ -64,6 +64,7 @@ ARGUMENT_RECORDS = {
     "organisation_id": ["own_organisation", "other_organisation"],
     "user_id": [f"user_{role}" for role in ROLES if role != ANONYMOUS],
     "token_id": ["token"],
+    "webhook_id": ["webhook"],
     "flag_id": ["flag"],
     "step_id": ["plan_step"],
     "referral_id": ["referral"],
