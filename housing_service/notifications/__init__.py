@@ -21,8 +21,9 @@ from . import models  # noqa: F401  (the tables join the metadata the migrations
 def install(app: Flask) -> None:
     """The API, the pages (on the shared `web` blueprint), templates, and webhook events."""
     from ..extensions import api as rest_api
-    from . import api, pages, webhooks  # noqa: F401  (pages add their routes to the web blueprint)
+    from . import api, pages, referral_news, webhooks  # noqa: F401  (pages add routes to the web blueprint)
 
     rest_api.register_blueprint(api.blp, url_prefix="/api/v1")
     app.register_blueprint(Blueprint("notifications_templates", __name__, template_folder="templates"))
     webhooks.install()
+    referral_news.install()

@@ -54,6 +54,8 @@ FLAG_KINDS: dict[FlagKind, NotificationKind] = {
     FlagKind.OVER_LIMIT: NotificationKind.STAY_FLAG,
     FlagKind.PLAN_STEP_OVERDUE: NotificationKind.PLAN_STEP_DUE,
     FlagKind.MOVE_WITHOUT_CHOICE: NotificationKind.PLAN_STEP_DUE,
+    FlagKind.REFERRAL_WAITING: NotificationKind.REFERRAL,
+    FlagKind.REFERRAL_UNANSWERED: NotificationKind.REFERRAL,
 }
 
 _ALL = frozenset(Channel)
@@ -101,6 +103,8 @@ ROLE_DEFAULTS: dict[Role, dict[NotificationKind, frozenset[Channel]]] = {
         NotificationKind.HOLD_EXPIRING: _APP_EMAIL,
         NotificationKind.HOLD_EXPIRED: _APP,
         NotificationKind.WEBHOOK_STOPPED: _APP_EMAIL,
+        # An admin is told of a referral only when a screened site let it go unanswered.
+        NotificationKind.REFERRAL: _APP_EMAIL,
     },
 }
 

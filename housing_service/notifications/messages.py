@@ -33,6 +33,7 @@ MY_SITE_PAGE = "/my-sites/{id}"
 NEXT_PLACE_PAGE = "/stays/{id}/next"
 CASELOAD_PAGE = "/caseload"
 WEBHOOKS_PAGE = "/admin/webhooks"
+REFERRAL_PAGE = "/referrals/{id}"
 
 
 def about_flag(flag: Flag, recipient: User, client_code: str | None, zone: str) -> Message | None:
@@ -87,6 +88,21 @@ def about_flag(flag: Flag, recipient: User, client_code: str | None, zone: str) 
         )
         link = NEXT_PLACE_PAGE.format(id=flag.placement_id) if flag.placement_id else CASELOAD_PAGE
         return Message(what, f"{what}{code}.", f"housing_service: {what.lower()}. Open the case:", link)
+    if flag.kind == FlagKind.REFERRAL_WAITING and flag.referral_id is not None:
+        ends = moment_text(flag.referral.respond_by, zone) if flag.referral else "soon"
+        return Message(
+            "A referral is still waiting for your answer",
+            f"A referral to your site needs an answer by {ends}. Open it to screen it.",
+            f"housing_service: a referral needs your answer by {ends}. Open:",
+            REFERRAL_PAGE.format(id=flag.referral_id),
+        )
+    if flag.kind == FlagKind.REFERRAL_UNANSWERED and flag.referral_id is not None:
+        return Message(
+            "A referral was not answered in time",
+            "A referral to a screened site was not answered in time. Open it to see what to do next.",
+            "housing_service: a referral was not answered in time. Open:",
+            REFERRAL_PAGE.format(id=flag.referral_id),
+        )
     return None
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import count_inserted, insert_ignoring_duplicates
 from ..extensions import db
-from ..models import CaseTeamMember, Client, Flag, FlagKind, Hold, Role, Site, User
+from ..models import CaseTeamMember, Client, Flag, FlagKind, Hold, Referral, Role, Site, User
 from . import channels, messages, preferences
 from .kinds import FLAG_KINDS, URGENT_KINDS, Channel, DeliveryStatus, NotificationKind, kinds_for
 from .messages import Message
@@ -124,6 +124,12 @@ def _recipients(flag: Flag) -> tuple[set[int], set[int]]:
         return told, {holder} if holder else set()
     if flag.kind == FlagKind.STALE_AVAILABILITY and flag.site_id is not None:
         return _site_staff(flag.site_id), set()
+    if flag.kind == FlagKind.REFERRAL_WAITING and flag.site_id is not None:
+        return _site_staff(flag.site_id), set()
+    if flag.kind == FlagKind.REFERRAL_UNANSWERED and flag.referral_id is not None:
+        sender = db.session.scalar(select(Referral.requested_by_id).where(Referral.id == flag.referral_id))
+        admins = set(db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active)))
+        return admins | _site_staff(flag.site_id) | ({sender} if sender else set()), set()
     if flag.client_id is None:
         return set(), set()
     case_manager = db.session.scalar(select(Client.case_manager_id).where(Client.id == flag.client_id))
@@ -134,6 +140,23 @@ def _recipients(flag: Flag) -> tuple[set[int], set[int]]:
     if flag.kind in (FlagKind.PLAN_STEP_OVERDUE, FlagKind.MOVE_WITHOUT_CHOICE):
         return ({case_manager} if case_manager else set()), case_team
     return case_team, case_team
+
+
+def notify_referral_sent(referral_id: int, site_id: int, now: datetime) -> int:
+    """The site's staff are told at once: a household may be waiting in a car."""
+    link = messages.REFERRAL_PAGE.format(id=referral_id)
+    message = messages.referral(answered=False, link=link)
+    return notify(
+        NotificationKind.REFERRAL, _site_staff(site_id), message, key=f"referral:{referral_id}:sent", now=now
+    )
+
+
+def notify_referral_answered(referral_id: int, sender_id: int, now: datetime) -> int:
+    """The advocate who sent it learns the answer (what it is, on the page)."""
+    message = messages.referral(answered=True, link=messages.REFERRAL_PAGE.format(id=referral_id))
+    return notify(
+        NotificationKind.REFERRAL, {sender_id}, message, key=f"referral:{referral_id}:answered", now=now
+    )
 
 
 def _site_staff(site_id: int) -> set[int]:

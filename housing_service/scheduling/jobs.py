@@ -57,6 +57,7 @@ def _flag_stale_sites(now: datetime, run_id: int | None) -> JobOutcome:
 
 def _watch_referrals(now: datetime, run_id: int | None) -> JobOutcome:
     result = referrals.watch_referrals(now, run_id)
+    notifications.tell_about_flags(run_id, now)
     return JobOutcome(
         flags_raised=result.raised,
         flags_resolved=result.resolved,
