@@ -4,7 +4,7 @@ Each test follows what a hostile account would try (issue 11): a made-up record,
 holds at every confidential site, replays, reading many addresses in a row.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,57 +23,11 @@ from housing_service.models import (
     Role,
 )
 from housing_service.referrals.service import watch_referrals
-from housing_service.vocabulary import ReferralMode, SpaceKind
 
-# 10 March 2027, noon in the coalition's time zone (America/Los_Angeles, UTC-8).
-NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
-MORNING = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)  # 9:00 local
-TODAY = date(2027, 3, 10)
-SECRETS = [
-    "SecretAddressOne 1 Hidden Way",
-    "SecretAddressTwo 2 Hidden Way",
-    "SecretAddressThree 3 Hidden Way",
-]
-SECRETS += ["SecretAddressFour 4 Hidden Way", "SecretAddressFive 5 Hidden Way"]
-PHONE = "+1 408 555 0142"
+from .conftest import NOW, PHONE, SECRETS, TODAY
+from .conftest import send_referral as _referral
 
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with clock.frozen(NOW):
-        yield
-
-
-class World:
-    pass
-
-
-@pytest.fixture
-def world(make):
-    """Five direct confidential sites, two screened ones, each with a partner, and an advocate."""
-    w = World()
-    w.direct, w.direct_beds, w.partners = [], [], []
-    for address in SECRETS:
-        organisation = make.organisation()
-        site = make.site(organisation=organisation, confidential=True, address=address)
-        w.direct.append(site)
-        w.direct_beds.append(make.space(site, label="Bed 1"))
-        w.partners.append(make.user(Role.PARTNER, organisation=organisation))
-    w.screened_organisation = make.organisation()
-    w.screened = make.site(
-        organisation=w.screened_organisation,
-        confidential=True,
-        address="ScreenedAddress 9 Quiet Lane",
-        referral_mode=ReferralMode.SCREENED,
-        referral_response_minutes=30,
-    )
-    w.screened_bed = make.space(w.screened, label="Quiet 1")
-    w.screened_unit = make.space(w.screened, kind=SpaceKind.UNIT, capacity=4, label="Family 1")
-    w.screened_partner = make.user(Role.PARTNER, organisation=w.screened_organisation)
-    w.admin = make.user(Role.ADMIN)
-    w.advocate = make.user(Role.ADVOCATE)
-    w.client = make.client(advocates=(w.advocate,))
-    return w
+MORNING = datetime(2027, 3, 10, 17, 0, tzinfo=UTC)  # 9:00 local, the day before tomorrow's hold
 
 
 def _watch(app, at):
@@ -275,17 +229,6 @@ def test_two_requests_at_once_can_not_both_pass_the_limit(app, make, world):
 
 
 # Screened referrals ---------------------------------------------------------------------------
-
-
-def _referral(session, world, **fields):
-    body = {
-        "site_id": world.screened.id,
-        "client_id": world.client.id,
-        "urgency": "tonight",
-        "callback_phone": PHONE,
-        **fields,
-    }
-    return session.post("/api/v1/referrals", json=body)
 
 
 def test_a_referral_goes_request_accept_hold_and_the_address_is_never_sent(api, make, world):
