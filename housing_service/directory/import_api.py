@@ -1,0 +1,139 @@
+"""The inventory import and export in the API: template, columns, dry run, apply, export (CSV).
+
+A file travels as JSON (its name and its bytes in base64), like every other write of the
+API; the CLI and the page take the file itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from flask import Response
+from marshmallow import Schema, fields, validate
+
+from ..api.common import Blueprint, StrictSchema, acting, now
+from ..errors import InvalidInput
+from . import inventory_export, inventory_import
+from .inventory_columns import COLUMNS
+from .spreadsheet import LARGEST_FILE_BYTES, read_sheet
+
+blp = Blueprint(
+    "inventory_import",
+    __name__,
+    description="Moving a coalition's inventory in (dry run, then apply) and out (CSV); admins and partners",
+)
+FILE_NAME = validate.Regexp(r"^[^/\\]{1,120}\.(csv|CSV|xlsx|XLSX)$", error="A .csv or .xlsx file name.")
+
+
+class FileSchema(StrictSchema):
+    file_name = fields.String(required=True, validate=FILE_NAME)
+    content = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=(LARGEST_FILE_BYTES * 4) // 3 + 4),
+        metadata={"description": "The file's bytes, base64-encoded (up to 5 MB)."},
+    )
+
+
+class ApplySchema(FileSchema):
+    fingerprint = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$", error="The dry run's fingerprint: 64 hex digits."),
+        metadata={"description": "The `fingerprint` the dry run of this same file answered."},
+    )
+
+
+class RefusalSchema(Schema):
+    file = fields.String()
+    row = fields.Integer()
+    column = fields.String()
+    reason = fields.String()
+
+
+class DryRunSchema(Schema):
+    file_name = fields.String()
+    fingerprint = fields.String()
+    rows = fields.Integer()
+    summary = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    refusals = fields.List(fields.Nested(RefusalSchema))
+    callouts = fields.List(
+        fields.String(), metadata={"description": "Changes of a site's confidential status or tier."}
+    )
+    notes = fields.List(fields.String())
+
+
+class AppliedSchema(Schema):
+    summary = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ColumnSchema(Schema):
+    name = fields.String()
+    required = fields.Boolean()
+    meaning = fields.String()
+    example = fields.String()
+
+
+def decoded(args: dict[str, Any]) -> bytes:
+    try:
+        return base64.b64decode(args["content"], validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput.field("content", "Not base64: encode the file's bytes in base64.") from None
+
+
+def _csv(text: str, file_name: str) -> Response:
+    return Response(
+        text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{file_name}"'}
+    )
+
+
+@blp.route("/inventory-import/columns", methods=["GET"])
+@blp.response(200, ColumnSchema(many=True))
+def columns() -> list[Any]:
+    """The file's columns: what each holds, and which are required (admins and partners)."""
+    inventory_import.require_importer(acting())
+    return list(COLUMNS)
+
+
+@blp.route("/inventory-import/template", methods=["GET"])
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+def template() -> Response:
+    """A CSV with the header and one example row (admins and partners)."""
+    inventory_import.require_importer(acting())
+    return _csv(inventory_export.template(), "inventory-template.csv")
+
+
+@blp.route("/inventory-import/dry-run", methods=["POST"])
+@blp.arguments(FileSchema)
+@blp.response(200, DryRunSchema)
+def dry_run(args: dict[str, Any]) -> dict[str, Any]:
+    """What the file would create, update and leave, and each refused row, column and reason. Writes nothing."""
+    actor = acting()
+    inventory_import.require_importer(actor)
+    content = decoded(args)
+    sheet = read_sheet(args["file_name"], content)
+    return inventory_import.plan_import(actor, sheet, inventory_import.fingerprint(content)).as_dict()
+
+
+@blp.route("/inventory-import/apply", methods=["POST"])
+@blp.arguments(ApplySchema)
+@blp.response(200, AppliedSchema)
+def apply(args: dict[str, Any]) -> dict[str, Any]:
+    """Import the file of a dry run, all or nothing: any refused row refuses the whole file (422)."""
+    actor = acting()
+    inventory_import.require_importer(actor)
+    content = decoded(args)
+    sheet = read_sheet(args["file_name"], content)
+    result = inventory_import.apply_import(
+        actor, sheet, inventory_import.fingerprint(content), args["fingerprint"], now()
+    )
+    return {"summary": result.summary, "counts": result.counts}
+
+
+@blp.route("/inventory-export", methods=["GET"])
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+def export() -> Response:
+    """The sites you manage, with their beds and units, as the import's CSV (admins: every site)."""
+    return _csv(inventory_export.export_inventory(acting()), "inventory.csv")

@@ -1,0 +1,38 @@
+"""Stable keys for moving a coalition in (external ids on organisations and sites) and an
+organisation's choice to list a hotline for its confidential services in the public directory
+
+Revision ID: 0013
+Revises: 0011
+Create Date: 2026-12-01
+
+Both ids are optional and unique where given: a re-import matches a row to the record that
+carries its id, else to the organisation and site by name.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0013"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("organisations") as batch:
+        batch.add_column(sa.Column("external_id", sa.String(length=100), nullable=True))
+        batch.add_column(sa.Column("confidential_services_phone", sa.String(length=40), nullable=True))
+        batch.create_unique_constraint(op.f("uq_organisations_external_id"), ["external_id"])
+    with op.batch_alter_table("sites") as batch:
+        batch.add_column(sa.Column("external_id", sa.String(length=100), nullable=True))
+        batch.create_unique_constraint(op.f("uq_sites_external_id"), ["external_id"])
+
+
+def downgrade():
+    with op.batch_alter_table("sites") as batch:
+        batch.drop_constraint(op.f("uq_sites_external_id"), type_="unique")
+        batch.drop_column("external_id")
+    with op.batch_alter_table("organisations") as batch:
+        batch.drop_constraint(op.f("uq_organisations_external_id"), type_="unique")
+        batch.drop_column("confidential_services_phone")
+        batch.drop_column("external_id")
