@@ -201,7 +201,7 @@ def test_the_datapackage_validates_with_frictionless(api, directory, tmp_path):
     package = Package(str(tmp_path / "datapackage.json"))
     capacity = package.get_resource("service_capacity").read_rows()
     assert sorted(row["available"] for row in capacity) == [1, 1]
-    assert len(package.get_resource("locations").read_rows()) == 1
+    assert len(package.get_resource("location").read_rows()) == 1
     # The CSV headers are HSDS 3.1 field names of each table.
     for resource in package.resources:
         schema = json.loads((SCHEMAS / f"{resource.name}.json").read_text())
