@@ -379,13 +379,15 @@ class _Matcher:
         key = f"id:{existing.id}" if existing is not None else _new_organisation_key(row)
         if key in organisation_rows:
             first = organisation_rows[key]
-            if first.organisation != row.organisation or (
-                row.victim_service_provider is not None
-                and first.victim_service_provider is not None
-                and first.victim_service_provider != row.victim_service_provider
+            if first.organisation != row.organisation:
+                raise _RowRefused(
+                    "organisation", f"names it {row.organisation!r}, row {first.number} {first.organisation!r}."
+                )
+            if None not in (first.victim_service_provider, row.victim_service_provider) and (
+                first.victim_service_provider != row.victim_service_provider
             ):
                 raise _RowRefused(
-                    "organisation", f"differs from row {first.number} for the same organisation."
+                    "victim_service_provider", f"differs from row {first.number} for the same organisation."
                 )
             return key
         organisation_rows[key] = row
