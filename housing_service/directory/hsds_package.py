@@ -18,20 +18,35 @@ WHEN = ("datetime", None)
 
 # table: (file, [(field, (type, format), required)], [(field, referenced table)])
 TABLES: dict[str, tuple[str, list[tuple[str, tuple[str, str | None], bool]], list[tuple[str, str]]]] = {
-    "organization": ("organizations.csv", [("id", UUID, True), ("name", TEXT, True), ("description", TEXT, True)], []),
+    "organization": (
+        "organizations.csv",
+        [("id", UUID, True), ("name", TEXT, True), ("description", TEXT, True)],
+        [],
+    ),
     "service": (
         "services.csv",
         [
-            ("id", UUID, True), ("organization_id", UUID, True), ("name", TEXT, True),
-            ("description", TEXT, False), ("email", ("string", "email"), False), ("status", TEXT, True),
-            ("eligibility_description", TEXT, False), ("minimum_age", NUMBER, False),
-            ("maximum_age", NUMBER, False), ("last_modified", WHEN, False),
+            ("id", UUID, True),
+            ("organization_id", UUID, True),
+            ("name", TEXT, True),
+            ("description", TEXT, False),
+            ("email", ("string", "email"), False),
+            ("status", TEXT, True),
+            ("eligibility_description", TEXT, False),
+            ("minimum_age", NUMBER, False),
+            ("maximum_age", NUMBER, False),
+            ("last_modified", WHEN, False),
         ],
         [("organization_id", "organization")],
     ),
     "location": (
         "locations.csv",
-        [("id", UUID, True), ("location_type", TEXT, True), ("organization_id", UUID, False), ("name", TEXT, False)],
+        [
+            ("id", UUID, True),
+            ("location_type", TEXT, True),
+            ("organization_id", UUID, False),
+            ("name", TEXT, False),
+        ],
         [("organization_id", "organization")],
     ),
     "service_at_location": (
@@ -41,32 +56,57 @@ TABLES: dict[str, tuple[str, list[tuple[str, tuple[str, str | None], bool]], lis
     ),
     "phone": (
         "phones.csv",
-        [("id", UUID, True), ("location_id", UUID, False), ("service_id", UUID, False), ("number", TEXT, True)],
+        [
+            ("id", UUID, True),
+            ("location_id", UUID, False),
+            ("service_id", UUID, False),
+            ("number", TEXT, True),
+        ],
         [("location_id", "location"), ("service_id", "service")],
     ),
     "language": (
         "languages.csv",
-        [("id", UUID, True), ("service_id", UUID, False), ("location_id", UUID, False), ("code", TEXT, False)],
+        [
+            ("id", UUID, True),
+            ("service_id", UUID, False),
+            ("location_id", UUID, False),
+            ("code", TEXT, False),
+        ],
         [("location_id", "location"), ("service_id", "service")],
     ),
     "schedule": (
         "schedules.csv",
         [
-            ("id", UUID, True), ("service_id", UUID, False), ("freq", TEXT, False), ("byday", TEXT, False),
-            ("opens_at", TEXT, False), ("closes_at", TEXT, False), ("description", TEXT, False),
+            ("id", UUID, True),
+            ("service_id", UUID, False),
+            ("freq", TEXT, False),
+            ("byday", TEXT, False),
+            ("opens_at", TEXT, False),
+            ("closes_at", TEXT, False),
+            ("description", TEXT, False),
         ],
         [("service_id", "service")],
     ),
     "accessibility": (
         "accessibility.csv",
-        [("id", UUID, True), ("location_id", UUID, False), ("description", TEXT, False), ("details", TEXT, False)],
+        [
+            ("id", UUID, True),
+            ("location_id", UUID, False),
+            ("description", TEXT, False),
+            ("details", TEXT, False),
+        ],
         [("location_id", "location")],
     ),
     "address": (
         "addresses.csv",
         [
-            ("id", UUID, True), ("location_id", UUID, False), ("address_1", TEXT, True), ("city", TEXT, True),
-            ("state_province", TEXT, True), ("postal_code", TEXT, True), ("country", TEXT, True),
+            ("id", UUID, True),
+            ("location_id", UUID, False),
+            ("address_1", TEXT, True),
+            ("city", TEXT, True),
+            ("state_province", TEXT, True),
+            ("postal_code", TEXT, True),
+            ("country", TEXT, True),
             ("address_type", TEXT, True),
         ],
         [("location_id", "location")],
@@ -75,12 +115,17 @@ TABLES: dict[str, tuple[str, list[tuple[str, tuple[str, str | None], bool]], lis
     "service_capacity": (
         "service_capacity.csv",
         [
-            ("id", UUID, True), ("service_id", UUID, True), ("unit_id", UUID, True), ("available", NUMBER, True),
-            ("maximum", NUMBER, False), ("description", TEXT, False), ("updated", WHEN, True),
+            ("id", UUID, True),
+            ("service_id", UUID, True),
+            ("unit_id", UUID, True),
+            ("available", NUMBER, True),
+            ("maximum", NUMBER, False),
+            ("description", TEXT, False),
+            ("updated", WHEN, True),
         ],
         [("service_id", "service"), ("unit_id", "unit")],
     ),
-}  # fmt: skip
+}
 
 
 def tables_of(directory: Directory) -> dict[str, list[dict[str, Any]]]:

@@ -109,7 +109,7 @@ def template() -> Response:
 @blp.arguments(FileSchema)
 @blp.response(200, DryRunSchema)
 def dry_run(args: dict[str, Any]) -> dict[str, Any]:
-    """What the file would create, update and leave, and each refused row, column and reason. Writes nothing."""
+    """What the file would create, update and leave, and each refused row and why. Writes nothing."""
     actor = acting()
     inventory_import.require_importer(actor)
     content = decoded(args)

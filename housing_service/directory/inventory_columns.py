@@ -55,14 +55,14 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "stay_limit_days",
         False,
-        "Days a stay may last (1–3650); default by tier (60 emergency, 240 transitional); none for long_term.",
+        "Days a stay may last (1–3650); default by tier (emergency 60, transitional 240); long_term: none.",
         "60",
     ),
     Column("area", True, "The county or city the site is in (a new name adds an area).", "Alameda County"),
     Column(
         "confidential",
         True,
-        "yes or no. A confidential site's address reaches only the people who need it and never the directory.",
+        "yes or no. A confidential site's address reaches only those who need it, never the directory.",
         "no",
     ),
     Column("street_address", False, "Street and number.", "12 Elm St"),

@@ -90,6 +90,14 @@ class SitePlan:
     new_units: int = 0
     created: Site | None = None  # the new site, once applied
 
+    @property
+    def site_id(self) -> int:
+        """The site's id: the existing one's, or the new one's once flushed."""
+        site = self.site or self.created
+        if site is None:
+            raise RuntimeError("a new site has no id before it is written")
+        return site.id
+
 
 @dataclass
 class ImportPlan:
@@ -381,7 +389,8 @@ class _Matcher:
             first = organisation_rows[key]
             if first.organisation != row.organisation:
                 raise _RowRefused(
-                    "organisation", f"names it {row.organisation!r}, row {first.number} {first.organisation!r}."
+                    "organisation",
+                    f"names it {row.organisation!r}, row {first.number} {first.organisation!r}.",
                 )
             if None not in (first.victim_service_provider, row.victim_service_provider) and (
                 first.victim_service_provider != row.victim_service_provider
@@ -545,7 +554,7 @@ def apply_import(
         for refusal in plan.refusals:
             errors[f"row {refusal.row}: {refusal.column}"].append(refusal.reason)
         raise InvalidInput(
-            f"{sheet.file_name}: {len(plan.refusals)} problems; nothing was imported. Fix them and try again.",
+            f"{sheet.file_name}: {len(plan.refusals)} problems; nothing was imported. Fix them, try again.",
             dict(errors),
         )
     try:
@@ -641,9 +650,7 @@ def _add_spaces(plan: ImportPlan, now: datetime) -> None:
             taken[site_id].add(label.lower())
     new_rows = []
     for site_plan in growing:
-        site = site_plan.site or site_plan.created
-        assert site is not None
-        site_id = site.id
+        site_id = site_plan.site_id
         for kind, count, capacity in (
             (SpaceKind.BED, site_plan.new_beds, 1),
             (SpaceKind.UNIT, site_plan.new_units, site_plan.row.unit_capacity or 1),

@@ -48,7 +48,9 @@ def site_row(**cells: str) -> dict[str, str]:
     return row
 
 
-def inventory_csv(rows: list[dict[str, str]], delimiter: str = ",", columns: tuple[str, ...] = COLUMN_NAMES) -> bytes:
+def inventory_csv(
+    rows: list[dict[str, str]], delimiter: str = ",", columns: tuple[str, ...] = COLUMN_NAMES
+) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(columns)

@@ -32,7 +32,9 @@ def _registry() -> Registry:
     resources = []
     for path in SCHEMAS.glob("*.json"):
         contents = {**json.loads(path.read_text()), "$id": BASE + path.name}
-        resources.append((BASE + path.name, Resource.from_contents(contents, default_specification=DRAFT202012)))
+        resources.append(
+            (BASE + path.name, Resource.from_contents(contents, default_specification=DRAFT202012))
+        )
     return Registry().with_resources(resources)
 
 

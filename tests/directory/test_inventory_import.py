@@ -26,7 +26,11 @@ def _counts(make: Any) -> tuple[int, int, int]:
 
 def test_the_dry_run_counts_what_would_happen_and_writes_nothing(admin_client, make):
     content = inventory_csv(
-        [site_row(), site_row(site="Bay House", units="0", unit_capacity=""), site_row(site="Third", tier="nope")]
+        [
+            site_row(),
+            site_row(site="Bay House", units="0", unit_capacity=""),
+            site_row(site="Third", tier="nope"),
+        ]
     )
     answer = dry_run(admin_client, content)
     assert answer.status_code == 200
@@ -99,18 +103,24 @@ def test_a_change_of_confidential_status_or_tier_is_called_out(admin_client, mak
         ({"households_served": "singles"}, "households_served", "'singles' is not one of"),
         ({"beds": "1001"}, "beds", "from 0 to 1,000"),
         ({"units": "2", "unit_capacity": ""}, "unit_capacity", "how many people"),
-        ({"contact": "=HYPERLINK(\"http://x\")"}, "contact", "runs as a formula"),
+        ({"contact": '=HYPERLINK("http://x")'}, "contact", "runs as a formula"),
         ({"site": "@SUM(A1)"}, "site", "runs as a formula"),
         ({"intake_hours": "+1"}, "intake_hours", "runs as a formula"),
         ({"confidential": ""}, "confidential", "is required"),
         ({"confidential": "maybe"}, "confidential", "not yes or no"),
-        ({"tier": "long_term", "hud_project_type": "", "stay_limit_days": "30"}, "stay_limit_days", "no stay limit"),
+        (
+            {"tier": "long_term", "hud_project_type": "", "stay_limit_days": "30"},
+            "stay_limit_days",
+            "no stay limit",
+        ),
         ({"hud_project_type": "2"}, "hud_project_type", "HUD project type 0, 1"),
         ({"state": "California"}, "state", "two capital letters"),
         ({"languages": "english"}, "languages", "ISO 639"),
     ],
 )
-def test_a_bad_cell_names_row_column_and_rule_and_nothing_is_written(admin_client, make, cells, column, reason):
+def test_a_bad_cell_names_row_column_and_rule_and_nothing_is_written(
+    admin_client, make, cells, column, reason
+):
     content = inventory_csv([site_row(site="Fine"), site_row(**cells)])
     body = dry_run(admin_client, content).get_json()
     assert [(r["file"], r["row"], r["column"]) for r in body["refusals"]] == [("inventory.csv", 3, column)]
@@ -123,7 +133,12 @@ def test_a_bad_cell_names_row_column_and_rule_and_nothing_is_written(admin_clien
 
 def test_duplicate_keys_in_a_file_are_refused(admin_client, make):
     content = inventory_csv(
-        [site_row(), site_row(beds="3"), site_row(site="A", site_external_id="K"), site_row(site="B", site_external_id="K")]
+        [
+            site_row(),
+            site_row(beds="3"),
+            site_row(site="A", site_external_id="K"),
+            site_row(site="B", site_external_id="K"),
+        ]
     )
     body = dry_run(admin_client, content).get_json()
     assert [(r["row"], r["column"], r["reason"]) for r in body["refusals"]] == [
@@ -135,9 +150,12 @@ def test_duplicate_keys_in_a_file_are_refused(admin_client, make):
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("organisation,site\nA,B\n".encode(), "has no column"),
+        (b"organisation,site\nA,B\n", "has no column"),
         (inventory_csv([site_row()]).replace(b"Oakland", "Öakland".encode("latin-1")), "is not UTF-8"),
-        (inventory_csv([site_row()]).replace(b"unit_capacity", b"unit_capacity,colour"), "doesn't know: colour"),
+        (
+            inventory_csv([site_row()]).replace(b"unit_capacity", b"unit_capacity,colour"),
+            "doesn't know: colour",
+        ),
         (b"\n \n", "is empty"),
         (b"x" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
         (inventory_csv([site_row(site=f"S{n}") for n in range(20_001)]), "more than 20,000 rows"),
@@ -153,7 +171,9 @@ def test_a_file_that_can_t_be_read_is_refused_whole(admin_client, make, content,
 
 
 def test_utf8_with_a_byte_order_mark_and_semicolons_are_read(admin_client, make):
-    content = "\ufeff".encode() + inventory_csv([site_row(site="Casa Esperanza", city="San José")], delimiter=";")
+    content = "\ufeff".encode() + inventory_csv(
+        [site_row(site="Casa Esperanza", city="San José")], delimiter=";"
+    )
     assert apply(admin_client, content).status_code == 200
     with make.app.app_context():
         from housing_service.extensions import db
@@ -204,7 +224,7 @@ def test_export_escapes_formula_like_cells_and_the_import_takes_them_back(admin_
 def test_the_template_and_column_list(admin_client):
     template = admin_client.get(f"{API}/template")
     assert template.status_code == 200 and template.mimetype == "text/csv"
-    header, example = template.get_data(as_text=True).splitlines()
+    header, _example = template.get_data(as_text=True).splitlines()
     columns = admin_client.get(f"{API}/columns").get_json()
     assert header.split(",") == [column["name"] for column in columns]
     assert {c["name"] for c in columns if c["required"]} >= {"organisation", "site", "tier", "confidential"}

@@ -89,8 +89,8 @@ def test_a_partner_can_t_change_admins_fields_add_sites_or_touch_another_organis
     rows[1]["hud_project_type"] = "0"
     rows[1]["stay_limit_days"] = "60"
     new_site = {**rows[0], "site": "Another House", "site_external_id": "", "confidential": "no"}
-    theirs = {**rows[0], "organisation": "Bridge Homes", "organisation_external_id": "", "site": "Bridge Apartments",
-              "site_external_id": "", "confidential": "no"}  # fmt: skip
+    theirs = {**rows[0], "organisation": "Bridge Homes", "organisation_external_id": ""}
+    theirs.update(site="Bridge Apartments", site_external_id="", confidential="no")
     body = dry_run(partner, _write([*rows, new_site, theirs])).get_json()
     assert [(r["row"], r["column"]) for r in body["refusals"]] == [
         (2, "confidential"), (3, "hud_project_type"), (4, "site"), (5, "organisation"),

@@ -19,7 +19,6 @@ fails `test_every_route_has_a_row`, which prints the row to add.
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -83,7 +82,9 @@ def _import_file(with_fingerprint: bool = False) -> dict[str, Any]:
     """An inventory file adding one site to the own organisation (as its JSON body)."""
     from ..directory.helpers import file_body, inventory_csv, site_row
 
-    content = inventory_csv([site_row(organisation="Harbour House Agency", site="Matrix House", area="North County")])
+    content = inventory_csv(
+        [site_row(organisation="Harbour House Agency", site="Matrix House", area="North County")]
+    )
     extra = {"fingerprint": hashlib.sha256(content).hexdigest()} if with_fingerprint else {}
     return file_body(content, **extra)
 
@@ -399,7 +400,9 @@ API_ROWS = [
     Row("hsds.locations", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
     Row("hsds.export_zip", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
     Row("hsds.service", "GET", codes(404, 404, 404, 404, 404, 404, 404), args={"service_id": f"={NO_UUID}"}),
-    Row("hsds.location", "GET", codes(404, 404, 404, 404, 404, 404, 404), args={"location_id": f"={NO_UUID}"}),
+    Row(
+        "hsds.location", "GET", codes(404, 404, 404, 404, 404, 404, 404), args={"location_id": f"={NO_UUID}"}
+    ),
     Row(
         "hsds.organization",
         "GET",

@@ -159,7 +159,9 @@ def _urls(app: Flask, world: Coalition, blueprint_filter: Any) -> Iterator[tuple
             elif name in HSDS_ARGUMENTS:
                 kind, records = HSDS_ARGUMENTS[name]
                 space = namespace(app.config["HSDS_ID_SECRET"])
-                ids = [str(uuid.uuid5(space, f"{kind}/{world[record]}")) for record in ARGUMENT_RECORDS[records]]
+                ids = [
+                    str(uuid.uuid5(space, f"{kind}/{world[record]}")) for record in ARGUMENT_RECORDS[records]
+                ]
                 choices.append([(name, value) for value in ids])
             elif name in LITERAL_ARGUMENTS:
                 choices.append([(name, value) for value in LITERAL_ARGUMENTS[name]])
