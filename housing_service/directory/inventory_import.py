@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, Forbidden, InvalidInput
@@ -548,6 +549,7 @@ def apply_import(
         raise InvalidInput.field(
             "fingerprint", "This is not the file of the dry run: run the dry run on this file first."
         )
+    _one_import_at_a_time()
     plan = plan_import(actor, sheet, content_fingerprint)
     if plan.refusals:
         errors: dict[str, list[str]] = defaultdict(list)
@@ -559,7 +561,7 @@ def apply_import(
         )
     try:
         _write(actor, plan, now)
-    except IntegrityError as error:
+    except (IntegrityError, psycopg.errors.IntegrityError) as error:
         raise Conflict(
             "The inventory changed while this import ran; nothing was imported. Run the dry run again.",
             {"file": ["Changed by someone else meanwhile."]},
@@ -568,6 +570,16 @@ def apply_import(
         actor, "inventory.import", "import", None, {"file": plan.fingerprint[:16], **plan.counts}, now=now
     )
     return ImportResult(plan.counts, plan.summary.replace("Will create", "Created", 1))
+
+
+IMPORT_LOCK_ID = 7_460_016  # pg advisory lock id: one inventory import at a time
+
+
+def _one_import_at_a_time() -> None:
+    """Imports take turns (PostgreSQL; SQLite writes one at a time anyway): the second of two
+    imports of one file plans after the first has committed, and finds its rows there."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
 
 
 def _write(actor: Actor, plan: ImportPlan, now: datetime) -> None:
