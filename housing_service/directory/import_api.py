@@ -13,9 +13,11 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema, fields, validate
 
-from ..api.common import Blueprint, StrictSchema, acting, now
+from ..api.common import Blueprint, EnumList, StrictSchema, acting, now
 from ..errors import InvalidInput
-from . import inventory_export, inventory_import
+from ..services.access import require_admin
+from ..vocabulary import AgeGroup, Gender, HouseholdType, SubstanceUsePolicy, Tier
+from . import hsds_import, inventory_export, inventory_import
 from .inventory_columns import COLUMNS
 from .spreadsheet import LARGEST_FILE_BYTES, read_sheet
 
@@ -36,12 +38,45 @@ class FileSchema(StrictSchema):
     )
 
 
-class ApplySchema(FileSchema):
-    fingerprint = fields.String(
+def _fingerprint() -> fields.String:
+    return fields.String(
         required=True,
         validate=validate.Regexp(r"^[0-9a-f]{64}$", error="The dry run's fingerprint: 64 hex digits."),
         metadata={"description": "The `fingerprint` the dry run of this same file answered."},
     )
+
+
+class ApplySchema(FileSchema):
+    fingerprint = _fingerprint()
+
+
+class HsdsDefaultsSchema(StrictSchema):
+    """What HSDS doesn't say, for every site the document brings in."""
+
+    tier = fields.Enum(Tier, by_value=True, required=True)
+    households_served = EnumList(HouseholdType, required=True, validate=validate.Length(min=1))
+    genders_served = EnumList(Gender, required=True, validate=validate.Length(min=1))
+    age_groups_served = EnumList(AgeGroup, required=True, validate=validate.Length(min=1))
+    substance_use_policy = fields.Enum(SubstanceUsePolicy, by_value=True, required=True)
+    area = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    unit_capacity = fields.Integer(load_default=4, validate=validate.Range(min=1, max=30))
+
+
+HSDS_FILE_NAME = validate.Regexp(r"^[^/\\]{1,120}\.(json|JSON)$", error="A .json file name.")
+
+
+class HsdsFileSchema(StrictSchema):
+    file_name = fields.String(required=True, validate=HSDS_FILE_NAME)
+    content = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=(LARGEST_FILE_BYTES * 4) // 3 + 4),
+        metadata={"description": "An HSDS 3.1 document (a list or a page of services), base64-encoded."},
+    )
+    defaults = fields.Nested(HsdsDefaultsSchema, required=True)
+
+
+class HsdsApplySchema(HsdsFileSchema):
+    fingerprint = _fingerprint()
 
 
 class RefusalSchema(Schema):
@@ -137,3 +172,39 @@ def apply(args: dict[str, Any]) -> dict[str, Any]:
 def export() -> Response:
     """The sites you manage, with their beds and units, as the import's CSV (admins: every site)."""
     return _csv(inventory_export.export_inventory(acting()), "inventory.csv")
+
+
+def _defaults(args: dict[str, Any]) -> hsds_import.Defaults:
+    given = args["defaults"]
+    return hsds_import.Defaults(
+        tier=given["tier"],
+        households_served=frozenset(given["households_served"]),
+        genders_served=frozenset(given["genders_served"]),
+        age_groups_served=frozenset(given["age_groups_served"]),
+        substance_use_policy=given["substance_use_policy"],
+        area=" ".join(given["area"].split()),
+        unit_capacity=given["unit_capacity"],
+    )
+
+
+@blp.route("/hsds-import/dry-run", methods=["POST"])
+@blp.arguments(HsdsFileSchema)
+@blp.response(200, DryRunSchema)
+def hsds_dry_run(args: dict[str, Any]) -> dict[str, Any]:
+    """What an HSDS document's services would become (one site per service and location); admins."""
+    actor = acting()
+    require_admin(actor)
+    return hsds_import.plan_hsds_import(actor, args["file_name"], decoded(args), _defaults(args)).as_dict()
+
+
+@blp.route("/hsds-import/apply", methods=["POST"])
+@blp.arguments(HsdsApplySchema)
+@blp.response(200, AppliedSchema)
+def hsds_apply(args: dict[str, Any]) -> dict[str, Any]:
+    """Import the HSDS document of a dry run, all or nothing; admins."""
+    actor = acting()
+    require_admin(actor)
+    result = hsds_import.apply_hsds_import(
+        actor, args["file_name"], decoded(args), _defaults(args), args["fingerprint"], now()
+    )
+    return {"summary": result.summary, "counts": result.counts}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -545,18 +546,36 @@ def apply_import(
     actor: Actor, sheet: Sheet, content_fingerprint: str, dry_run_fingerprint: str, now: datetime
 ) -> ImportResult:
     """Plan again from the file and write it all, or refuse it all; flushes, never commits."""
+    return apply_planned(
+        actor,
+        lambda: plan_import(actor, sheet, content_fingerprint),
+        content_fingerprint,
+        dry_run_fingerprint,
+        now,
+    )
+
+
+def apply_planned(
+    actor: Actor,
+    make_plan: Callable[[], ImportPlan],
+    content_fingerprint: str,
+    dry_run_fingerprint: str,
+    now: datetime,
+    action: str = "inventory.import",
+) -> ImportResult:
+    """Write what `make_plan` plans (after taking the import's turn), or refuse it all."""
     if dry_run_fingerprint != content_fingerprint:
         raise InvalidInput.field(
             "fingerprint", "This is not the file of the dry run: run the dry run on this file first."
         )
     _one_import_at_a_time()
-    plan = plan_import(actor, sheet, content_fingerprint)
+    plan = make_plan()
     if plan.refusals:
         errors: dict[str, list[str]] = defaultdict(list)
         for refusal in plan.refusals:
             errors[f"row {refusal.row}: {refusal.column}"].append(refusal.reason)
         raise InvalidInput(
-            f"{sheet.file_name}: {len(plan.refusals)} problems; nothing was imported. Fix them, try again.",
+            f"{plan.file_name}: {len(plan.refusals)} problems; nothing was imported. Fix them, try again.",
             dict(errors),
         )
     try:
@@ -566,9 +585,7 @@ def apply_import(
             "The inventory changed while this import ran; nothing was imported. Run the dry run again.",
             {"file": ["Changed by someone else meanwhile."]},
         ) from error
-    audit.record(
-        actor, "inventory.import", "import", None, {"file": plan.fingerprint[:16], **plan.counts}, now=now
-    )
+    audit.record(actor, action, "import", None, {"file": plan.fingerprint[:16], **plan.counts}, now=now)
     return ImportResult(plan.counts, plan.summary.replace("Will create", "Created", 1))
 
 

@@ -89,6 +89,13 @@ def _import_file(with_fingerprint: bool = False) -> dict[str, Any]:
     return file_body(content, **extra)
 
 
+def _hsds_file() -> dict[str, Any]:
+    """An HSDS document of one service (as its JSON body)."""
+    from ..directory.test_hsds_import import _body, _service
+
+    return _body([_service()])
+
+
 NEW_PASSWORD = "a new long passphrase"
 LATER = str(TODAY + timedelta(days=150))  # after client A's stay ends, extension included
 
@@ -393,6 +400,14 @@ API_ROWS = [
     # Applying a new site: admins only; a partner's file is refused whole (422), nothing written.
     Row("inventory_import.apply", "POST", codes(200, 403, 403, 422, 422, 403, 401), body=_import_file(True)),
     Row("inventory_import.export", "GET", codes(200, 403, 403, 200, 200, 403, 401)),
+    # HSDS import: admins only (a dry run of one valid service; applying with another's fingerprint: 422).
+    Row("inventory_import.hsds_dry_run", "POST", codes(200, 403, 403, 403, 403, 403, 401), body=_hsds_file()),
+    Row(
+        "inventory_import.hsds_apply",
+        "POST",
+        codes(422, 403, 403, 403, 403, 403, 401),
+        body={**_hsds_file(), "fingerprint": "0" * 64},
+    ),
     # The public HSDS directory: anyone, signed in or not (no such service: 404 for all).
     Row("hsds.about", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
     Row("hsds.services", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
