@@ -75,13 +75,17 @@ def _refuse(problem: str) -> InvalidInput:
     return InvalidInput(f"file: {problem}", {"file": [problem]})
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def services_of(file_name: str, content: bytes) -> list[Any]:
     """The services of an HSDS document: a list of services, or a page of them (`contents`)."""
     if len(content) > LARGEST_FILE_BYTES:
         raise _refuse(f"{file_name} is larger than 5 MB: split it into several files.")
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        document = json.loads(content.decode("utf-8-sig"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refuse(f"{file_name} is not JSON in UTF-8.") from None
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         document = document["contents"]
@@ -109,7 +113,9 @@ def _capacity(service: dict[str, Any], names: frozenset[str]) -> int:
     for capacity in service.get("capacities") or []:
         unit = capacity.get("unit") or {}
         if str(unit.get("name", "")).strip().lower() in names:
-            return int(capacity.get("maximum", capacity.get("available", 0)) or 0)
+            count = capacity.get("maximum", capacity.get("available", 0)) or 0
+            # Beyond what a site may have, the import's own rule refuses it (0–1,000).
+            return int(count) if 0 <= count <= 1_000_000 else 1_000_001
     return 0
 
 

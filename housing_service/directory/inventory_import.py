@@ -352,9 +352,11 @@ class _Matcher:
         self.sites_by_name = {(s.organisation_id, s.name.lower()): s for s in sites}
         self.areas = {a.name.lower(): a for a in db.session.scalars(select(Area))}
         self.spaces = _space_counts()
+        self.new_names: dict[str, SiteRow] = {}
 
     def match(self, rows: list[SiteRow]) -> None:
         seen_sites: dict[Any, int] = {}
+        named_sites: dict[tuple[str, str], int] = {}
         organisation_rows: dict[str, SiteRow] = {}
         for row in rows:
             try:
@@ -370,6 +372,10 @@ class _Matcher:
                         column, f"the same site as row {seen_sites[site_key]}: one row per site."
                     )
                 seen_sites[site_key] = row.number
+                if (organisation_key, row.name.lower()) in named_sites:
+                    first = named_sites[(organisation_key, row.name.lower())]
+                    raise _RowRefused("site", f"the same name as row {first} in the same organisation.")
+                named_sites[(organisation_key, row.name.lower())] = row.number
                 self._site(row, organisation_key)
             except _RowRefused as refused:
                 self.plan.refusals.append(Refusal(row.number, refused.column, refused.reason))
@@ -401,8 +407,13 @@ class _Matcher:
                     "victim_service_provider", f"differs from row {first.number} for the same organisation."
                 )
             return key
+        if existing is None and (clash := self.new_names.get(row.organisation.lower())) is not None:
+            raise _RowRefused(
+                "organisation", f"the same name as row {clash.number}, with another external id."
+            )
         organisation_rows[key] = row
         if existing is None:
+            self.new_names[row.organisation.lower()] = row
             if not self.actor.is_admin:
                 raise _RowRefused("organisation", "only admins may add organisations.")
             self.plan.new_organisations[key] = row
@@ -435,10 +446,13 @@ class _Matcher:
             site = self.sites_by_name.get((organisation_id, row.name.lower()))
             if site is not None and row.site_external_id and site.external_id:
                 raise _RowRefused("site", f"{row.name!r} already has the external id {site.external_id!r}.")
-        if site is not None and organisation_id is not None and site.organisation_id != organisation_id:
-            raise _RowRefused("site_external_id", "belongs to a site of another organisation.")
-        if site is None and organisation_id is None and row.site_external_id in self.sites_by_key:
-            raise _RowRefused("site_external_id", "belongs to a site of another organisation.")
+        if (site is not None and organisation_id is not None and site.organisation_id != organisation_id) or (
+            site is None and organisation_id is None and row.site_external_id in self.sites_by_key
+        ):
+            reason = "belongs to a site of another organisation."
+            raise _RowRefused(
+                "site_external_id", reason if self.actor.is_admin else "no site of yours has it."
+            )
         area_changes = self._area(row, site)
         if site is None:
             if not self.actor.is_admin:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
@@ -68,9 +67,11 @@ def _csv_lines(file_name: str, content: bytes) -> list[list[str]]:
 def _xlsx_lines(file_name: str, content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    # Whatever a damaged or foreign workbook makes openpyxl raise, it is the file's problem,
+    # to be named as such (a 422), never a server error.
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:
         raise _refuse(f"{file_name} is not an Excel workbook (.xlsx) that can be read.") from None
     try:
         sheet = workbook.worksheets[0]
@@ -80,6 +81,8 @@ def _xlsx_lines(file_name: str, content: bytes) -> list[list[str]]:
             if len(lines) > LARGEST_ROW_COUNT + 1:
                 break
         return lines
+    except Exception:
+        raise _refuse(f"{file_name} is not an Excel workbook (.xlsx) that can be read.") from None
     finally:
         workbook.close()
 

@@ -168,3 +168,10 @@ def test_our_own_feed_imports_into_an_empty_database(app, api, make):
         imported = db.session.scalar(db.select(Site))
         assert (imported.name, imported.address) == ("Open Door House", "1 Open St, Oakland, CA 94601")
         assert imported.language_codes == ["en", "es"] and len(imported.spaces) == 3
+
+
+def test_json_numbers_that_are_not_numbers_are_refused(admin_client):
+    document = json.dumps([_service()]).replace('"maximum": 12', '"maximum": NaN').encode()
+    body = {"file_name": "d.json", "content": base64.b64encode(document).decode(), "defaults": DEFAULTS}
+    answer = admin_client.post(f"{API}/dry-run", json=body)
+    assert answer.status_code == 422 and "is not JSON" in answer.get_json()["errors"]["file"][0]

@@ -230,3 +230,21 @@ def test_the_template_and_column_list(admin_client):
     assert {c["name"] for c in columns if c["required"]} >= {"organisation", "site", "tier", "confidential"}
     # The template's example row is itself a valid import.
     assert dry_run(admin_client, template.data).get_json()["counts"]["rows_refused"] == 0
+
+
+def test_two_rows_that_would_make_one_name_twice_are_refused(admin_client, make):
+    content = inventory_csv(
+        [
+            site_row(site="A", site_external_id="S-1"),
+            site_row(site="a", site_external_id="S-2"),
+            site_row(organisation="Bay Light", organisation_external_id="O-1", site="B"),
+            site_row(organisation="bay light", organisation_external_id="O-2", site="C"),
+        ]
+    )
+    body = dry_run(admin_client, content).get_json()
+    assert [(r["row"], r["column"]) for r in body["refusals"]] == [(3, "site"), (5, "organisation")]
+
+
+def test_a_damaged_workbook_is_refused_not_a_server_error(admin_client, make):
+    answer = dry_run(admin_client, b"PK\x03\x04" + b"\x00" * 64, "inventory.xlsx")
+    assert answer.status_code == 422 and "not an Excel workbook" in answer.get_json()["errors"]["file"][0]
