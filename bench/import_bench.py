@@ -4,6 +4,7 @@ units), dry run included, into an empty database.
 Usage: python -m bench.import_bench [--size L] [--rounds 3] [--server postgresql://postgres@127.0.0.1:5432]
 
 Each round starts from an empty inventory (the tables truncated) in database hs_bench_import
+(created if missing, else upgraded to the migrations' head)
 and times, from the file's bytes: reading and checking it (the dry run) and then applying it
 (which plans again from the file, as the API does) with its commit. The file is made once,
 seeded, with the generator's shape for the size (sites, spaces, organisations, areas): 1 unit
@@ -148,7 +149,10 @@ def main() -> None:
     parser.add_argument("--server", default=generate.DEFAULT_SERVER)
     args = parser.parse_args()
     content = inventory_file(args.size)
-    generate.create_database(args.server, DATABASE)
+    # Reused when it exists (each round empties the inventory first): dropping a database
+    # waits for a checkpoint, minutes on a busy server.
+    if not generate.database_exists(args.server, DATABASE):
+        generate.create_database(args.server, DATABASE)
     url = generate.database_url(args.server, DATABASE)
     generate.migrate(url)
     app = _app(url)
