@@ -67,3 +67,7 @@ def test_a_partner_downloads_its_inventory_and_advocates_can_t_open_the_page(pag
         ).all()
     assert names and sorted(names, key=str.lower) == sorted(own, key=str.lower)
     assert pages(world.advocate).get("/inventory-import").status_code == 403
+
+
+def test_the_sites_page_leads_to_the_import(pages, world):
+    assert "/inventory-import" in pages(world.partner).get("/my-sites").get_data(as_text=True)
