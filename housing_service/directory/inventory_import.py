@@ -140,10 +140,10 @@ class ImportPlan:
     def summary(self) -> str:
         c = self.counts
         return (
-            f"Will create {c['sites_created']} sites, {c['beds_created']} beds and {c['units_created']} units"
-            f" ({c['organisations_created']} new organisations, {c['areas_created']} new areas); "
-            f"update {c['sites_updated']}, leave {c['sites_unchanged']} unchanged; "
-            f"{c['rows_refused']} rows refused."
+            f"Will create {_many(c['sites_created'], 'site')}, {_many(c['beds_created'], 'bed')} and "
+            f"{_many(c['units_created'], 'unit')} ({_many(c['organisations_created'], 'new organisation')}, "
+            f"{_many(c['areas_created'], 'new area')}); update {c['sites_updated']}, "
+            f"leave {c['sites_unchanged']} unchanged; {_many(c['rows_refused'], 'row')} refused."
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -160,6 +160,10 @@ class ImportPlan:
             "callouts": self.callouts,
             "notes": self.notes,
         }
+
+
+def _many(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
 
 
 def fingerprint(content: bytes) -> str:
