@@ -39,6 +39,13 @@ COLUMNS: tuple[Column, ...] = (
         "victim_service_provider", False, "HUD's victim service provider flag: yes or no (default no).", "yes"
     ),
     Column(
+        "confidential_services_phone",
+        False,
+        "A hotline the public directory lists as the organisation's one \"confidential housing: call "
+        'this number" service (blank: none). Its confidential sites are never listed.',
+        "510-555-0199",
+    ),
+    Column(
         "site_external_id",
         False,
         "Your own key for the site (kept; a re-import matches on it, else on organisation + site name).",

@@ -77,6 +77,7 @@ def _row(site: Site, spaces: tuple[int, int, int | None]) -> list[str]:
         organisation.name,
         organisation.external_id or "",
         _yes_no(organisation.victim_service_provider),
+        organisation.confidential_services_phone or "",
         site.external_id or "",
         site.name,
         site.tier.value,

@@ -37,11 +37,12 @@ YES, NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "
 STATE = re.compile(r"^[A-Z]{2}$")
 POSTAL_CODE = re.compile(r"^\d{5}(-\d{4})?$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 DEFAULT_HUD_PROJECT_TYPE = {Tier.EMERGENCY: 0, Tier.TRANSITIONAL: 2, Tier.LONG_TERM: 9}
 TEXT_LIMITS = {
     "organisation": 200, "site": 200, "area": 120, "street_address": 200, "city": 100,
     "intake_hours": 200, "contact": 300, "accessibility_notes": 1000,
-    "organisation_external_id": 100, "site_external_id": 100,
+    "organisation_external_id": 100, "site_external_id": 100, "confidential_services_phone": 20,
 }  # fmt: skip
 # Site attributes the file sets, beside the name and the area (compared to say "unchanged").
 SITE_ATTRIBUTES = (
@@ -74,6 +75,8 @@ class SiteRow:
     organisation: str
     organisation_external_id: str | None
     victim_service_provider: bool | None
+    hotline: str | None  # the organisation's confidential_services_phone
+    hotline_given: bool  # the file has the column (a blank cell then clears it)
     site_external_id: str | None
     name: str
     area: str | None
@@ -291,6 +294,13 @@ def read_row(number: int, row: dict[str, str], present: frozenset[str]) -> SiteR
         organisation=_cell(row, "organisation"),
         organisation_external_id=_cell(row, "organisation_external_id") or None,
         victim_service_provider=_yes_no(row, "victim_service_provider", None),
+        hotline=_optional_text(
+            row,
+            "confidential_services_phone",
+            PHONE,
+            "a phone number: digits, spaces, ( ) . - and a leading +.",
+        ),
+        hotline_given="confidential_services_phone" in present,
         site_external_id=_cell(row, "site_external_id") or None,
         name=_cell(row, "site"),
         area=_cell(row, "area"),
@@ -410,6 +420,11 @@ class _Matcher:
                 raise _RowRefused(
                     "victim_service_provider", f"differs from row {first.number} for the same organisation."
                 )
+            if row.hotline_given and row.hotline != first.hotline:
+                raise _RowRefused(
+                    "confidential_services_phone",
+                    f"differs from row {first.number} for the same organisation.",
+                )
             return key
         if existing is None and (clash := self.new_names.get(row.organisation.lower())) is not None:
             raise _RowRefused(
@@ -434,6 +449,8 @@ class _Matcher:
             and row.victim_service_provider != existing.victim_service_provider
         ):
             changes["victim_service_provider"] = row.victim_service_provider
+        if row.hotline_given and row.hotline != existing.confidential_services_phone:
+            changes["confidential_services_phone"] = row.hotline
         if changes:
             if not self.actor.is_admin:
                 raise _RowRefused(
@@ -630,6 +647,7 @@ def _write(actor: Actor, plan: ImportPlan, now: datetime) -> None:
             name=row.organisation,
             external_id=row.organisation_external_id,
             victim_service_provider=bool(row.victim_service_provider),
+            confidential_services_phone=row.hotline,
         )
         db.session.add(organisations[key])
     for organisation_id, changes in plan.organisation_changes.items():

@@ -248,3 +248,22 @@ def test_two_rows_that_would_make_one_name_twice_are_refused(admin_client, make)
 def test_a_damaged_workbook_is_refused_not_a_server_error(admin_client, make):
     answer = dry_run(admin_client, b"PK\x03\x04" + b"\x00" * 64, "inventory.xlsx")
     assert answer.status_code == 422 and "not an Excel workbook" in answer.get_json()["errors"]["file"][0]
+
+
+def test_an_organisation_s_hotline_is_imported_and_the_directory_lists_only_it(admin_client, api, make):
+    content = inventory_csv(
+        [
+            site_row(
+                confidential="yes",
+                confidential_services_phone="'+1 510 555 0199",
+                street_address="8 Hidden Way",
+            )
+        ]
+    )
+    assert apply(admin_client, content).status_code == 200
+    services = api(None).get("/api/v1/hsds/services").get_json()
+    assert [s["name"] for s in services["contents"]] == ["Harbor Light: confidential housing"]
+    assert services["contents"][0]["phones"][0]["number"] == "+1 510 555 0199"
+    assert "8 Hidden Way" not in str(services) and "Harbor House" not in str(services)
+    other = dry_run(admin_client, inventory_csv([site_row(confidential_services_phone="call us")])).get_json()
+    assert other["refusals"][0]["column"] == "confidential_services_phone"

@@ -15,7 +15,12 @@ from .helpers import apply, dry_run
 
 
 def _coalition(make: Any) -> dict[str, Any]:
-    light = make.organisation("Harbor Light", external_id="ORG-1", victim_service_provider=True)
+    light = make.organisation(
+        "Harbor Light",
+        external_id="ORG-1",
+        victim_service_provider=True,
+        confidential_services_phone="+1 510 555 0199",
+    )
     bridge = make.organisation("Bridge Homes")
     east, west = make.area("East County"), make.area("West County")
     shelter = make.site(
