@@ -51,7 +51,7 @@ def install(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if current_app.config["HOUSING_ENV"] != "development":
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if not is_static_file() and not is_public_directory():
+        if not is_static_file() and not (is_public_directory() and response.status_code in (200, 304)):
             # Survivor data may be in any page or API answer: never kept by a browser or proxy.
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"

@@ -177,6 +177,7 @@ def test_the_feed_is_public_cacheable_and_can_be_turned_off(api, app, make, dire
     off = anonymous.get(f"{FEED}/services")
     assert off.status_code == 404
     assert off.get_json()["code"] == 404 and "HSDS_FEED" in off.get_json()["message"]
+    assert off.headers["Cache-Control"] == "no-store"  # only answers that hold the directory are kept
 
 
 def test_pages_follow_the_hsds_api_and_bad_paging_is_refused(api, directory):
