@@ -21,3 +21,4 @@ def install(app: Flask) -> None:
     app.register_blueprint(pages.pages)
     app.cli.add_command(cli.import_inventory_command)
     app.cli.add_command(cli.export_inventory_command)
+    app.cli.add_command(cli.import_hsds_command)

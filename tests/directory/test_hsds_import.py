@@ -175,3 +175,19 @@ def test_json_numbers_that_are_not_numbers_are_refused(admin_client):
     body = {"file_name": "d.json", "content": base64.b64encode(document).decode(), "defaults": DEFAULTS}
     answer = admin_client.post(f"{API}/dry-run", json=body)
     assert answer.status_code == 422 and "is not JSON" in answer.get_json()["errors"]["file"][0]
+
+
+def test_the_command_dry_runs_then_imports_a_directory(app, make, tmp_path):
+    make.user(Role.ADMIN, email="lead@example.org")
+    file = tmp_path / "211.json"
+    file.write_text(json.dumps({"contents": [_service()]}))
+    arguments = ["import-hsds", str(file), "--as", "lead@example.org", "--tier", "emergency",
+                 "--households", "single_adults", "--genders", "woman", "--ages", "adult",
+                 "--substance-use-policy", "harm_reduction", "--area", "Alameda County"]  # fmt: skip
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=arguments)
+    assert checked.exit_code == 0, checked.output
+    assert "Will create 1 site, 12 beds and 0 units" in checked.output and make.count(Site) == 0
+    applied = runner.invoke(args=[*arguments, "--apply"])
+    assert applied.exit_code == 0, applied.output
+    assert make.count(Site) == 1 and make.count(Space) == 12
