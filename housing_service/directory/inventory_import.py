@@ -44,13 +44,6 @@ TEXT_LIMITS = {
     "intake_hours": 200, "contact": 300, "accessibility_notes": 1000,
     "organisation_external_id": 100, "site_external_id": 100, "confidential_services_phone": 20,
 }  # fmt: skip
-# Site attributes the file sets, beside the name and the area (compared to say "unchanged").
-SITE_ATTRIBUTES = (
-    "tier", "hud_project_type", "stay_limit_days", "confidential", "street_address", "city", "state",
-    "postal_code", "households_served", "genders_served", "age_groups_served", "languages",
-    "substance_use_policy", "pets_allowed", "intake_24_hours", "intake_hours", "contact",
-    "accessibility_notes", "hold_window_hours",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ class SiteRow:
     site_external_id: str | None
     name: str
     area: str | None
-    values: dict[str, Any]  # SITE_ATTRIBUTES given in the file (blank optional cells resolved)
+    values: dict[str, Any]  # the site's columns the file has, by model attribute
     beds: int
     units: int
     unit_capacity: int | None
@@ -348,7 +341,7 @@ def plan_import(actor: Actor, sheet: Sheet, content_fingerprint: str) -> ImportP
             rows.append(read_row(number, cells, present))
         except _RowRefused as refused:
             plan.refusals.append(Refusal(number, refused.column, refused.reason))
-    _Matcher(actor, plan, present).match(rows)
+    _Matcher(actor, plan).match(rows)
     plan.refusals.sort(key=lambda refusal: refusal.row)
     return plan
 
@@ -356,8 +349,8 @@ def plan_import(actor: Actor, sheet: Sheet, content_fingerprint: str) -> ImportP
 class _Matcher:
     """Rows to the records they name, read in a few queries."""
 
-    def __init__(self, actor: Actor, plan: ImportPlan, present: frozenset[str]) -> None:
-        self.actor, self.plan, self.present = actor, plan, present
+    def __init__(self, actor: Actor, plan: ImportPlan) -> None:
+        self.actor, self.plan = actor, plan
         organisations = list(db.session.scalars(select(Organisation)))
         self.organisations_by_key = {o.external_id: o for o in organisations if o.external_id}
         self.organisations_by_name = {o.name.lower(): o for o in organisations}
@@ -401,6 +394,8 @@ class _Matcher:
             existing = self.organisations_by_key.get(row.organisation_external_id)
         if existing is None:
             existing = self.organisations_by_name.get(row.organisation.lower())
+            if existing is not None and not self.actor.is_admin and existing.id != self.actor.organisation_id:
+                raise _RowRefused("organisation", "you may import only your own organisation's sites.")
             if existing is not None and row.organisation_external_id and existing.external_id:
                 raise _RowRefused(
                     "organisation",
