@@ -18,6 +18,14 @@ branch_labels = None
 depends_on = None
 
 
+# SQLite rebuilds a table to alter it (batch mode) and can't carry an index on an expression
+# across: the case-folded unique name of organisations (0006) is put back, if it is missing
+# (0011's rebuild of organisations on SQLite lost it too). PostgreSQL keeps it: a no-op there.
+KEEP_NAMES_UNIQUE_WHATEVER_THE_CASE = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS uq_organisations_name_folded ON organisations (lower(name))"
+)
+
+
 def upgrade():
     with op.batch_alter_table("organisations") as batch:
         batch.add_column(sa.Column("external_id", sa.String(length=100), nullable=True))
@@ -26,6 +34,7 @@ def upgrade():
     with op.batch_alter_table("sites") as batch:
         batch.add_column(sa.Column("external_id", sa.String(length=100), nullable=True))
         batch.create_unique_constraint(op.f("uq_sites_external_id"), ["external_id"])
+    op.execute(KEEP_NAMES_UNIQUE_WHATEVER_THE_CASE)
 
 
 def downgrade():
@@ -36,3 +45,4 @@ def downgrade():
         batch.drop_constraint(op.f("uq_organisations_external_id"), type_="unique")
         batch.drop_column("confidential_services_phone")
         batch.drop_column("external_id")
+    op.execute(KEEP_NAMES_UNIQUE_WHATEVER_THE_CASE)
