@@ -112,7 +112,7 @@ def one_round(content: bytes) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from housing_service import clock
-    from housing_service.directory import inventory_import
+    from housing_service.directory import inventory_import, inventory_write
     from housing_service.directory.spreadsheet import read_sheet
     from housing_service.extensions import db
     from housing_service.models import Site, Space
@@ -125,7 +125,7 @@ def one_round(content: bytes) -> dict[str, Any]:
     if plan.refusals:
         raise SystemExit(f"the benchmark's file has refused rows: {plan.refusals[:3]}")
     step = time.perf_counter()
-    result = inventory_import.apply_import(
+    result = inventory_write.apply_import(
         actor, read_sheet("inventory.csv", content), fingerprint, fingerprint, clock.now()
     )
     db.session.commit()

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Role, User
 from ..services.actor import Actor
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SubstanceUsePolicy, Tier
-from . import hsds_import, inventory_export, inventory_import
+from . import hsds_import, inventory_export, inventory_import, inventory_write
 from .spreadsheet import read_sheet
 
 
@@ -54,7 +54,7 @@ def import_inventory_command(file: Path, email: str, apply: bool) -> None:
         if not apply:
             click.echo("Dry run: nothing was written. Run again with --apply to import.")
             return
-        result = inventory_import.apply_import(actor, sheet, fingerprint, fingerprint, clock.now())
+        result = inventory_write.apply_import(actor, sheet, fingerprint, fingerprint, clock.now())
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

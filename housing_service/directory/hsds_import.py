@@ -26,7 +26,8 @@ from ..services.access import require_admin
 from ..services.actor import Actor
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SubstanceUsePolicy, Tier
 from .inventory_columns import COLUMN_NAMES, LIST_SEPARATOR
-from .inventory_import import ImportPlan, ImportResult, Refusal, apply_planned, plan_import
+from .inventory_import import ImportPlan, Refusal, plan_import
+from .inventory_write import ImportResult, apply_planned
 from .spreadsheet import LARGEST_FILE_BYTES, LARGEST_ROW_COUNT, Sheet, escape
 
 SCHEMA = Path(__file__).parent / "hsds_schema" / "service_with_definitions.json"

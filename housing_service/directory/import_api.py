@@ -17,7 +17,7 @@ from ..api.common import Blueprint, EnumList, StrictSchema, acting, now
 from ..errors import InvalidInput
 from ..services.access import require_admin
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SubstanceUsePolicy, Tier
-from . import hsds_import, inventory_export, inventory_import
+from . import hsds_import, inventory_export, inventory_import, inventory_write
 from .inventory_columns import COLUMNS
 from .spreadsheet import LARGEST_FILE_BYTES, read_sheet
 
@@ -161,7 +161,7 @@ def apply(args: dict[str, Any]) -> dict[str, Any]:
     inventory_import.require_importer(actor)
     content = decoded(args)
     sheet = read_sheet(args["file_name"], content)
-    result = inventory_import.apply_import(
+    result = inventory_write.apply_import(
         actor, sheet, inventory_import.fingerprint(content), args["fingerprint"], now()
     )
     return {"summary": result.summary, "counts": result.counts}

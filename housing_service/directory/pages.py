@@ -11,7 +11,7 @@ from ..errors import DomainError, InvalidInput
 from ..request_context import acting, now
 from ..web import blueprint as web_blueprint
 from ..web import errors as web_errors
-from . import inventory_export, inventory_import
+from . import inventory_export, inventory_import, inventory_write
 from .inventory_columns import COLUMNS
 from .spreadsheet import LARGEST_FILE_BYTES, Sheet, read_sheet
 
@@ -57,7 +57,7 @@ def apply() -> ResponseReturnValue:
     inventory_import.require_importer(actor)
     try:
         sheet, fingerprint = _uploaded()
-        result = inventory_import.apply_import(
+        result = inventory_write.apply_import(
             actor, sheet, fingerprint, request.form.get("fingerprint", ""), now()
         )
     except DomainError as error:
