@@ -27,7 +27,6 @@ from .hsds_feed import HSDS_VERSION, Directory, build_directory
 blp = Blueprint(
     "hsds",
     __name__,
-    url_prefix="/hsds",
     description="The public directory in Open Referral HSDS 3.1 (no sign-in; confidential sites never in it)",
 )
 CACHE_SECONDS = 300
