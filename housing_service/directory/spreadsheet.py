@@ -118,15 +118,20 @@ def looks_like_formula(cell: str) -> bool:
     return cell.startswith(FORMULA_STARTS)
 
 
+def needs_escape(cell: str) -> bool:
+    """A cell a spreadsheet may run: a formula start, also after spaces, or a leading tab or CR."""
+    return looks_like_formula(cell.lstrip()) or cell.startswith(("\t", "\r"))
+
+
 def unescape(cell: str) -> str:
-    """A cell we escaped on export, as it was ('=x → =x is still refused; '+1 555 → +1 555)."""
-    if cell.startswith(ESCAPE) and looks_like_formula(cell[1:]):
+    """A cell we escaped on export, as it was ('+1 555 → +1 555); other cells unchanged."""
+    if cell.startswith(ESCAPE) and needs_escape(cell[1:]):
         return cell[1:]
     return cell
 
 
 def escape(cell: str) -> str:
-    return ESCAPE + cell if looks_like_formula(cell) else cell
+    return ESCAPE + cell if needs_escape(cell) else cell
 
 
 def write_csv(header: list[str], rows: list[list[str]]) -> str:

@@ -267,3 +267,12 @@ def test_an_organisation_s_hotline_is_imported_and_the_directory_lists_only_it(a
     assert "8 Hidden Way" not in str(services) and "Harbor House" not in str(services)
     other = dry_run(admin_client, inventory_csv([site_row(confidential_services_phone="call us")])).get_json()
     assert other["refusals"][0]["column"] == "confidential_services_phone"
+
+
+def test_cells_a_spreadsheet_could_run_are_escaped_on_export_however_they_start(admin_client, make):
+    from housing_service.directory.spreadsheet import escape, unescape
+
+    for cell in ("=1+1", "+1 510", "-2", "@SUM(A1)", " =1+1", "\t=1+1", "\rx"):
+        assert escape(cell).startswith("'") and unescape(escape(cell)) == cell
+    for cell in ("Harbor House", "510-555-0100", "'quoted'", ""):
+        assert escape(cell) == cell and unescape(cell) == cell
