@@ -15,10 +15,18 @@ from . import inventory_export, inventory_import, inventory_write
 from .inventory_columns import COLUMNS
 from .spreadsheet import LARGEST_FILE_BYTES, Sheet, read_sheet
 
-pages = Blueprint("directory_pages", __name__, template_folder="templates")
-pages.before_request(web_blueprint.require_sign_in)
-pages.after_request(web_blueprint.page_headers)
-pages.register_error_handler(CSRFError, web_errors.form_expired)
+
+def page_blueprint(name: str) -> Blueprint:
+    """A blueprint of pages for signed-in people, with the pages' headers and error pages."""
+    blueprint = Blueprint(name, __name__, template_folder="templates")
+    blueprint.before_request(web_blueprint.require_sign_in)
+    blueprint.after_request(web_blueprint.page_headers)
+    blueprint.register_error_handler(CSRFError, web_errors.form_expired)
+    blueprint.register_error_handler(DomainError, web_errors.domain_error)
+    return blueprint
+
+
+pages = page_blueprint("directory_pages")
 
 
 def _uploaded() -> tuple[Sheet, str]:
@@ -47,7 +55,7 @@ def dry_run() -> ResponseReturnValue:
         sheet, fingerprint = _uploaded()
         plan = inventory_import.plan_import(actor, sheet, fingerprint)
     except InvalidInput as error:
-        return _page(422, problems=_problems(error))
+        return _page(422, problems=problems_of(error))
     return _page(200, plan=plan)
 
 
@@ -61,11 +69,11 @@ def apply() -> ResponseReturnValue:
             actor, sheet, fingerprint, request.form.get("fingerprint", ""), now()
         )
     except DomainError as error:
-        return _page(error.status, problems=_problems(error))
+        return _page(error.status, problems=problems_of(error))
     return _page(200, applied=result)
 
 
-def _problems(error: DomainError) -> list[str]:
+def problems_of(error: DomainError) -> list[str]:
     return [f"{field}: {message}" for field, messages in error.errors.items() for message in messages] or [
         error.message
     ]
@@ -86,6 +94,3 @@ def template_download() -> ResponseReturnValue:
 @pages.route("/inventory-export.csv", methods=["GET"])
 def export_download() -> ResponseReturnValue:
     return _csv(inventory_export.export_inventory(acting()), "inventory.csv")
-
-
-pages.register_error_handler(DomainError, web_errors.domain_error)

@@ -590,6 +590,9 @@ PAGE_ROWS = [
     # No file chosen: those who may import are asked for one (422); nothing is written.
     _page("directory_pages.dry_run", "POST", codes(422, 403, 403, 422, 422, 403, 302)),
     _page("directory_pages.apply", "POST", codes(422, 403, 403, 422, 422, 403, 302)),
+    _page("directory_hsds_pages.index", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page("directory_hsds_pages.dry_run", "POST", codes(422, 403, 403, 403, 403, 403, 302)),
+    _page("directory_hsds_pages.apply", "POST", codes(422, 403, 403, 403, 403, 403, 302)),
     _page("web.site", "GET", codes(200, 403, 403, 200, 403, 403, 302), args={"site_id": "own_secret_site"}),
     _page(
         "web.confirm_availability",

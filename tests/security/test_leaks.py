@@ -211,7 +211,7 @@ def _objects(value: Any) -> Iterator[dict[str, Any]]:
             yield from _objects(item)
 
 
-PAGE_BLUEPRINTS = ("web.", "report_pages.")
+PAGE_BLUEPRINTS = ("web.", "report_pages.", "directory_pages.", "directory_hsds_pages.")
 
 
 def _is_api(endpoint: str) -> bool:

@@ -71,3 +71,41 @@ def test_a_partner_downloads_its_inventory_and_advocates_can_t_open_the_page(pag
 
 def test_the_sites_page_leads_to_the_import(pages, world):
     assert "/inventory-import" in pages(world.partner).get("/my-sites").get_data(as_text=True)
+
+
+HSDS_DEFAULTS = {
+    "tier": "emergency",
+    "households_served": ["single_adults"],
+    "genders_served": ["woman"],
+    "age_groups_served": ["adult"],
+    "substance_use_policy": "harm_reduction",
+    "area": "Alameda County",
+    "unit_capacity": "4",
+}
+
+
+def test_an_admin_imports_a_211_directory_after_its_dry_run(pages, make):
+    import json
+
+    from ..directory.test_hsds_import import _service
+
+    admin = pages(make.user(Role.ADMIN))
+    assert admin.get("/directory-import").status_code == 200
+    document = json.dumps({"contents": [_service()]}).encode()
+    checked = admin.post("/directory-import/dry-run", {**HSDS_DEFAULTS, "file": _file(document, "211.json")})
+    assert checked.status_code == 200 and "Will create 1 site, 12 beds and 0 units" in text_of(checked)
+    html = checked.get_data(as_text=True)
+    fingerprint = FINGERPRINT.search(html).group(1)
+    assert html.count('type="hidden" name="households_served" value="single_adults"') == 1
+    done = admin.post(
+        "/directory-import/apply",
+        {**HSDS_DEFAULTS, "fingerprint": fingerprint, "file": _file(document, "211.json")},
+    )
+    assert done.status_code == 200 and "Created 1 site" in text_of(done)
+    assert make.count(Site) == 1
+    broken = json.dumps([_service(status="open")]).encode()
+    refused = admin.post("/directory-import/dry-run", {**HSDS_DEFAULTS, "file": _file(broken, "211.json")})
+    assert "service.status" in text_of(refused) and "'open' is not one of" in text_of(refused)
+    no_area = admin.post("/directory-import/dry-run", {**HSDS_DEFAULTS, "area": " ", "file": _file(document)})
+    assert no_area.status_code == 422 and "Name the area" in text_of(no_area)
+    assert pages(make.user(Role.PARTNER)).get("/directory-import").status_code == 403
