@@ -79,6 +79,10 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     reports.install(app)
 
+    from . import directory
+
+    directory.install(app)
+
     from .cli import register_commands
 
     register_commands(app)

@@ -30,6 +30,8 @@ PUBLIC_API_ENDPOINTS = frozenset(
         "notifications.text_received",
     }
 )
+# Blueprints whose every endpoint is public: the HSDS directory (directory/hsds_api.py).
+PUBLIC_API_BLUEPRINTS = frozenset({"hsds"})
 
 # Keys this module keeps in the session cookie (seconds since the epoch, wall clock).
 SIGNED_IN_AT = "signed_in_at"
@@ -152,7 +154,11 @@ def install(app: Flask) -> None:
     @app.before_request
     def api_requires_sign_in() -> ResponseReturnValue | None:
         # Deny by default: every API endpoint needs a signed-in person unless listed above.
-        if not request.path.startswith("/api/") or request.endpoint in PUBLIC_API_ENDPOINTS:
+        if (
+            not request.path.startswith("/api/")
+            or request.endpoint in PUBLIC_API_ENDPOINTS
+            or request.blueprint in PUBLIC_API_BLUEPRINTS
+        ):
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()

@@ -30,6 +30,15 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _switch(env: dict[str, str], name: str) -> bool:
+    raw = env.get(name, "off").strip().lower()
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no", ""):
+        return False
+    raise ConfigurationError(f"{name} must be on or off, not {raw!r}")
+
+
 def _thresholds(raw: str) -> dict[str, tuple[int, ...]]:
     """Parse 'emergency:14,7;transitional:30,14' into days-before-limit per tier."""
     thresholds: dict[str, tuple[int, ...]] = {}
@@ -150,6 +159,10 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "TWO_FACTOR_GRACE_DAYS": _int(env, "TWO_FACTOR_GRACE_DAYS", 7),
         # How long a browser stays "known" to an account after a successful sign-in there.
         "DEVICE_COOKIE_DAYS": _int(env, "DEVICE_COOKIE_DAYS", 90),
+        # The public HSDS directory (/api/v1/hsds): off unless the coalition turns it on.
+        "HSDS_FEED": _switch(env, "HSDS_FEED"),
+        # Makes the directory's ids (UUIDv5): keep it once published, or every id changes.
+        "HSDS_ID_SECRET": env.get("HSDS_ID_SECRET") or secret_key,
         "SMTP_HOST": env.get("SMTP_HOST", ""),
         "SMTP_PORT": _int(env, "SMTP_PORT", 587),
         "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),

@@ -36,6 +36,12 @@ def is_static_file() -> bool:
     return endpoint == "static" or endpoint.endswith(".static")
 
 
+def is_public_directory() -> bool:
+    """The public HSDS directory holds no confidential site and nothing about a survivor: its
+    answers may be cached by anyone (it sets its own Cache-Control)."""
+    return request.blueprint == "hsds"
+
+
 def install(app: Flask) -> None:
     """Add the headers to every response, errors and redirects included."""
 
@@ -45,7 +51,7 @@ def install(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if current_app.config["HOUSING_ENV"] != "development":
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if not is_static_file():
+        if not is_static_file() and not (is_public_directory() and response.status_code in (200, 304)):
             # Survivor data may be in any page or API answer: never kept by a browser or proxy.
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"

@@ -73,7 +73,9 @@ def database_url() -> str:
 def app(database_url: str) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
-    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "localhost"})
+    application = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "localhost", "HSDS_FEED": True}
+    )
     with application.app_context():
         if POSTGRES_URL:
             with db.engine.begin() as connection:

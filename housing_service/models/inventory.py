@@ -46,6 +46,11 @@ class Organisation(Base):
     # HUD: a victim service provider keeps client data out of the community HMIS. Not one
     # unless said (a refugee-resettlement agency or a health clinic is not).
     victim_service_provider: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The key a coalition's own records (a spreadsheet, a 211 system) give it: re-imports match on it.
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # When set, the public directory lists one "confidential services: call this number"
+    # service for the organisation; its confidential sites are never listed one by one.
+    confidential_services_phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     sites: Mapped[list[Site]] = relationship(back_populates="organisation", order_by="Site.name")
@@ -117,6 +122,7 @@ class Site(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)  # see Organisation
     tier: Mapped[Tier] = mapped_column(enum_type(Tier, "tier"))
     hud_project_type: Mapped[int] = mapped_column(Integer)
     stay_limit_days: Mapped[int | None] = mapped_column(Integer)

@@ -12,7 +12,18 @@ from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from ..api.common import Blueprint, EnumList, PageArgs, StrictSchema, acting, now, page, page_of, today
+from ..api.common import (
+    Blueprint,
+    EnumList,
+    PageArgs,
+    StrictSchema,
+    WholeNumber,
+    acting,
+    now,
+    page,
+    page_of,
+    today,
+)
 from ..db import savepoint
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
@@ -27,7 +38,7 @@ MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
 
 
 class NoteSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     kind = fields.Enum(NotificationKind, by_value=True)
     subject = fields.String()
     body = fields.String()
@@ -116,12 +127,12 @@ class NewWebhookSchema(StrictSchema):
 
 
 class WebhookSchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
     url = fields.String()
     events = EnumList(WebhookEvent)
     active = fields.Boolean()
-    consecutive_failures = fields.Integer()
+    consecutive_failures = WholeNumber()
     stopped_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
@@ -131,13 +142,13 @@ class NewWebhookAnswerSchema(WebhookSchema):
 
 
 class DeliverySchema(Schema):
-    id = fields.Integer()
+    id = WholeNumber()
     event = fields.Enum(WebhookEvent, by_value=True)
     status = fields.Enum(DeliveryStatus, by_value=True)
-    attempts = fields.Integer()
+    attempts = WholeNumber()
     created_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
-    last_status_code = fields.Integer(allow_none=True)
+    last_status_code = WholeNumber(allow_none=True)
     next_attempt_at = fields.DateTime()
 
 

@@ -18,6 +18,7 @@ fails `test_every_route_has_a_row`, which prints the row to add.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -74,6 +75,27 @@ def _site_body(world: Coalition) -> dict[str, Any]:
         "age_groups_served": ["adult"],
         "substance_use_policy": "harm_reduction",
     }
+
+
+NO_UUID = "00000000-0000-4000-8000-000000000000"
+
+
+def _import_file(with_fingerprint: bool = False) -> dict[str, Any]:
+    """An inventory file adding one site to the own organisation (as its JSON body)."""
+    from ..directory.helpers import file_body, inventory_csv, site_row
+
+    content = inventory_csv(
+        [site_row(organisation="Harbour House Agency", site="Matrix House", area="North County")]
+    )
+    extra = {"fingerprint": hashlib.sha256(content).hexdigest()} if with_fingerprint else {}
+    return file_body(content, **extra)
+
+
+def _hsds_file() -> dict[str, Any]:
+    """An HSDS document of one service (as its JSON body)."""
+    from ..directory.test_hsds_import import _body, _service
+
+    return _body([_service()])
 
 
 NEW_PASSWORD = "a new long passphrase"
@@ -535,6 +557,38 @@ API_ROWS = [
     ),
     # Texts from the SMS provider: no session gives a right; without a provider, refused to all.
     Row("notifications.text_received", "POST", codes(403, 403, 403, 403, 403, 403, 403)),
+    # Inventory import and export: admins, and partners for their own organisation's sites.
+    Row("inventory_import.columns", "GET", codes(200, 403, 403, 200, 200, 403, 401)),
+    Row("inventory_import.template", "GET", codes(200, 403, 403, 200, 200, 403, 401)),
+    # A dry run answers for anyone who may import (a partner's foreign rows come back refused).
+    Row("inventory_import.dry_run", "POST", codes(200, 403, 403, 200, 200, 403, 401), body=_import_file()),
+    # Applying a new site: admins only; a partner's file is refused whole (422), nothing written.
+    Row("inventory_import.apply", "POST", codes(200, 403, 403, 422, 422, 403, 401), body=_import_file(True)),
+    Row("inventory_import.export", "GET", codes(200, 403, 403, 200, 200, 403, 401)),
+    # HSDS import: admins only (a dry run of one valid service; applying with another's fingerprint: 422).
+    Row("inventory_import.hsds_dry_run", "POST", codes(200, 403, 403, 403, 403, 403, 401), body=_hsds_file()),
+    Row(
+        "inventory_import.hsds_apply",
+        "POST",
+        codes(422, 403, 403, 403, 403, 403, 401),
+        body={**_hsds_file(), "fingerprint": "0" * 64},
+    ),
+    # The public HSDS directory: anyone, signed in or not (no such service: 404 for all).
+    Row("hsds.about", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row("hsds.services", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row("hsds.organizations", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row("hsds.locations", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row("hsds.export_zip", "GET", codes(200, 200, 200, 200, 200, 200, 200)),
+    Row("hsds.service", "GET", codes(404, 404, 404, 404, 404, 404, 404), args={"service_id": f"={NO_UUID}"}),
+    Row(
+        "hsds.location", "GET", codes(404, 404, 404, 404, 404, 404, 404), args={"location_id": f"={NO_UUID}"}
+    ),
+    Row(
+        "hsds.organization",
+        "GET",
+        codes(404, 404, 404, 404, 404, 404, 404),
+        args={"organization_id": f"={NO_UUID}"},
+    ),
 ]
 
 
@@ -779,6 +833,15 @@ PAGE_ROWS = [
         args={"name": "=point-in-time", "table_name": "=persons"},
     ),
     _page("report_pages.hmis_export_download", "GET", codes(422, 403, 403, 403, 403, 403, 302)),
+    _page("directory_pages.index", "GET", codes(200, 403, 403, 200, 200, 403, 302)),
+    _page("directory_pages.template_download", "GET", codes(200, 403, 403, 200, 200, 403, 302)),
+    _page("directory_pages.export_download", "GET", codes(200, 403, 403, 200, 200, 403, 302)),
+    # No file chosen: those who may import are asked for one (422); nothing is written.
+    _page("directory_pages.dry_run", "POST", codes(422, 403, 403, 422, 422, 403, 302)),
+    _page("directory_pages.apply", "POST", codes(422, 403, 403, 422, 422, 403, 302)),
+    _page("directory_hsds_pages.index", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page("directory_hsds_pages.dry_run", "POST", codes(422, 403, 403, 403, 403, 403, 302)),
+    _page("directory_hsds_pages.apply", "POST", codes(422, 403, 403, 403, 403, 403, 302)),
     _page("web.site", "GET", codes(200, 403, 403, 200, 403, 403, 302), args={"site_id": "own_secret_site"}),
     _page(
         "web.confirm_availability",

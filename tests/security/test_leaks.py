@@ -15,13 +15,18 @@ of the coalition, and the test records which markers (coalition.py) it saw. The 
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
+import uuid
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask, url_for
+
+from housing_service.directory.hsds_feed import namespace
 
 from .coalition import (
     ACKNOWLEDGEMENT_NOTE,
@@ -76,6 +81,13 @@ LITERAL_ARGUMENTS: dict[str, list[str]] = {
     # Report pages: each report, and a table of each (the other pairs answer 404).
     "name": ["point-in-time", "outcomes"],
     "table_name": ["persons", "exits"],
+}
+# The public directory's ids (directory/hsds_feed.py), derived from sites' and organisations'
+# ids: walked for every site and organisation, the confidential ones included (they must 404).
+HSDS_ARGUMENTS = {
+    "service_id": ("service", "site_id"),
+    "location_id": ("location", "site_id"),
+    "organization_id": ("organization", "organisation_id"),
 }
 # Lists whose default filter hides some records: walk these queries too.
 EXTRA_QUERIES = {
@@ -155,6 +167,13 @@ def _urls(app: Flask, world: Coalition, blueprint_filter: Any) -> Iterator[tuple
         for name in sorted(rule.arguments):
             if name in ARGUMENT_RECORDS:
                 choices.append([(name, world[record]) for record in ARGUMENT_RECORDS[name]])
+            elif name in HSDS_ARGUMENTS:
+                kind, records = HSDS_ARGUMENTS[name]
+                space = namespace(app.config["HSDS_ID_SECRET"])
+                ids = [
+                    str(uuid.uuid5(space, f"{kind}/{world[record]}")) for record in ARGUMENT_RECORDS[records]
+                ]
+                choices.append([(name, value) for value in ids])
             elif name in LITERAL_ARGUMENTS:
                 choices.append([(name, value) for value in LITERAL_ARGUMENTS[name]])
             else:
@@ -173,6 +192,14 @@ def _urls(app: Flask, world: Coalition, blueprint_filter: Any) -> Iterator[tuple
                     yield rule.endpoint, url_for(rule.endpoint, **dict(combination), **query)
 
 
+def _text(response: Any) -> str:
+    """What a response shows; a zip (the directory's datapackage) by the text of its files."""
+    if response.mimetype == "application/zip" and response.status_code == 200:
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return "\n".join(archive.read(name).decode() for name in archive.namelist())
+    return response.get_data(as_text=True)
+
+
 def _walk(app: Flask, world: Coalition, role: str, blueprint_filter: Any) -> list[tuple[str, int, str]]:
     browser = signed_in(app, world, role)
     seen = []
@@ -181,7 +208,7 @@ def _walk(app: Flask, world: Coalition, role: str, blueprint_filter: Any) -> lis
             continue  # the API's description: field names, no records
         response = browser.get(url)
         assert response.status_code < 500, f"{role}: GET {url} -> {response.status_code}"
-        seen.append((url, response.status_code, response.get_data(as_text=True)))
+        seen.append((url, response.status_code, _text(response)))
     return seen
 
 
@@ -195,7 +222,7 @@ def _objects(value: Any) -> Iterator[dict[str, Any]]:
             yield from _objects(item)
 
 
-PAGE_BLUEPRINTS = ("web.", "report_pages.")
+PAGE_BLUEPRINTS = ("web.", "report_pages.", "directory_pages.", "directory_hsds_pages.")
 
 
 def _is_api(endpoint: str) -> bool:
@@ -251,3 +278,26 @@ def test_the_pages_show_each_role_only_what_the_rules_allow(app: Flask, coalitio
     assert not leaked, f"{role} saw: {sorted(leaked)}"
     if role == ANONYMOUS:
         assert all(status in (200, 302, 303) for _, status, _ in responses)
+
+
+def test_the_public_directory_never_shows_a_confidential_site(app: Flask, coalition: Coalition):
+    """Every site with a full street address (the directory publishes one): only the open
+    sites' reach the feed, its pages and its datapackage; the confidential ones, nowhere."""
+    from housing_service.extensions import db
+    from housing_service.models import Site
+
+    with app.app_context():
+        for name, street in (
+            ("own_open_site", PUBLIC_ADDRESS),
+            ("own_secret_site", OWN_SECRET_ADDRESS),
+            ("other_secret_site", OTHER_SECRET_ADDRESS),
+        ):
+            site = db.session.get(Site, coalition[name])
+            site.street_address, site.city, site.state, site.postal_code = street, "Oakland", "CA", "94601"
+        db.session.commit()
+    responses = _walk(app, coalition, ANONYMOUS, lambda endpoint: endpoint.startswith("hsds."))
+    published = "\n".join(text for _, _, text in responses)
+    assert PUBLIC_ADDRESS in published and "Harbour Open House" in published
+    for secret in (OWN_SECRET_ADDRESS, OTHER_SECRET_ADDRESS, "Harbour Safe House", "Quiet Refuge"):
+        assert secret not in published, secret
+    assert {status for url, status, _ in responses if "/hsds/services/" in url} == {200, 404}

@@ -1,0 +1,380 @@
+"""Moving a coalition's inventory in from a file: the plan, which is the dry run's answer.
+
+The dry run reads everything it needs in a few queries and writes nothing: what the file would
+create, update and leave unchanged, each refused row, and the changes worth a second look.
+Rows match existing records by a stable key (an external id, else the organisation's name and
+the site's name). Applying it is inventory_write's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Area, Organisation, Role, Site, Space
+from ..services.access import require_role
+from ..services.actor import Actor
+from ..services.inventory import PARTNER_EDITABLE_SITE_FIELDS
+from ..vocabulary import SpaceKind, Tier
+from . import inventory_columns as columns
+from .inventory_rows import RowRefused, SiteRow, read_row
+from .spreadsheet import Sheet
+
+DEFAULT_HUD_PROJECT_TYPE = {Tier.EMERGENCY: 0, Tier.TRANSITIONAL: 2, Tier.LONG_TERM: 9}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One cell (or row) the import can't take, and the rule it breaks."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class SitePlan:
+    row: SiteRow
+    site: Site | None  # None: a new site
+    changes: dict[str, Any] = field(default_factory=dict)
+    new_beds: int = 0
+    new_units: int = 0
+    created: Site | None = None  # the new site, once applied
+
+    @property
+    def site_id(self) -> int:
+        """The site's id: the existing one's, or the new one's once flushed."""
+        site = self.site or self.created
+        if site is None:
+            raise RuntimeError("a new site has no id before it is written")
+        return site.id
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; `as_dict` is the dry run's answer."""
+
+    file_name: str
+    fingerprint: str
+    rows: int
+    refusals: list[Refusal] = field(default_factory=list)
+    callouts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    new_areas: list[str] = field(default_factory=list)
+    new_organisations: dict[str, SiteRow] = field(default_factory=dict)  # by organisation key
+    organisation_changes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    sites: list[SitePlan] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        created = [plan for plan in self.sites if plan.site is None]
+        updated = [
+            plan
+            for plan in self.sites
+            if plan.site is not None and (plan.changes or plan.new_beds or plan.new_units)
+        ]
+        return {
+            "areas_created": len(self.new_areas),
+            "organisations_created": len(self.new_organisations),
+            "organisations_updated": len(self.organisation_changes),
+            "sites_created": len(created),
+            "sites_updated": len(updated),
+            "sites_unchanged": len(self.sites) - len(created) - len(updated),
+            "beds_created": sum(plan.new_beds for plan in self.sites),
+            "units_created": sum(plan.new_units for plan in self.sites),
+            "rows_refused": len({refusal.row for refusal in self.refusals}),
+        }
+
+    @property
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"Will create {_many(c['sites_created'], 'site')}, {_many(c['beds_created'], 'bed')} and "
+            f"{_many(c['units_created'], 'unit')} ({_many(c['organisations_created'], 'new organisation')}, "
+            f"{_many(c['areas_created'], 'new area')}); update {c['sites_updated']}, "
+            f"leave {c['sites_unchanged']} unchanged; {_many(c['rows_refused'], 'row')} refused."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file_name": self.file_name,
+            "fingerprint": self.fingerprint,
+            "rows": self.rows,
+            "summary": self.summary,
+            "counts": self.counts,
+            "refusals": [
+                {"file": self.file_name, "row": r.row, "column": r.column, "reason": r.reason}
+                for r in self.refusals
+            ],
+            "callouts": self.callouts,
+            "notes": self.notes,
+        }
+
+
+def _many(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
+def fingerprint(content: bytes) -> str:
+    """The file's sha256: applying names the dry run it follows."""
+    return hashlib.sha256(content).hexdigest()
+
+
+# Planning ------------------------------------------------------------------------------
+
+
+def _refuse_file(problem: str) -> InvalidInput:
+    return InvalidInput(f"file: {problem}", {"file": [problem]})
+
+
+def require_importer(actor: Actor) -> None:
+    """Admins import any organisation's inventory; partners their own organisation's."""
+    require_role(actor, Role.PARTNER)
+
+
+def plan_import(actor: Actor, sheet: Sheet, content_fingerprint: str) -> ImportPlan:
+    """The dry run: what the file would create, update and leave, and every refused row."""
+    require_importer(actor)
+    present = frozenset(sheet.header)
+    if missing := sorted(columns.REQUIRED_COLUMNS - present):
+        raise _refuse_file(f"{sheet.file_name} has no column {', '.join(missing)} (see the template).")
+    if unknown := sorted(name for name in present if name and name not in columns.COLUMN_NAMES):
+        raise _refuse_file(f"{sheet.file_name} has columns the import doesn't know: {', '.join(unknown)}.")
+    plan = ImportPlan(sheet.file_name, content_fingerprint, len(sheet.rows))
+    rows = []
+    for number, cells in sheet.rows:
+        try:
+            rows.append(read_row(number, cells, present))
+        except RowRefused as refused:
+            plan.refusals.append(Refusal(number, refused.column, refused.reason))
+    _Matcher(actor, plan).match(rows)
+    plan.refusals.sort(key=lambda refusal: refusal.row)
+    return plan
+
+
+class _Matcher:
+    """Rows to the records they name, read in a few queries."""
+
+    def __init__(self, actor: Actor, plan: ImportPlan) -> None:
+        self.actor, self.plan = actor, plan
+        organisations = list(db.session.scalars(select(Organisation)))
+        self.organisations_by_key = {o.external_id: o for o in organisations if o.external_id}
+        self.organisations_by_name = {o.name.lower(): o for o in organisations}
+        sites = list(db.session.scalars(select(Site)))
+        self.sites_by_key = {s.external_id: s for s in sites if s.external_id}
+        self.sites_by_name = {(s.organisation_id, s.name.lower()): s for s in sites}
+        self.areas = {a.name.lower(): a for a in db.session.scalars(select(Area))}
+        self.spaces = _space_counts()
+        self.new_names: dict[str, SiteRow] = {}
+
+    def match(self, rows: list[SiteRow]) -> None:
+        seen_sites: dict[Any, int] = {}
+        named_sites: dict[tuple[str, str], int] = {}
+        organisation_rows: dict[str, SiteRow] = {}
+        for row in rows:
+            try:
+                organisation_key = self._organisation(row, organisation_rows)
+                site_key = (
+                    ("id", row.site_external_id)
+                    if row.site_external_id
+                    else (organisation_key, row.name.lower())
+                )
+                if site_key in seen_sites:
+                    column = "site_external_id" if row.site_external_id else "site"
+                    raise RowRefused(
+                        column, f"the same site as row {seen_sites[site_key]}: one row per site."
+                    )
+                seen_sites[site_key] = row.number
+                if (organisation_key, row.name.lower()) in named_sites:
+                    first = named_sites[(organisation_key, row.name.lower())]
+                    raise RowRefused("site", f"the same name as row {first} in the same organisation.")
+                named_sites[(organisation_key, row.name.lower())] = row.number
+                self._site(row, organisation_key)
+            except RowRefused as refused:
+                self.plan.refusals.append(Refusal(row.number, refused.column, refused.reason))
+
+    def _organisation(self, row: SiteRow, organisation_rows: dict[str, SiteRow]) -> str:
+        """The organisation's key in this file; plans its creation or change once."""
+        existing = None
+        if row.organisation_external_id:
+            existing = self.organisations_by_key.get(row.organisation_external_id)
+        if existing is None:
+            existing = self.organisations_by_name.get(row.organisation.lower())
+            if existing is not None and not self.actor.is_admin and existing.id != self.actor.organisation_id:
+                raise RowRefused("organisation", "you may import only your own organisation's sites.")
+            if existing is not None and row.organisation_external_id and existing.external_id:
+                raise RowRefused(
+                    "organisation",
+                    f"{row.organisation!r} already has the external id {existing.external_id!r}.",
+                )
+        key = f"id:{existing.id}" if existing is not None else new_organisation_key(row)
+        if key in organisation_rows:
+            first = organisation_rows[key]
+            if first.organisation != row.organisation:
+                raise RowRefused(
+                    "organisation",
+                    f"names it {row.organisation!r}, row {first.number} {first.organisation!r}.",
+                )
+            if None not in (first.victim_service_provider, row.victim_service_provider) and (
+                first.victim_service_provider != row.victim_service_provider
+            ):
+                raise RowRefused(
+                    "victim_service_provider", f"differs from row {first.number} for the same organisation."
+                )
+            if row.hotline_given and row.hotline != first.hotline:
+                raise RowRefused(
+                    "confidential_services_phone",
+                    f"differs from row {first.number} for the same organisation.",
+                )
+            return key
+        if existing is None and (clash := self.new_names.get(row.organisation.lower())) is not None:
+            raise RowRefused(
+                "organisation", f"the same name as row {clash.number}, with another external id."
+            )
+        organisation_rows[key] = row
+        if existing is None:
+            self.new_names[row.organisation.lower()] = row
+            if not self.actor.is_admin:
+                raise RowRefused("organisation", "only admins may add organisations.")
+            self.plan.new_organisations[key] = row
+            return key
+        if not self.actor.is_admin and existing.id != self.actor.organisation_id:
+            raise RowRefused("organisation", "you may import only your own organisation's sites.")
+        changes: dict[str, Any] = {}
+        if existing.name != row.organisation:
+            changes["name"] = row.organisation
+        if row.organisation_external_id and existing.external_id != row.organisation_external_id:
+            changes["external_id"] = row.organisation_external_id
+        if (
+            row.victim_service_provider is not None
+            and row.victim_service_provider != existing.victim_service_provider
+        ):
+            changes["victim_service_provider"] = row.victim_service_provider
+        if row.hotline_given and row.hotline != existing.confidential_services_phone:
+            changes["confidential_services_phone"] = row.hotline
+        if changes:
+            if not self.actor.is_admin:
+                raise RowRefused(
+                    sorted(changes)[0] if "name" not in changes else "organisation",
+                    "only admins may change an organisation.",
+                )
+            self.plan.organisation_changes[existing.id] = changes
+        return key
+
+    def _site(self, row: SiteRow, organisation_key: str) -> None:
+        organisation_id = int(organisation_key[3:]) if organisation_key.startswith("id:") else None
+        site = self.sites_by_key.get(row.site_external_id) if row.site_external_id else None
+        if site is None and organisation_id is not None:
+            site = self.sites_by_name.get((organisation_id, row.name.lower()))
+            if site is not None and row.site_external_id and site.external_id:
+                raise RowRefused("site", f"{row.name!r} already has the external id {site.external_id!r}.")
+        if (site is not None and organisation_id is not None and site.organisation_id != organisation_id) or (
+            site is None and organisation_id is None and row.site_external_id in self.sites_by_key
+        ):
+            reason = "belongs to a site of another organisation."
+            raise RowRefused(
+                "site_external_id", reason if self.actor.is_admin else "no site of yours has it."
+            )
+        area_changes = self._area(row, site)
+        if site is None:
+            if not self.actor.is_admin:
+                raise RowRefused("site", "no site of yours has this name: only admins may add sites.")
+            self.plan.sites.append(SitePlan(row, None, new_beds=row.beds, new_units=row.units))
+            return
+        changes = {**area_changes, **_site_changes(site, row)}
+        if not self.actor.is_admin and (refused := sorted(set(changes) - PARTNER_EDITABLE_SITE_FIELDS)):
+            raise RowRefused(refused[0], "only admins may change this.")
+        for name, label in (("confidential", "confidential"), ("tier", "tier")):
+            if name in changes:
+                before = getattr(site, name)
+                self.plan.callouts.append(
+                    f"Row {row.number}: {site.name!r} changes {label} from "
+                    f"{_shown(before)} to {_shown(changes[name])}."
+                )
+        beds, units = self.spaces.get(site.id, (0, 0))
+        plan = SitePlan(row, site, changes, max(row.beds - beds, 0), max(row.units - units, 0))
+        for kind, has, wants in (("beds", beds, row.beds), ("units", units, row.units)):
+            if wants < has:
+                self.plan.notes.append(
+                    f"Row {row.number}: {site.name!r} keeps its {has} {kind} (the file says {wants}): "
+                    "an import never removes beds or units; take them out of service on the site's page."
+                )
+        self.plan.sites.append(plan)
+
+    def _area(self, row: SiteRow, site: Site | None) -> dict[str, Any]:
+        area = self.areas.get((row.area or "").lower())
+        if area is None:
+            if not self.actor.is_admin:
+                raise RowRefused("area", f"no area is named {row.area!r}: only admins may add areas.")
+            if row.area and row.area.lower() not in {name.lower() for name in self.plan.new_areas}:
+                self.plan.new_areas.append(row.area)
+            return {"area_id": row.area} if site is not None else {}
+        if site is not None and site.area_id != area.id:
+            return {"area_id": area.id}
+        return {}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(getattr(value, "value", value))
+
+
+def _space_counts() -> dict[int, tuple[int, int]]:
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    query = select(Space.site_id, Space.kind, func.count()).group_by(Space.site_id, Space.kind)
+    for site_id, kind, count in db.session.execute(query):
+        counts[site_id][0 if kind == SpaceKind.BED else 1] = count
+    return {site_id: (beds, units) for site_id, (beds, units) in counts.items()}
+
+
+def resolved_values(site: Site | None, row: SiteRow) -> dict[str, Any]:
+    """The row's site values with blank optional cells filled as the import fills them."""
+    values = dict(row.values)
+    tier: Tier = values["tier"]
+    tier_kept = site is not None and site.tier == tier
+    if values.get("hud_project_type") is None:
+        values["hud_project_type"] = (
+            site.hud_project_type if tier_kept and site is not None else DEFAULT_HUD_PROJECT_TYPE[tier]
+        )
+    if tier == Tier.LONG_TERM:
+        values["stay_limit_days"] = None
+    elif values.get("stay_limit_days") is None:
+        values["stay_limit_days"] = (
+            site.stay_limit_days if tier_kept and site is not None else tier.default_stay_limit_days
+        )
+    if values.get("hold_window_hours") is None:
+        values["hold_window_hours"] = (
+            site.hold_window_hours if site is not None else current_app.config["HOLD_WINDOW_HOURS"]
+        )
+    if site is None:
+        for name in ("pets_allowed", "intake_24_hours"):
+            values.setdefault(name, False)
+        for name in ("intake_hours", "contact", "accessibility_notes"):
+            values.setdefault(name, "")
+        values.setdefault("languages", ())
+    return values
+
+
+def _site_changes(site: Site, row: SiteRow) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if site.name != row.name:
+        changes["name"] = row.name
+    if row.site_external_id and site.external_id != row.site_external_id:
+        changes["external_id"] = row.site_external_id
+    for name, value in resolved_values(site, row).items():
+        current = tuple(site.language_codes) if name == "languages" else getattr(site, name)
+        if current != value:
+            changes[name] = value
+    return changes
+
+
+def new_organisation_key(row: SiteRow) -> str:
+    return f"new:{(row.organisation_external_id or row.organisation.lower())}"
