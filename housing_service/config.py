@@ -192,6 +192,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
         # Larger request bodies are refused unread (413); no form or JSON body comes near it.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        # The routes that take a file (inventory or directory import): a 5 MB file, sent as
+        # base64 in JSON, is about 6.7 MB.
+        "MAX_UPLOAD_LENGTH": _int(env, "MAX_UPLOAD_LENGTH", 8 * 1024 * 1024),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "JSON_SORT_KEYS": False,
         # Password hashing cost: argon2id, RFC 9106's second recommended option.

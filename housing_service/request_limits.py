@@ -1,7 +1,9 @@
 """Limits every request meets before any view reads it: size, JSON nesting, NUL characters.
 
 - A body over MAX_CONTENT_LENGTH (1 MB by default) is refused from its Content-Length,
-  unread (413), so an anonymous sign-in can't tie a worker up with megabytes.
+  unread (413), so an anonymous sign-in can't tie a worker up with megabytes. The few
+  routes that take a file (a coalition's inventory, a directory) accept up to
+  MAX_UPLOAD_LENGTH instead, from signed-in people only.
 - JSON nested deeper than MAX_JSON_DEPTH is refused before it is parsed (400): Python's
   parser and marshmallow both recurse, and a thousand levels ended in a RecursionError.
 - A NUL character in any text (query, form or JSON, keys included) is refused naming the
@@ -68,8 +70,21 @@ def _refuse(status: int, message: str, errors: dict[str, list[str]]) -> Response
     return page(status, message)
 
 
+def accept_uploads(app: Flask, *blueprints: str) -> None:
+    """Let these blueprints' routes take bodies up to MAX_UPLOAD_LENGTH (files)."""
+    app.extensions.setdefault("upload_blueprints", set()).update(blueprints)
+
+
+def _body_limit() -> int | None:
+    if request.blueprint in current_app.extensions.get("upload_blueprints", ()):
+        return current_app.config["MAX_UPLOAD_LENGTH"]
+    return current_app.config["MAX_CONTENT_LENGTH"]
+
+
 def _too_large() -> ResponseReturnValue | None:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    limit = _body_limit()
+    # Werkzeug's own check, when a view reads the body or a form, uses the same limit.
+    request.max_content_length = limit
     if limit is not None and request.content_length is not None and request.content_length > limit:
         message = f"The request body is larger than this service accepts ({limit:,} bytes)."
         return _refuse(413, message, {"body": [f"At most {limit:,} bytes."]})
@@ -82,7 +97,7 @@ def _check_json() -> ResponseReturnValue | None:
     try:
         body = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        limit = _body_limit()
         return _refuse(
             413,
             "The request body is larger than this service accepts.",
