@@ -205,8 +205,9 @@ def end_session(actor: Actor) -> None:
     session.clear()
 
 
-def sign_out_everywhere(actor: Actor) -> None:
-    """Every session and API token of the person ends, this one too."""
-    accounts.sign_out_everywhere(actor, clock.now())
+def sign_out_everywhere(actor: Actor) -> int:
+    """Every session and API token of the person ends, this one too; returns the tokens revoked."""
+    revoked = accounts.sign_out_everywhere(actor, clock.now())
     logout_user()
     session.clear()
+    return revoked
