@@ -3,7 +3,7 @@
 A person enrols by scanning a QR code (made here, as SVG, by segno: no outside service sees
 the secret) and typing the code their app shows; they get ten recovery codes, shown once and
 stored hashed. Where the coalition requires two-step sign-in for a role
-(TWO_FACTOR_REQUIRED_ROLES), password-only sign-in keeps working for TWO_FACTOR_GRACE_DAYS
+(services/sign_in_rules.py), password-only sign-in keeps working for TWO_FACTOR_GRACE_DAYS
 from the account's creation (or an admin's reset) and then stops.
 """
 

@@ -152,6 +152,14 @@ API_ROWS = [
     Row("users.create_token", "POST", codes(201, 201, 201, 201, 201, 201, 401), body={"name": "script"}),
     # The advocate's token: only the advocate and admins may revoke it; others don't see it.
     Row("users.revoke_token", "DELETE", codes(200, 200, 404, 404, 404, 404, 401), args={"token_id": "token"}),
+    # The coalition's sign-in rules: admins only.
+    Row("sign_in_rules.get_sign_in_rules", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+    Row(
+        "sign_in_rules.set_sign_in_rules",
+        "PUT",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        body={"two_step_required_roles": ["admin", "partner"]},
+    ),
     # Organisations and areas: everyone signed in reads, admins write.
     Row("inventory.list_organisations", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row(
@@ -576,6 +584,14 @@ PAGE_ROWS = [
         "POST",
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate"},
+    ),
+    # Who must sign in in two steps: admins only.
+    _page("web.admin_sign_in_rules", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_sign_in_rules",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        body={"required_roles": ["admin", "partner"], "confirmed": "yes"},
     ),
     _page("web.admin_areas", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
     _page("web.admin_areas", "POST", codes(303, 403, 403, 403, 403, 403, 302), body={"name": "New County"}),
