@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import ApiToken, Organisation, Role, User
-from . import audit, passwords
+from . import audit, passwords, sign_in_rules
 from .access import require_admin
 from .actor import Actor
 
@@ -82,6 +82,10 @@ def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime
     if user.id == actor.user_id and (changes.get("active") is False or role != user.role):
         raise Conflict("You can't deactivate your own account or change your own role.")
     ends_sessions = role != user.role or changes.get("active", user.active) != user.active
+    required = sign_in_rules.required_roles()
+    if user.role.value not in required and role.value in required and user.totp_enabled_at is None:
+        # Moved into a role that must sign in in two steps: time to set it up, not a lock-out.
+        user.second_factor_grace_from = now
     for field in ("display_name", "role", "organisation_id", "active"):
         if field in changes:
             setattr(user, field, changes[field])

@@ -188,3 +188,43 @@ def test_someone_who_set_it_up_is_not_counted_as_newly_required(api, make, momen
     body = api(admin).put(RULES, json={"two_step_required_roles": ["partner"]}).get_json()
     assert body["people_newly_required"] == 1
     assert make.count(User, role=Role.PARTNER) == 2
+
+
+def test_admins_setting_the_rule_at_the_same_moment_leave_one_whole_rule(api, make, moment):
+    """The first rule is four new rows: racing admins get 200 or 409, never a mix of both rules."""
+    import threading
+
+    choices = [["admin"], ["advocate"], ["case_manager"], ["partner"]]
+    sessions = [api(make.user(Role.ADMIN)) for _ in choices]
+    start = threading.Barrier(len(sessions))
+    statuses = [0] * len(sessions)
+
+    def put(index: int) -> None:
+        start.wait()
+        statuses[index] = (
+            sessions[index].put(RULES, json={"two_step_required_roles": choices[index]}).status_code
+        )
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert set(statuses) <= {200, 409} and 200 in statuses, statuses
+    assert make.count(TwoStepRoleRule) == 4
+    assert make.count(TwoStepRoleRule, required=True) == 1
+    assert make.count(AuditEvent, action="sign_in_rules.update") == statuses.count(200)
+
+
+def test_someone_moved_into_a_required_role_gets_a_grace_period_from_the_move(app, api, make, moment):
+    admin = make.user(Role.ADMIN)
+    api(admin).put(RULES, json={"two_step_required_roles": ["case_manager"]})
+    person = make.user(Role.ADVOCATE, email=ANA)
+    moment.advance(60 * 86400)
+    moved = api(admin).patch(f"/api/v1/users/{person.id}", json={"role": "case_manager"})
+    assert moved.status_code == 200
+    standing = moved.get_json()["two_step_sign_in"]
+    assert standing["required"] is True
+    enrol_by = START + timedelta(days=60 + app.config["TWO_FACTOR_GRACE_DAYS"])
+    assert standing["enrol_by"].startswith(enrol_by.isoformat()[:19])
+    assert _sign_in(app).status_code == 200  # not locked out by the move
