@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..models import Role
 from ..services import sign_in_rules
 from ..services.access import require_admin
-from .common import Blueprint, StrictSchema, acting, now
+from .common import Blueprint, StrictSchema, WholeNumber, acting, now
 
 blp = Blueprint("sign_in_rules", __name__, description="The coalition's sign-in rules (admins)")
 
@@ -28,7 +28,7 @@ class SignInRulesSchema(Schema):
         }
     )
     changed_at = fields.DateTime(allow_none=True)
-    grace_days = fields.Integer(
+    grace_days = WholeNumber(
         metadata={"description": "Days a newly required person may still sign in with the password alone."}
     )
 
@@ -45,7 +45,7 @@ class SignInRulesChangeSchema(StrictSchema):
 class SignInRulesChangedSchema(SignInRulesSchema):
     newly_required = fields.List(fields.String())
     no_longer_required = fields.List(fields.String())
-    people_newly_required = fields.Integer(
+    people_newly_required = WholeNumber(
         metadata={
             "description": "Active people in a newly required role without two-step sign-in: their "
             "grace period starts now, and every page reminds them."
