@@ -13,7 +13,7 @@ from .audit_cli import audit_verify_command
 from .extensions import db
 from .models import Role
 from .scheduling.jobs import JOBS
-from .services import accounts
+from .services import accounts, sign_in_rules
 
 
 def register_commands(app: Flask) -> None:
@@ -94,7 +94,7 @@ def seed_demo_command() -> None:
     click.echo("Demo coalition ready. Sign in with:")
     for role, email, password in sign_ins:
         click.echo(f"  {role:<13} {email:<40} {password}")
-    required = sorted(current_app.config["TWO_FACTOR_REQUIRED_ROLES"])
+    required = sorted(sign_in_rules.required_roles())
     if required:
         days = current_app.config["TWO_FACTOR_GRACE_DAYS"]
         click.echo(

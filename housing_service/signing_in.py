@@ -15,7 +15,7 @@ from flask_login import login_user, logout_user
 from . import authentication, clock, devices
 from .errors import Forbidden, InvalidInput, NotSignedIn
 from .models import User
-from .services import accounts, audit, passwords, throttle, two_factor
+from .services import accounts, audit, passwords, sign_in_rules, throttle, two_factor
 from .services.actor import Actor
 
 # The password step, passed: the account waits here for its second step (pages only).
@@ -106,9 +106,8 @@ def needs_second_step(user: User) -> bool:
 
 
 def second_factor_standing(user: User) -> two_factor.Standing:
-    config = current_app.config
     return two_factor.standing(
-        user, config["TWO_FACTOR_REQUIRED_ROLES"], config["TWO_FACTOR_GRACE_DAYS"], clock.now()
+        user, sign_in_rules.required_roles(), current_app.config["TWO_FACTOR_GRACE_DAYS"], clock.now()
     )
 
 
@@ -205,8 +204,9 @@ def end_session(actor: Actor) -> None:
     session.clear()
 
 
-def sign_out_everywhere(actor: Actor) -> None:
-    """Every session and API token of the person ends, this one too."""
-    accounts.sign_out_everywhere(actor, clock.now())
+def sign_out_everywhere(actor: Actor) -> int:
+    """Every session and API token of the person ends, this one too; returns the tokens revoked."""
+    revoked = accounts.sign_out_everywhere(actor, clock.now())
     logout_user()
     session.clear()
+    return revoked

@@ -34,6 +34,30 @@ class UserSchema(Schema):
         return TwoStepSchema().dump(second_factor_standing(user))
 
 
+class AccessEndedSchema(Schema):
+    """The answer to a change that ends every way into an account (sessions and API tokens)."""
+
+    sessions_ended = fields.Boolean(
+        metadata={"description": "Always true: every browser session of the person has ended."}
+    )
+    tokens_revoked = WholeNumber(
+        metadata={"description": "How many API tokens of the person were revoked (0 if none was live)."}
+    )
+    message = fields.String(metadata={"description": "What ended, in words to show the person."})
+
+
+class UserUpdatedSchema(UserSchema):
+    two_step_sign_in = fields.Nested(TwoStepSchema)
+    access_ended = fields.Nested(
+        AccessEndedSchema,
+        allow_none=True,
+        metadata={
+            "description": "A role change or deactivation ends every session and API token of the "
+            "person: what ended. Null when the change ended nothing (a new name, say)."
+        },
+    )
+
+
 class UserCreateSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))

@@ -14,8 +14,9 @@ from ..signing_in import (
     needs_second_step,
     sign_out_everywhere,
 )
+from .access_ended import access_ended
 from .common import Blueprint, acting
-from .schemas_accounts import SignInSchema, UserSchema
+from .schemas_accounts import AccessEndedSchema, SignInSchema, UserSchema
 
 blp = Blueprint("sessions", __name__, description="Signing in and out")
 
@@ -41,10 +42,13 @@ def sign_in(credentials: dict[str, Any]) -> User:
 
 
 @blp.route("/sessions", methods=["DELETE"])
-@blp.response(204)
-def sign_out_of_every_session() -> None:
+@blp.response(200, AccessEndedSchema)
+def sign_out_of_every_session() -> dict[str, Any]:
     """Sign out everywhere: every session of yours ends, and every API token of yours is revoked."""
-    sign_out_everywhere(acting())
+    revoked = sign_out_everywhere(acting())
+    return access_ended(
+        revoked, "You are signed out everywhere: every session and API token of yours has ended."
+    )
 
 
 @blp.route("/sessions/current", methods=["GET"])

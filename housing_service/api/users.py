@@ -11,10 +11,12 @@ from ..extensions import db
 from ..models import ApiToken, User
 from ..services import accounts, two_factor
 from ..services.access import require_admin
-from ..signing_in import confirm_password, require_recent_confirmation
+from ..signing_in import confirm_password, require_recent_confirmation, second_factor_standing
+from .access_ended import access_ended
 from .common import Blueprint, PageArgs, acting, now, page, page_of
 from .presenters import columns
 from .schemas_accounts import (
+    AccessEndedSchema,
     NewTokenSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
@@ -26,6 +28,7 @@ from .schemas_accounts import (
     TokenSchema,
     UserCreateSchema,
     UserSchema,
+    UserUpdatedSchema,
     UserUpdateSchema,
 )
 
@@ -62,12 +65,17 @@ def my_account() -> User:
 
 @blp.route("/users/me/password", methods=["POST"])
 @blp.arguments(PasswordChangeSchema)
-@blp.response(204)
-def change_my_password(data: dict[str, Any]) -> None:
+@blp.response(200, AccessEndedSchema)
+def change_my_password(data: dict[str, Any]) -> dict[str, Any]:
     """Change your password; every session of yours ends (sign in afresh) and your API tokens are revoked."""
     actor = acting()
     confirm_password(actor, data["current_password"])
-    accounts.change_own_password(actor, data["current_password"], data["new_password"], now())
+    revoked = accounts.change_own_password(actor, data["current_password"], data["new_password"], now())
+    return access_ended(
+        revoked,
+        "Your password is changed. Every session and API token of yours has ended: sign in "
+        "again with your new password, and make new tokens for your scripts.",
+    )
 
 
 @blp.route("/users/<int:user_id>", methods=["GET"])
@@ -82,25 +90,40 @@ def get_user(user_id: int) -> User:
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
 @blp.arguments(UserUpdateSchema)
-@blp.response(200, UserSchema)
-def update_user(changes: dict[str, Any], user_id: int) -> User:
+@blp.response(200, UserUpdatedSchema)
+def update_user(changes: dict[str, Any], user_id: int) -> dict[str, Any]:
     """Change an account's name, role, organisation or active flag (admins).
 
-    A role change or deactivation ends the person's sessions and revokes their API tokens.
+    A role change or deactivation ends the person's sessions and revokes their API tokens;
+    `access_ended` says so (null when the change ended nothing).
     """
     actor = acting()
     require_admin(actor)
-    return accounts.update_user(actor, accounts.get_user(user_id), changes, now())
+    user = accounts.get_user(user_id)
+    revoked = accounts.update_user(actor, user, changes, now())
+    ended = None
+    if revoked is not None:
+        ended = access_ended(
+            revoked, "The change takes effect now: every session and API token of this person has ended."
+        )
+    return {
+        **columns(user, UserSchema),
+        "two_step_sign_in": second_factor_standing(user),
+        "access_ended": ended,
+    }
 
 
 @blp.route("/users/<int:user_id>/password", methods=["POST"])
 @blp.arguments(PasswordResetSchema)
-@blp.response(204)
-def reset_password(data: dict[str, Any], user_id: int) -> None:
+@blp.response(200, AccessEndedSchema)
+def reset_password(data: dict[str, Any], user_id: int) -> dict[str, Any]:
     """Set a new password for someone who lost theirs (admins); their sessions and API tokens end."""
     actor = acting()
     require_admin(actor)
-    accounts.reset_password(actor, accounts.get_user(user_id), data["new_password"], now())
+    revoked = accounts.reset_password(actor, accounts.get_user(user_id), data["new_password"], now())
+    return access_ended(
+        revoked, "The password is reset. Every session and API token of this person has ended."
+    )
 
 
 @blp.route("/tokens", methods=["GET"])
@@ -159,8 +182,8 @@ def confirm_second_factor(data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @blp.route("/users/<int:user_id>/second-factor", methods=["DELETE"])
-@blp.response(204)
-def reset_second_factor(user_id: int) -> None:
+@blp.response(200, AccessEndedSchema)
+def reset_second_factor(user_id: int) -> dict[str, Any]:
     """Turn off someone's two-step sign-in (admins), e.g. a lost phone.
 
     Their sessions end, their API tokens are revoked, and their grace period starts again so
@@ -168,4 +191,9 @@ def reset_second_factor(user_id: int) -> None:
     """
     actor = acting()
     require_admin(actor)
-    two_factor.reset(actor, accounts.get_user(user_id), now())
+    revoked = two_factor.reset(actor, accounts.get_user(user_id), now())
+    return access_ended(
+        revoked,
+        "Two-step sign-in is reset. Every session and API token of this person has ended; "
+        "they can sign in with their password and set it up again.",
+    )

@@ -1,6 +1,6 @@
 """All tables, imported together so that relationships and migrations see every model."""
 
-from .accounts import ApiToken, RecoveryCode, Role, User
+from .accounts import ApiToken, RecoveryCode, Role, TwoStepRoleRule, User
 from .address_reveals import AddressReveal, AddressRevealPause
 from .audit import AuditEvent
 from .bookings import Booking, Extension, Hold, HoldStatus, Placement, StayEpisode
@@ -60,6 +60,7 @@ __all__ = [
     "StepStatus",
     "SuggestionDecision",
     "TransitionPlan",
+    "TwoStepRoleRule",
     "UnmetSearch",
     "User",
 ]

@@ -100,3 +100,18 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class TwoStepRoleRule(Base):
+    """Whether a role must sign in in two steps, as an admin set it (one row per role).
+
+    All four rows are written together when an admin first sets the rule; until then (no
+    rows) TWO_FACTOR_REQUIRED_ROLES from the environment applies. See services/sign_in_rules.py.
+    """
+
+    __tablename__ = "two_step_role_rules"
+
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), primary_key=True)
+    required: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime]
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import ApiToken, Organisation, Role, User
-from . import audit, passwords
+from . import audit, passwords, sign_in_rules
 from .access import require_admin
 from .actor import Actor
 
@@ -69,10 +69,11 @@ def create_user(
     return user
 
 
-def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime) -> User:
+def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime) -> int | None:
     """Change an account's name, role, organisation or active flag (admins only).
 
-    A role change or deactivation ends the person's sessions and revokes their API tokens.
+    A role change or deactivation ends the person's sessions and revokes their API tokens:
+    returns how many tokens were revoked then, None when the change ended nothing.
     """
     require_admin(actor)
     role = changes.get("role", user.role)
@@ -81,15 +82,23 @@ def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime
     if user.id == actor.user_id and (changes.get("active") is False or role != user.role):
         raise Conflict("You can't deactivate your own account or change your own role.")
     ends_sessions = role != user.role or changes.get("active", user.active) != user.active
+    required = sign_in_rules.required_roles()
+    if user.role.value not in required and role.value in required and user.totp_enabled_at is None:
+        # Moved into a role that must sign in in two steps: time to set it up, not a lock-out.
+        user.second_factor_grace_from = now
     for field in ("display_name", "role", "organisation_id", "active"):
         if field in changes:
             setattr(user, field, changes[field])
+    revoked = None
     if ends_sessions:
         # A role change or deactivation takes effect now, not at the next sign-in.
-        end_access(user, now)
+        revoked = end_access(user, now)
     db.session.flush()
-    audit.record(actor, "user.update", "user", user.id, {"fields": sorted(changes)})
-    return user
+    details: dict[str, Any] = {"fields": sorted(changes)}
+    if revoked is not None:
+        details["tokens_revoked"] = revoked
+    audit.record(actor, "user.update", "user", user.id, details)
+    return revoked
 
 
 def get_user(user_id: int) -> User:
@@ -99,27 +108,35 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def change_own_password(actor: Actor, current_password: str, new_password: str, now: datetime) -> None:
-    """A person changes their own password; every session and API token of theirs ends."""
+def change_own_password(actor: Actor, current_password: str, new_password: str, now: datetime) -> int:
+    """A person changes their own password; every session and API token of theirs ends.
+
+    Returns how many tokens were revoked.
+    """
     user = actor.signed_in_user
     if not passwords.verify_password(user.password_hash, current_password):
         raise InvalidInput.field("current_password", "This is not your current password.")
-    _set_password(user, new_password, now)
-    audit.record(actor, "user.password_change", "user", user.id, now=now)
+    revoked = _set_password(user, new_password, now)
+    audit.record(actor, "user.password_change", "user", user.id, {"tokens_revoked": revoked}, now=now)
+    return revoked
 
 
-def reset_password(actor: Actor, user: User, new_password: str, now: datetime) -> None:
-    """An admin sets a new password for someone who lost theirs; their sessions and tokens end."""
+def reset_password(actor: Actor, user: User, new_password: str, now: datetime) -> int:
+    """An admin sets a new password for someone who lost theirs; their sessions and tokens end.
+
+    Returns how many tokens were revoked.
+    """
     require_admin(actor)
-    _set_password(user, new_password, now)
-    audit.record(actor, "user.password_reset", "user", user.id, now=now)
+    revoked = _set_password(user, new_password, now)
+    audit.record(actor, "user.password_reset", "user", user.id, {"tokens_revoked": revoked}, now=now)
+    return revoked
 
 
-def _set_password(user: User, new_password: str, now: datetime) -> None:
+def _set_password(user: User, new_password: str, now: datetime) -> int:
     _check_password(new_password)
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now
-    end_access(user, now)
+    return end_access(user, now)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -159,11 +176,15 @@ def end_access(user: User, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def sign_out_everywhere(actor: Actor, now: datetime) -> None:
-    """Every session and API token of the acting person ends (a lost device, a shared one)."""
+def sign_out_everywhere(actor: Actor, now: datetime) -> int:
+    """Every session and API token of the acting person ends (a lost device, a shared one).
+
+    Returns how many tokens were revoked.
+    """
     user = actor.signed_in_user
     revoked = end_access(user, now)
     audit.record(actor, "session.sign_out_everywhere", "user", user.id, {"tokens_revoked": revoked}, now=now)
+    return revoked
 
 
 def _token_digest(token: str) -> str:

@@ -3,7 +3,7 @@
 A person enrols by scanning a QR code (made here, as SVG, by segno: no outside service sees
 the secret) and typing the code their app shows; they get ten recovery codes, shown once and
 stored hashed. Where the coalition requires two-step sign-in for a role
-(TWO_FACTOR_REQUIRED_ROLES), password-only sign-in keeps working for TWO_FACTOR_GRACE_DAYS
+(services/sign_in_rules.py), password-only sign-in keeps working for TWO_FACTOR_GRACE_DAYS
 from the account's creation (or an admin's reset) and then stops.
 """
 
@@ -151,14 +151,16 @@ def recovery_codes_left(user: User) -> int:
     )
 
 
-def reset(actor: Actor, user: User, now: datetime) -> None:
+def reset(actor: Actor, user: User, now: datetime) -> int:
     """An admin turns off someone's two-step sign-in (a lost phone); their sessions and tokens end.
 
     The grace period starts again, so that they can sign in with their password and enrol anew.
+    Returns how many tokens were revoked.
     """
     require_admin(actor)
     revoked = turn_off(user, now)
     audit.record(actor, "user.second_factor_reset", "user", user.id, {"tokens_revoked": revoked}, now=now)
+    return revoked
 
 
 def turn_off(user: User, now: datetime) -> int:

@@ -57,8 +57,8 @@ def change_password() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash(
-        "Your password is changed. You are signed out everywhere, here too: "
-        "sign in again with your new password.",
+        "Your password is changed. You are signed out everywhere, here too, and your API tokens no "
+        "longer work: sign in again with your new password.",
         "success",
     )
     return see_other(url_for("web.sign_in"))

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
 from ..models import Role
-from ..services import accounts, inventory, two_factor
+from ..services import accounts, inventory, sign_in_rules, two_factor
 from ..services.access import require_admin
 from ..vocabulary import (
     AgeGroup,
@@ -22,7 +22,7 @@ from ..vocabulary import (
     Tier,
 )
 from .blueprint import bp
-from .forms import AccountForm, AreaForm, OrganisationForm, SiteForm, SpaceForm, options
+from .forms import AccountForm, AreaForm, OrganisationForm, SignInRulesForm, SiteForm, SpaceForm, options
 from .queries import all_accounts, space_rows, state_counts
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
@@ -272,3 +272,41 @@ def admin_reset_two_step(user_id: int) -> ResponseReturnValue:
         "success",
     )
     return see_other(url_for("web.admin_accounts"))
+
+
+# Sign-in rules ------------------------------------------------------------------------------
+
+
+def _sign_in_rules_page(form: SignInRulesForm, status: int = 200, problems: list[Problem] | None = None):
+    return page(
+        "admin/sign_in_rules.html", status, form=form, rules=sign_in_rules.current(), problems=problems or []
+    )
+
+
+@bp.route("/admin/sign-in-rules", methods=["GET", "POST"])
+def admin_sign_in_rules() -> ResponseReturnValue:
+    """Which roles must sign in in two steps: choose, see what changes, then confirm."""
+    actor = acting()
+    require_admin(actor)
+    if not SignInRulesForm().is_submitted():
+        current = sorted(sign_in_rules.current().required_roles)
+        return _sign_in_rules_page(SignInRulesForm(formdata=None, data={"required_roles": current}))
+    form = SignInRulesForm()
+    if not form.validate_on_submit():
+        return _sign_in_rules_page(form, 422, problems_of(form))
+    wanted = frozenset(form.required_roles.data or [])
+    if form.confirmed.data != "yes":
+        change = sign_in_rules.preview(wanted, now())
+        return page("admin/sign_in_rules_confirm.html", change=change, rules=sign_in_rules.current())
+    try:
+        change = sign_in_rules.set_required_roles(actor, wanted, now())
+    except Conflict as error:
+        return _sign_in_rules_page(form, error.status, attach(None, error))
+    message = "The sign-in rules are saved."
+    if change.newly_required:
+        message += (
+            " Whoever is newly asked to sign in in two steps and has not set it up sees a reminder on "
+            "every page, and can sign in with their password alone until their grace period ends."
+        )
+    flash(message, "success")
+    return see_other(url_for("web.admin_sign_in_rules"))

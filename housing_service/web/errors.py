@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..api.errors import with_allow
 from ..errors import DomainError
+from ..extensions import db
 from .blueprint import bp
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,23 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     return with_allow(page, error) if isinstance(error, MethodNotAllowed) else page
 
 
+def _end_failed_transaction() -> None:
+    """Roll back now, as the answer's status would anyway (reads stay queued, see services/audit.py).
+
+    The page around the message reads the database (the two-step reminder asks for the sign-in
+    rules), and PostgreSQL answers nothing in a transaction a failed statement aborted. Changes
+    a sign-in asked to keep (failed attempts, see signing_in.py) are left for the commit.
+    """
+    if not g.get("keep_changes_on_error"):
+        db.session.rollback()
+
+
 @bp.errorhandler(OverflowError)
 @bp.errorhandler(DataError)
 def out_of_range(_error: Exception) -> ResponseReturnValue:
     # A number the database can't hold (a 20-digit id in a hidden field) got past a form:
     # the request's fault, so a 422 (the API answers the same), never a 500.
+    _end_failed_transaction()
     return error_page(
         422,
         "A number or value in the form or address is out of range, so nothing was changed.",
@@ -91,6 +104,7 @@ def unexpected_error(error: Exception) -> ResponseReturnValue:
     # sees only a request id to quote. The request's changes are rolled back (status 500).
     request_id = g.get("request_id", "-")
     log.exception("request %s failed", request_id)
+    _end_failed_transaction()
     return error_page(
         500,
         "Something went wrong on our side. Nothing was changed.",

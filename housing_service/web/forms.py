@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     Form,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -512,3 +513,10 @@ class AccountForm(PageForm):
         validators=[InputRequired("Set a first password."), Length(max=1024)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SignInRulesForm(PageForm):
+    """Which roles must sign in in two steps. The confirmation page posts it again, `confirmed`."""
+
+    required_roles = MultiCheckboxField("Roles that must sign in in two steps", choices=_choices(ROLE_LABELS))
+    confirmed = HiddenField()

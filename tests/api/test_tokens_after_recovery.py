@@ -19,6 +19,15 @@ from ..factories import PASSWORD
 NEW_PASSWORD = "a new long passphrase"
 
 
+def _says_access_ended(answer, tokens_revoked: int) -> None:
+    """The answer says, in its body, that every session and token of the person ended."""
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["sessions_ended"] is True
+    assert body["tokens_revoked"] == tokens_revoked
+    assert "every session and api token" in body["message"].lower()
+
+
 def _token(api, user) -> str:
     created = api(user).post("/api/v1/tokens", json={"name": "nightly export"})
     assert created.status_code == 201, created.get_json()
@@ -29,12 +38,20 @@ def _with_token(app, token: str):
     return app.test_client().get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
 
 
+def _says_access_ended_in(answer, tokens_revoked: int) -> None:
+    """A changed account's answer carries what ended under `access_ended`."""
+    assert answer.status_code == 200, answer.get_json()
+    ended = answer.get_json()["access_ended"]
+    assert ended["sessions_ended"] is True and ended["tokens_revoked"] == tokens_revoked
+    assert "every session and api token" in ended["message"].lower()
+
+
 def test_a_token_stops_working_when_an_admin_resets_the_password(app, api, make):
     admin, person = make.user(Role.ADMIN), make.user(Role.ADVOCATE)
     token = _token(api, person)
     assert _with_token(app, token).status_code == 200
     reset = api(admin).post(f"/api/v1/users/{person.id}/password", json={"new_password": NEW_PASSWORD})
-    assert reset.status_code == 204
+    _says_access_ended(reset, tokens_revoked=1)
     assert _with_token(app, token).status_code == 401
     assert make.count(ApiToken, revoked_at=None) == 0
 
@@ -45,14 +62,14 @@ def test_a_token_stops_working_when_the_person_changes_their_password(app, api, 
     changed = api(person).post(
         "/api/v1/users/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     )
-    assert changed.status_code == 204
+    _says_access_ended(changed, tokens_revoked=1)
     assert _with_token(app, token).status_code == 401
 
 
 def test_signing_out_everywhere_revokes_every_token(app, api, make):
     person = make.user(Role.PARTNER)
     tokens = [_token(api, person), _token(api, person)]
-    assert api(person).delete("/api/v1/sessions").status_code == 204
+    _says_access_ended(api(person).delete("/api/v1/sessions"), tokens_revoked=2)
     assert [_with_token(app, token).status_code for token in tokens] == [401, 401]
     assert make.count(AuditEvent, action="session.sign_out_everywhere") == 1
 
@@ -68,23 +85,30 @@ def test_signing_out_of_one_browser_leaves_the_persons_scripts_working(app, api,
 def test_a_role_change_revokes_the_persons_tokens(app, api, make):
     admin, person = make.user(Role.ADMIN), make.user(Role.ADVOCATE)
     token = _token(api, person)
-    assert api(admin).patch(f"/api/v1/users/{person.id}", json={"role": "case_manager"}).status_code == 200
+    changed = api(admin).patch(f"/api/v1/users/{person.id}", json={"role": "case_manager"})
+    assert changed.get_json()["role"] == "case_manager"
+    _says_access_ended_in(changed, tokens_revoked=1)
     assert _with_token(app, token).status_code == 401
 
 
 def test_a_deactivated_and_reactivated_account_gets_no_old_token_back(app, api, make):
     admin, person = make.user(Role.ADMIN), make.user(Role.ADVOCATE)
     token = _token(api, person)
-    assert api(admin).patch(f"/api/v1/users/{person.id}", json={"active": False}).status_code == 200
+    deactivated = api(admin).patch(f"/api/v1/users/{person.id}", json={"active": False})
+    assert deactivated.get_json()["active"] is False
+    _says_access_ended_in(deactivated, tokens_revoked=1)
     assert _with_token(app, token).status_code == 401
-    assert api(admin).patch(f"/api/v1/users/{person.id}", json={"active": True}).status_code == 200
+    reactivated = api(admin).patch(f"/api/v1/users/{person.id}", json={"active": True})
+    _says_access_ended_in(reactivated, tokens_revoked=0)  # its sessions end too; no token is left
     assert _with_token(app, token).status_code == 401
 
 
 def test_a_renamed_account_keeps_its_tokens(app, api, make):
     admin, person = make.user(Role.ADMIN), make.user(Role.ADVOCATE)
     token = _token(api, person)
-    assert api(admin).patch(f"/api/v1/users/{person.id}", json={"display_name": "Ana B."}).status_code == 200
+    renamed = api(admin).patch(f"/api/v1/users/{person.id}", json={"display_name": "Ana B."})
+    assert renamed.status_code == 200
+    assert renamed.get_json()["access_ended"] is None
     assert _with_token(app, token).status_code == 200
 
 
@@ -159,3 +183,21 @@ def test_a_fresh_sign_in_makes_a_token_at_once(app, make):
         == 200
     )
     assert http.post("/api/v1/tokens", json={"name": "script"}).status_code == 201
+
+
+def test_the_openapi_document_declares_what_ended(app):
+    """Each answer that ends every way in is declared with its body, not as an empty 204."""
+    paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
+    ended = {
+        ("/api/v1/users/me/password", "post"),
+        ("/api/v1/users/{user_id}/password", "post"),
+        ("/api/v1/sessions", "delete"),
+        ("/api/v1/users/{user_id}/second-factor", "delete"),
+    }
+    for path, method in ended:
+        responses = paths[path][method]["responses"]
+        assert "204" not in responses, (path, method)
+        schema = responses["200"]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/AccessEnded"), (path, method)
+    patched = paths["/api/v1/users/{user_id}"]["patch"]["responses"]["200"]["content"]["application/json"]
+    assert patched["schema"]["$ref"].endswith("/UserUpdated")

@@ -114,7 +114,7 @@ API_ROWS = [
     ),
     Row("sessions.who_am_i", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row("sessions.sign_out", "DELETE", codes(204, 204, 204, 204, 204, 204, 401)),
-    Row("sessions.sign_out_of_every_session", "DELETE", codes(204, 204, 204, 204, 204, 204, 401)),
+    Row("sessions.sign_out_of_every_session", "DELETE", codes(200, 200, 200, 200, 200, 200, 401)),
     # Accounts and tokens.
     Row("users.list_users", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
     Row(
@@ -132,7 +132,7 @@ API_ROWS = [
     Row(
         "users.change_my_password",
         "POST",
-        codes(204, 204, 204, 204, 204, 204, 401),
+        codes(200, 200, 200, 200, 200, 200, 401),
         body=lambda w: {"current_password": w.password, "new_password": NEW_PASSWORD},
     ),
     # Two-step sign-in: everyone sets up their own; admins reset anyone's.
@@ -151,7 +151,7 @@ API_ROWS = [
     Row(
         "users.reset_second_factor",
         "DELETE",
-        codes(204, 403, 403, 403, 403, 403, 401),
+        codes(200, 403, 403, 403, 403, 403, 401),
         args={"user_id": "user_advocate"},
     ),
     # The advocate's own account: admins and the advocate themself.
@@ -166,7 +166,7 @@ API_ROWS = [
     Row(
         "users.reset_password",
         "POST",
-        codes(204, 403, 403, 403, 403, 403, 401),
+        codes(200, 403, 403, 403, 403, 403, 401),
         args={"user_id": "user_advocate"},
         body={"new_password": NEW_PASSWORD},
     ),
@@ -174,6 +174,14 @@ API_ROWS = [
     Row("users.create_token", "POST", codes(201, 201, 201, 201, 201, 201, 401), body={"name": "script"}),
     # The advocate's token: only the advocate and admins may revoke it; others don't see it.
     Row("users.revoke_token", "DELETE", codes(200, 200, 404, 404, 404, 404, 401), args={"token_id": "token"}),
+    # The coalition's sign-in rules: admins only.
+    Row("sign_in_rules.get_sign_in_rules", "GET", codes(200, 403, 403, 403, 403, 403, 401)),
+    Row(
+        "sign_in_rules.set_sign_in_rules",
+        "PUT",
+        codes(200, 403, 403, 403, 403, 403, 401),
+        body={"two_step_required_roles": ["admin", "partner"]},
+    ),
     # Organisations and areas: everyone signed in reads, admins write.
     Row("inventory.list_organisations", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row(
@@ -672,6 +680,14 @@ PAGE_ROWS = [
         "POST",
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate"},
+    ),
+    # Who must sign in in two steps: admins only.
+    _page("web.admin_sign_in_rules", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
+    _page(
+        "web.admin_sign_in_rules",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        body={"required_roles": ["admin", "partner"], "confirmed": "yes"},
     ),
     _page("web.admin_areas", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
     _page("web.admin_areas", "POST", codes(303, 403, 403, 403, 403, 403, 302), body={"name": "New County"}),

@@ -145,7 +145,7 @@ def test_changing_a_password_needs_a_fresh_sign_in_everywhere(app, person, wall)
         "/api/v1/users/me/password",
         json={"current_password": PASSWORD, "new_password": "a brand new passphrase"},
     )
-    assert changed.status_code == 204
+    assert changed.status_code == 200 and changed.get_json()["sessions_ended"] is True
     assert browser.get(WHO_AM_I).status_code == 401
     assert other.get(WHO_AM_I).status_code == 401
     assert _sign_in(app)[1].status_code == 401  # the old password no longer works
@@ -158,7 +158,7 @@ def test_a_password_reset_by_an_admin_ends_the_persons_sessions(app, api, make, 
     reset = api(admin).post(
         f"/api/v1/users/{person.id}/password", json={"new_password": "reset passphrase 42"}
     )
-    assert reset.status_code == 204
+    assert reset.status_code == 200 and reset.get_json()["sessions_ended"] is True
     assert browser.get(WHO_AM_I).status_code == 401
 
 

@@ -228,7 +228,9 @@ def test_an_admin_resets_a_lost_second_factor(app, api, make, person, moment, re
     token = anas_session.post("/api/v1/tokens", json={"name": "script"}).get_json()["token"]
     moment.advance(30 * 86400)  # long after her grace period
 
-    assert api(admin).delete(f"/api/v1/users/{person.id}/second-factor").status_code == 204
+    reset = api(admin).delete(f"/api/v1/users/{person.id}/second-factor")
+    assert reset.status_code == 200
+    assert reset.get_json()["sessions_ended"] is True and reset.get_json()["tokens_revoked"] == 1
 
     assert anas_session.get("/api/v1/users/me").status_code == 401
     bearer = app.test_client().get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})

@@ -92,6 +92,7 @@ def test_changing_the_password_ends_every_session_and_the_new_one_signs_in(pages
     sign_in = browser.get("/sign-in")
     assert sign_in.status_code == 200
     assert "Your password is changed. You are signed out everywhere, here too" in text_of(sign_in)
+    assert "your API tokens no longer work" in text_of(sign_in)
     # This session has ended, and so has the one on the other device (on the server).
     assert browser.get("/account").status_code == 302
     assert other_device.get("/beds").status_code == 302

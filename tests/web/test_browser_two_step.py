@@ -114,3 +114,36 @@ def test_in_the_grace_period_each_page_asks_the_person_to_set_it_up(tab, world, 
     tab.page.get_by_role("link", name="Set it up now").click()
     assert heading(tab) == "Two-step sign-in"
     assert "Your coalition asks you to set it up by" in tab.page.content()
+
+
+def test_an_admin_requires_it_for_a_role_and_a_newly_required_person_is_reminded(tab, world):
+    """Nothing is required at first (the tests' environment); an admin adds advocates on the page."""
+    tab.sign_in(world.advocate)
+    assert tab.page.get_by_role("complementary", name="Set up two-step sign-in").count() == 0
+    sign_out(tab)
+
+    tab.sign_in(world.admin)
+    tab.page.get_by_role("link", name="Admin", exact=True).click()
+    tab.page.get_by_role("link", name="Sign-in rules").click()
+    assert heading(tab) == "Sign-in rules"
+    tab.page.get_by_label("Housing advocate").check()
+    tab.screenshot("sign-in-rules")
+    tab.page.get_by_role("button", name="Review the change").click()
+    assert heading(tab) == "Confirm the sign-in rules"
+    review = tab.page.locator("main").inner_text()
+    assert "Housing advocate: two-step sign-in becomes required." in review
+    assert "1 person in that role has not set it up yet" in review
+    assert "with a reminder on every page" in review
+    tab.screenshot("sign-in-rules-confirm")
+    tab.page.get_by_role("button", name="Confirm the change").click()
+    assert heading(tab) == "Sign-in rules"
+    assert "The sign-in rules are saved." in tab.page.get_by_role("status").inner_text()
+    assert tab.page.get_by_label("Housing advocate").is_checked()
+    sign_out(tab)
+
+    # The advocate is not locked out: the bed board first, with the reminder.
+    tab.sign_in(world.advocate)
+    assert heading(tab) == "Bed board"
+    reminder = tab.page.get_by_role("complementary", name="Set up two-step sign-in").inner_text()
+    assert "Please set it up by" in reminder
+    tab.screenshot("sign-in-rules-reminder")

@@ -373,7 +373,9 @@ def test_an_admin_creates_and_deactivates_accounts(pages, make, world):
     assert response.status_code == 303
     sam = next(u for u in _all(make, User) if u.email == "sam@example.org")
     assert sam.role == Role.PARTNER and sam.organisation_id == world.organisation.id
-    assert admin.post(f"/admin/accounts/{sam.id}/deactivate").status_code == 303
+    deactivated = admin.post(f"/admin/accounts/{sam.id}/deactivate")
+    assert deactivated.status_code == 303
+    assert "their API tokens are revoked" in text_of(admin.get(deactivated.headers["Location"]))
     assert make.reload(User, sam.id).active is False
     assert admin.post(f"/admin/accounts/{sam.id}/reactivate").status_code == 303
     assert make.reload(User, sam.id).active is True
@@ -391,6 +393,7 @@ def test_an_admin_sets_a_new_password_shown_once_for_someone_who_lost_theirs(pag
     after = make.reload(User, world.advocate.id)
     assert len(shown) >= 12 and passwords.verify_password(after.password_hash, shown)
     assert after.session_version == before.session_version + 1  # their sessions ended
+    assert "every session they had has ended and their API tokens are revoked" in text_of(page)
     assert page.headers["Cache-Control"] == "no-store"
     assert "Set a new password" in text_of(pages(world.admin).get("/admin/accounts"))
 
