@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from ..db import count_inserted, insert_ignoring_duplicates, lock_for_change
 from ..errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
-from ..models import AddressReveal, AddressRevealPause, Flag, FlagKind, Hold, Site
+from ..models import AddressReveal, AddressRevealPause, Flag, FlagKind, Hold, Site, User
 from . import audit
 from .access import manages_site, require_admin
 from .actor import Actor
@@ -98,7 +98,9 @@ def _may_have_another(actor: Actor, site: Site, now: datetime) -> bool:
     """Below the limit, or this site was already shown in the window; else pause the person."""
     user = actor.signed_in_user
     # One person's requests take turns here, so that two at once can't both pass the limit.
-    lock_for_change(user)
+    # FOR NO KEY UPDATE: the hold just written holds a key-share lock on this row (its
+    # held_by_id), which a plain FOR UPDATE would wait on, deadlocking two holds at once.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
     if open_pause(user.id) is not None:
         return False
     config = current_app.config

@@ -463,3 +463,47 @@ def test_records_never_used_for_a_stay_are_listed_for_admins(api, make, world):
     assert listed["items"][0]["created_by_name"] == world.advocate.display_name
     assert api(world.advocate).get("/api/v1/unused-records").status_code == 403
     assert old.code in api(world.admin).get("/admin/unused-records").get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_two_holds_at_once_by_one_advocate_do_not_deadlock(app, make, world):
+    """Each new hold key-share-locks its holder's row (the foreign key); the reveal's own lock on
+    that row must not wait for it, or two holds at once deadlock (found by the load benchmark)."""
+    import threading
+
+    from housing_service.services import addresses, holds
+    from housing_service.services.actor import Actor
+
+    clients = [make.client(advocates=(world.advocate,)) for _ in range(2)]
+    errors, answers, barrier = [], [], threading.Barrier(2)
+
+    def hold_and_show(client, bed):
+        try:
+            with app.app_context():
+                user = db.session.get(type(world.advocate), world.advocate.id)
+                actor = Actor(user)
+                hold = holds.create_hold(
+                    actor,
+                    client_id=client.id,
+                    space_id=bed.id,
+                    starts_on=None,
+                    ends_on=None,
+                    override_reason=None,
+                    now=NOW,
+                    today=TODAY,
+                )
+                barrier.wait(timeout=10)  # both holds written, neither committed
+                answers.append(addresses.for_hold(actor, hold, NOW).address)
+                db.session.commit()
+        except Exception as error:  # a deadlock shows here as an error in one thread
+            errors.append(repr(error))
+
+    threads = [
+        threading.Thread(target=hold_and_show, args=(client, bed))
+        for client, bed in zip(clients, world.direct_beds[:2], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and sorted(answers) == sorted(SECRETS[:2])
