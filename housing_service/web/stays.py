@@ -67,15 +67,17 @@ def record_exit(stay_id: int) -> ResponseReturnValue:
     return see_other(_back(actor, stay))
 
 
-def _extension_page(
+def _stay_form_page(
+    template: str,
     actor: Actor,
     stay: Placement,
-    form: ExtensionForm,
+    form: PageForm,
     status: int = 200,
     problems: list[Problem] | None = None,
 ) -> ResponseReturnValue:
+    """A form about one stay (an extension, a move), with its bar and the way back."""
     return page(
-        "extension.html",
+        template,
         status,
         stay=stay,
         bar=stay_bar(stay, today()),
@@ -91,7 +93,9 @@ def extend_stay(stay_id: int) -> ResponseReturnValue:
     stay = placements.get_placement(actor, stay_id)
     form = ExtensionForm()
     if not form.validate_on_submit():
-        return _extension_page(actor, stay, form, 422 if form.is_submitted() else 200, problems_of(form))
+        return _stay_form_page(
+            "extension.html", actor, stay, form, 422 if form.is_submitted() else 200, problems_of(form)
+        )
     try:
         extension = placements.extend(
             actor,
@@ -102,26 +106,12 @@ def extend_stay(stay_id: int) -> ResponseReturnValue:
             now=now(),
         )
     except (InvalidInput, Conflict) as error:
-        return _extension_page(actor, stay, form, error.status, attach(form, error))
+        return _stay_form_page("extension.html", actor, stay, form, error.status, attach(form, error))
     flash(
         f"The stay now ends on {day_text(extension.new_end_on)}.",
         "success",
     )
     return see_other(_back(actor, stay))
-
-
-def _move_page(
-    actor: Actor, stay: Placement, form: MoveForm, status: int = 200, problems: list[Problem] | None = None
-) -> ResponseReturnValue:
-    return page(
-        "move.html",
-        status,
-        stay=stay,
-        bar=stay_bar(stay, today()),
-        form=form,
-        problems=problems or [],
-        back=_back(actor, stay),
-    )
 
 
 @bp.route("/stays/<int:stay_id>/move", methods=["GET", "POST"])
@@ -135,13 +125,15 @@ def move_stay(stay_id: int) -> ResponseReturnValue:
         for space in moves.move_options(actor, stay)
     ]
     if not form.validate_on_submit():
-        return _move_page(actor, stay, form, 422 if form.is_submitted() else 200, problems_of(form))
+        return _stay_form_page(
+            "move.html", actor, stay, form, 422 if form.is_submitted() else 200, problems_of(form)
+        )
     try:
         moved = moves.move(
             actor, stay, space_id=form.space_id.data, reason=form.reason.data or "", now=now(), today=today()
         )
     except (InvalidInput, Conflict) as error:
-        return _move_page(actor, stay, form, error.status, attach(form, error))
+        return _stay_form_page("move.html", actor, stay, form, error.status, attach(form, error))
     flash(
         f"{stay.client.code} now stays in {moved.space.label} at {moved.site.name}; "
         f"the stay still ends on {day_text(moved.expected_end_on)}."
