@@ -10,6 +10,7 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..errors import Conflict, InvalidInput
+from ..input_bounds import LARGEST_ID
 from ..models import ReferralStatus, Role
 from ..services import clients, inventory
 from ..services.access import manages_site, require_role
@@ -32,7 +33,6 @@ STATUS_LABELS = {
     ReferralStatus.WITHDRAWN: "Withdrawn",
 }
 CASELOAD_LIMIT = 200
-MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number names no record
 
 
 class ReferralForm(PageForm):
@@ -42,10 +42,10 @@ class ReferralForm(PageForm):
         validate_choice=False,
         validators=[
             InputRequired("Choose the survivor the place is for."),
-            NumberRange(1, MAX_ID, "Choose a survivor from the list."),
+            NumberRange(1, LARGEST_ID, "Choose a survivor from the list."),
         ],
     )
-    site_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
+    site_id = IntegerField(validators=[InputRequired(), NumberRange(1, LARGEST_ID)])
     starts_on = DayField("First night", validators=[Optional()])
     ends_on = DayField("First night no longer needed (optional)", validators=[Optional()])
     urgency = RadioField(
@@ -95,7 +95,7 @@ def _new_page(
         "referrals/new.html",
         status,
         form=form,
-        site=inventory.get_site(site_id if 1 <= site_id <= MAX_ID else 0),
+        site=inventory.get_site(site_id if 1 <= site_id <= LARGEST_ID else 0),
         has_caseload=has_caseload,
         problems=problems or [],
         actor=actor,
