@@ -84,6 +84,8 @@ class Flag(Base):
     site: Mapped[Site | None] = relationship()
     referral: Mapped[Referral | None] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    # Who said "I'm on it": named on the flag, so colleagues know whom to ask.
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
 
 
 class JobRun(Base):

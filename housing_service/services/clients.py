@@ -6,13 +6,13 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db import savepoint
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..models import CaseTeamMember, Client, Role, Site, User
+from ..models import CaseTeamMember, Client, Flag, Placement, Role, Site, User
 from ..vocabulary import ADULT_AGE, AgeGroup, CasePhase
 from . import audit
 from .access import clients_visible_to, require_case_worker, require_role, works_case
@@ -182,17 +182,48 @@ def update_client(actor: Actor, client: Client, changes: dict[str, Any], now: da
 def list_clients(actor: Actor, page: int, per_page: int, now: datetime) -> tuple[list[Client], int]:
     """The records the actor works on, newest first; the read of each is audited."""
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
-    visible = clients_visible_to(actor)
-    total = db.session.scalar(select(func.count(Client.id)).where(visible)) or 0
-    clients = list(
-        db.session.scalars(
-            select(Client)
-            .where(visible)
-            .order_by(Client.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    query = select(Client).where(clients_visible_to(actor))
+    return _page_of(actor, query, [Client.id.desc()], page, per_page, now)
+
+
+def list_worklist(
+    actor: Actor, page: int, per_page: int, now: datetime, *, needs_action: bool = False
+) -> tuple[list[Client], int]:
+    """The records the actor works on, most urgent first: the fewest days left in the current
+    stay, then the earliest 'act by' date of the survivor's open flags, then any open flag at
+    all, then the newest record (a last tie-break, so that the order is the same on every page).
+    With `needs_action`, only the survivors with an open flag (a flag closes once dealt with).
+    """
+    require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
+    stay_ends = (
+        select(func.min(Placement.expected_end_on))
+        .where(Placement.client_id == Client.id, Placement.exited_on.is_(None))
+        .scalar_subquery()
     )
+    # A survivor's own flags: whoever works the case may see them all (see flags.visible_to).
+    open_flag = and_(Flag.client_id == Client.id, Flag.resolved_at.is_(None))
+    act_by = select(func.min(Flag.act_by)).where(open_flag).scalar_subquery()
+    has_open_flag = exists().where(open_flag)
+    query = select(Client).where(clients_visible_to(actor))
+    if needs_action:
+        query = query.where(has_open_flag)
+    order = [
+        stay_ends.is_(None),
+        stay_ends,
+        act_by.is_(None),
+        act_by,
+        ~has_open_flag,
+        Client.id.desc(),
+    ]
+    return _page_of(actor, query, order, page, per_page, now)
+
+
+def _page_of(
+    actor: Actor, query: Select[tuple[Client]], order: list[Any], page: int, per_page: int, now: datetime
+) -> tuple[list[Client], int]:
+    """One page of survivors' records, counted and ordered in SQL; the read of each is audited."""
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    clients = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
     if clients:
         ids = [c.id for c in clients]
         audit.record(actor, "client.list", "client", None, {"ids": ids}, now=now, read=True)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Client, Flag, FlagKind, Hold, Placement, PlanStep, Role, Site, TransitionPlan
+from ..models import Client, Flag, FlagKind, Hold, HoldStatus, Placement, PlanStep, Role, Site, TransitionPlan
 from ..plain_words import day_text, moment_text
 from ..vocabulary import Tier
 from . import audit
@@ -22,10 +23,12 @@ from .access import clients_visible_to
 from .actor import Actor
 
 STAY_FLAG_KINDS = (FlagKind.NEARING_LIMIT, FlagKind.OVER_LIMIT)
-# What a site's staff act on: stays and holds at their sites, and their availability. A
-# survivor's transition plan (its steps, its move-by date) is the case team's alone.
+# What a site's staff act on: stays past their end (an exit or an extension to record) and
+# holds at their sites, and their availability. Planning the move before a stay ends
+# ("nearing its end"), and a survivor's transition plan, are the case team's alone: a site's
+# "I'm on it" there would tell the case manager that someone else is planning the move.
 SITE_STAFF_FLAG_KINDS = (
-    *STAY_FLAG_KINDS,
+    FlagKind.OVER_LIMIT,
     FlagKind.HOLD_EXPIRING,
     FlagKind.HOLD_EXPIRED,
     FlagKind.STALE_AVAILABILITY,
@@ -70,6 +73,21 @@ def list_flags(
     return flags, total
 
 
+def open_flags_of_clients(actor: Actor, client_ids: list[int]) -> dict[int, list[Flag]]:
+    """The open flags this person may see about each of these survivors, soonest 'act by' first."""
+    if not client_ids:
+        return {}
+    found: dict[int, list[Flag]] = {}
+    for flag in db.session.scalars(
+        select(Flag)
+        .where(Flag.client_id.in_(client_ids), Flag.resolved_at.is_(None), visible_to(actor))
+        .order_by(Flag.act_by.is_(None), Flag.act_by, Flag.raised_at.desc(), Flag.id)
+        .options(selectinload(Flag.acknowledged_by))
+    ):
+        found.setdefault(flag.client_id, []).append(flag)  # type: ignore[arg-type]
+    return found
+
+
 def client_id_of(flag: Flag) -> int | None:
     """The survivor a flag is about (through its stay or hold), if any."""
     if flag.client_id is not None:
@@ -87,9 +105,14 @@ def get_flag(actor: Actor, flag_id: int) -> Flag:
 
 
 def acknowledge(actor: Actor, flag: Flag, note: str | None, now: datetime) -> Flag:
-    """Say that someone is on it. The flag stays open until its cause is dealt with."""
-    flag.acknowledged_at = now
-    flag.acknowledged_by_id = actor.signed_in_user.id
+    """Say that someone is on it. The flag stays open until its cause is dealt with.
+
+    The person already on it may add or change their note: they keep the time they took it on.
+    """
+    person = actor.signed_in_user.id
+    if flag.acknowledged_at is None or flag.acknowledged_by_id != person:
+        flag.acknowledged_at = now
+        flag.acknowledged_by_id = person
     flag.acknowledgement_note = (note or "").strip() or None
     db.session.flush()
     audit.record(actor, "flag.acknowledge", "flag", flag.id, now=now)
@@ -116,6 +139,20 @@ def resolve_stale_stay_flags(now: datetime, placement_ids: Iterable[int] | None 
     )
     return _resolve(
         now, Flag.kind.in_(STAY_FLAG_KINDS), no_longer_true, *_only(Flag.placement_id, placement_ids)
+    )
+
+
+def resolve_planned_moves(now: datetime, placement_ids: Iterable[int] | None = None) -> int:
+    """Close 'stay nearing its end' flags once the survivor chose their next place and it is held:
+    the move they asked for is planned. (Past its end, the stay is flagged again all the same.)"""
+    place_held = exists().where(
+        TransitionPlan.placement_id == Flag.placement_id,
+        TransitionPlan.chosen_site_id.is_not(None),
+        Hold.id == TransitionPlan.hold_id,
+        Hold.status == HoldStatus.HELD,
+    )
+    return _resolve(
+        now, Flag.kind == FlagKind.NEARING_LIMIT, place_held, *_only(Flag.placement_id, placement_ids)
     )
 
 

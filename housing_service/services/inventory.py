@@ -18,6 +18,7 @@ from ..models import (
     Area,
     AvailabilityConfirmation,
     Organisation,
+    Placement,
     Site,
     SiteFunder,
     SiteLanguage,
@@ -372,12 +373,28 @@ def update_space(actor: Actor, space: Space, changes: dict[str, Any], now: datet
     return space
 
 
+def _require_empty_to_close(space: Space, in_service: bool, field: str) -> None:
+    """A bed someone sleeps in tonight is not taken out of service from under them."""
+    if in_service or not space.in_service:
+        return
+    occupied = db.session.scalar(
+        select(Placement.id).where(Placement.space_id == space.id, Placement.exited_on.is_(None)).limit(1)
+    )
+    if occupied is not None:
+        raise Conflict(
+            f"{space.label} is occupied: someone is staying in it. Record their exit or move them to "
+            "another bed first, then take it out of service.",
+            {field: ["Occupied: record the exit or move the stay first."]},
+        )
+
+
 def set_in_service(actor: Actor, space: Space, in_service: bool, reason: str | None, now: datetime) -> None:
     """Take a space in or out of service; the change is kept in its history."""
     require_site_manager(actor, space.site)
     reason = (reason or "").strip() or None
     if not in_service and reason is None:
         raise InvalidInput.field("out_of_service_reason", "Say why it is out of service.")
+    _require_empty_to_close(space, in_service, "in_service")
     if space.in_service == in_service and space.out_of_service_reason == (None if in_service else reason):
         return
     space.in_service = in_service
@@ -417,6 +434,7 @@ def confirm_availability(
             raise InvalidInput.field(f"changes.{index}.space_id", "Not a bed or unit of this site.")
         if not change.in_service and not (change.reason or "").strip():
             raise InvalidInput.field(f"changes.{index}.reason", "Say why it is out of service.")
+        _require_empty_to_close(spaces[change.space_id], change.in_service, f"changes.{index}.in_service")
     for change in changes:
         set_in_service(actor, spaces[change.space_id], change.in_service, change.reason, now)
     confirmation = AvailabilityConfirmation(

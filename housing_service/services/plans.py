@@ -28,7 +28,7 @@ from ..models import (
     TransitionPlan,
 )
 from ..vocabulary import Tier
-from . import audit, holds, suggestions
+from . import audit, flags, holds, suggestions
 from .access import require_case_worker, works_case
 from .actor import Actor
 
@@ -207,7 +207,13 @@ def list_decisions(actor: Actor, client: Client, now: datetime) -> list[Decision
 
 
 def hold_suggestion(
-    actor: Actor, placement: Placement, site_id: int, space_id: int | None, today: date, now: datetime
+    actor: Actor,
+    placement: Placement,
+    site_id: int,
+    space_id: int | None,
+    today: date,
+    now: datetime,
+    override_reason: str | None = None,
 ) -> Hold:
     """One step from a suggestion to a held place: the survivor chose it, hold it for the move."""
     require_case_worker(actor, placement.client)
@@ -225,7 +231,7 @@ def hold_suggestion(
         space_id=space_id or candidate.space.space_id,
         starts_on=suggestion.move_by,
         ends_on=None,
-        override_reason=None,
+        override_reason=override_reason,
         now=now,
         today=today,
     )
@@ -236,4 +242,5 @@ def hold_suggestion(
     if plan is not None:
         plan.hold_id = hold.id
     db.session.flush()
+    flags.resolve_planned_moves(now, [placement.id])
     return hold

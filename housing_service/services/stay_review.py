@@ -18,7 +18,7 @@ from ..db import UTCDateTime, count_inserted, insert_ignoring_duplicates
 from ..extensions import db
 from ..models import Flag, FlagKind, Placement, PlanStep, StepStatus, TransitionPlan
 from ..vocabulary import Tier, threshold_lead
-from .flags import resolve_plan_flags, resolve_stale_stay_flags
+from .flags import resolve_plan_flags, resolve_planned_moves, resolve_stale_stay_flags
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def review_stays(
     thresholds: dict[str, tuple[int, ...]], today: date, now: datetime, run_id: int | None = None
 ) -> ReviewResult:
     """Resolve what no longer holds, then raise what came due (in that order, in one transaction)."""
-    resolved = resolve_stale_stay_flags(now) + resolve_plan_flags(now)
+    resolved = resolve_stale_stay_flags(now) + resolve_plan_flags(now) + resolve_planned_moves(now)
     raised = raise_stay_flags(thresholds, today, now, run_id)
     raised += raise_plan_flags(thresholds, today, now, run_id)
     return ReviewResult(raised=raised, resolved=resolved)

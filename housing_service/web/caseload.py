@@ -10,18 +10,19 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
 from ..matching import Suggestion
-from ..models import Client, Flag, Hold, Placement, Role
+from ..models import Client, Hold, HoldStatus, Placement, Role, TransitionPlan
 from ..services import clients, flags, inventory, suggestions
 from ..services.access import require_role
 from ..vocabulary import AgeGroup, ChildAgeBracket, Gender, SpaceFeature, Tier
 from .blueprint import bp
-from .flag_views import FlagItem, flag_items, open_flags
+from .flag_views import FlagItem, flag_items
 from .forms import ClientForm, options
 from .presentation import StayBar, stay_bar
-from .queries import current_holds, current_stays
+from .queries import current_holds, current_stays, plans_of
 from .rendering import acting, attach, now, page, page_number_of, problems_of, see_other, today
 
 CLIENTS_PER_PAGE = 25
+NEEDS_ACTION = "needs-action"  # ?show=needs-action: only the survivors with an open flag
 # Suggestions are worked out for this many current stays at once (soonest end first).
 SUGGESTIONS_AT_ONCE = 200
 
@@ -36,6 +37,15 @@ class NextPlace:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """The next place the survivor chose, as the card says it: "Bridgeway held from Dec 11 · plan started"."""
+
+    site_name: str
+    held_from: date | None  # None: the place was chosen, but no bed is held there now
+    plan_url: str
+
+
+@dataclass(frozen=True)
 class CaseRow:
     client: Client
     stay: Placement | None
@@ -44,6 +54,19 @@ class CaseRow:
     flags: list[FlagItem] = field(default_factory=list)
     next_place: NextPlace | None = None
     suggestion: Suggestion | None = None
+    choice: Choice | None = None
+
+
+def _choice(stay: Placement | None, plan: TransitionPlan | None) -> Choice | None:
+    """Once the survivor has chosen, the card shows their choice instead of suggesting again."""
+    if stay is None or plan is None or plan.chosen_site is None:
+        return None
+    hold = plan.hold if plan.hold is not None and plan.hold.status == HoldStatus.HELD else None
+    return Choice(
+        plan.chosen_site.name,
+        hold.starts_on if hold else None,
+        url_for("web.next_place", stay_id=stay.id, _anchor="plan-title"),
+    )
 
 
 def _next_place(client: Client, stay: Placement | None, on: date) -> NextPlace | None:
@@ -60,32 +83,36 @@ def _next_place(client: Client, stay: Placement | None, on: date) -> NextPlace |
 
 @bp.route("/caseload", methods=["GET"])
 def caseload() -> ResponseReturnValue:
+    """The worklist: most urgent first (see clients.list_worklist); 'needs action' keeps the
+    survivors with an open flag."""
     actor = acting()
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     page_number = page_number_of(request.args)
-    records, total = clients.list_clients(actor, page_number, CLIENTS_PER_PAGE, now())
+    needs_action = request.args.get("show") == NEEDS_ACTION
+    on, moment = today(), now()
+    records, total = clients.list_worklist(
+        actor, page_number, CLIENTS_PER_PAGE, moment, needs_action=needs_action
+    )
     ids = [client.id for client in records]
     stays, held = current_stays(ids), current_holds(ids)
-    flags_by_client: dict[int, list[Flag]] = {}
-    for flag in open_flags(actor):
-        client_id = flags.client_id_of(flag)
-        if client_id is not None and client_id in ids:
-            flags_by_client.setdefault(client_id, []).append(flag)
-    on, moment = today(), now()
+    plans = plans_of([stay.id for stay in stays.values()])
+    flags_by_client = flags.open_flags_of_clients(actor, ids)
     pairs, _total = suggestions.suggest_for_caseload(actor, on, moment, 1, SUGGESTIONS_AT_ONCE)
     suggested = {placement.id: suggestion for placement, suggestion in pairs}
     rows = []
     for client in records:
         stay = stays.get(client.id)
+        choice = _choice(stay, plans.get(stay.id) if stay else None)
         rows.append(
             CaseRow(
                 client=client,
                 stay=stay,
                 bar=stay_bar(stay, on) if stay else None,
                 holds=held.get(client.id, []),
-                flags=flag_items(flags_by_client.get(client.id, [])),
+                flags=flag_items(actor, flags_by_client.get(client.id, [])),
                 next_place=_next_place(client, stay, on),
-                suggestion=suggested.get(stay.id) if stay else None,
+                suggestion=suggested.get(stay.id) if stay and choice is None else None,
+                choice=choice,
             )
         )
     return page(
@@ -94,6 +121,8 @@ def caseload() -> ResponseReturnValue:
         total=total,
         page_number=page_number,
         pages=-(-total // CLIENTS_PER_PAGE),
+        needs_action=needs_action,
+        show=NEEDS_ACTION if needs_action else None,
         today=on,
         now=moment,
     )

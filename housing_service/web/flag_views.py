@@ -13,7 +13,8 @@ from ..services import flags
 from ..services.actor import Actor
 from .blueprint import bp
 from .forms import AcknowledgeForm
-from .rendering import acting, now, safe_next, see_other
+from .presentation import moment_text
+from .rendering import acting, now, safe_next, see_other, today
 
 FLAGS_SHOWN = 200
 
@@ -24,6 +25,8 @@ class FlagItem:
     title: str
     reason: str
     form: AcknowledgeForm
+    mine: bool  # the reader said "I'm on it": theirs is the note box
+    on_it: str | None  # "Chris Case-Manager is on it, since 9:40 am today"
 
 
 def open_flags(actor: Actor) -> list[Flag]:
@@ -32,13 +35,26 @@ def open_flags(actor: Actor) -> list[Flag]:
     return records
 
 
-def flag_items(records: list[Flag]) -> list[FlagItem]:
+def flag_items(actor: Actor, records: list[Flag]) -> list[FlagItem]:
     stale_after = current_app.config["STALE_AVAILABILITY_HOURS"]
+    on = today()
     items = []
     for flag in records:
+        on_it = None
+        if flag.acknowledged_at is not None:
+            # Staff names are not survivor data; the reader sees this flag, so may see who took it on.
+            who = flag.acknowledged_by.display_name if flag.acknowledged_by else "Someone"
+            on_it = f"{who} is on it, since {moment_text(flag.acknowledged_at, on)}"
         text = flags.describe(flag, stale_after, current_app.config["COALITION_TIMEZONE"])
         items.append(
-            FlagItem(flag, text.title, text.reason, AcknowledgeForm(formdata=None, prefix=f"flag-{flag.id}"))
+            FlagItem(
+                flag,
+                text.title,
+                text.reason,
+                AcknowledgeForm(formdata=None, prefix=f"flag-{flag.id}", note=flag.acknowledgement_note),
+                flag.acknowledged_at is not None and flag.acknowledged_by_id == actor.signed_in_user.id,
+                on_it,
+            )
         )
     return items
 
@@ -51,6 +67,13 @@ def acknowledge_flag(flag_id: int) -> ResponseReturnValue:
     form = AcknowledgeForm(prefix=f"flag-{flag.id}")
     if not form.validate_on_submit():
         raise InvalidInput("The note is too long: keep it under 2,000 characters, then send it again.")
+    taking_it_on = flag.acknowledged_at is None or flag.acknowledged_by_id != actor.signed_in_user.id
     flags.acknowledge(actor, flag, form.note.data, now())
-    flash("Noted: colleagues can see that you are on it.", "success")
-    return see_other(safe_next(request.args.get("next")) or url_for("web.home"))
+    flash(
+        "Noted: colleagues can see that you are on it." if taking_it_on else "Your note is saved.", "success"
+    )
+    back = safe_next(request.args.get("next"))
+    if back is None:
+        return see_other(url_for("web.home"))
+    # Back to the flag itself on the page the person came from: it may be long.
+    return see_other(f"{back.split('#')[0].rstrip('?')}#flag-{flag.id}")

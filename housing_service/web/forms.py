@@ -311,6 +311,10 @@ class AcknowledgeForm(PageForm):
 
 class HoldSuggestionForm(PageForm):
     space_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    # Shown when the survivor already holds a place from the same day (holds.create_hold).
+    override_reason = StringField(
+        "Why hold a second place from the same day?", validators=[Optional(), Length(max=300)]
+    )
 
 
 class PlanStepForm(PageForm):

@@ -21,6 +21,17 @@ from .rendering import Problem, acting, attach, now, page, problems_of, see_othe
 
 ARRIVAL_DAYS = 7
 STAYS_SHOWN = 200
+# After an action the site's page opens at the row it changed (ids in site.html): the page
+# is long, and the person goes on from where they were.
+CONFIRM_ANCHOR = "confirm-availability"
+
+
+def space_url(site_id: int, space_id: int) -> str:
+    return url_for("web.site", site_id=site_id, _anchor=f"space-{space_id}")
+
+
+def stay_url(site_id: int, stay_id: int) -> str:
+    return url_for("web.site", site_id=site_id, _anchor=f"stay-{stay_id}")
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ def site_page(
     stays, _total = placements.list_placements(
         actor, current=True, client_id=None, site_id=site.id, page=1, per_page=STAYS_SHOWN
     )
-    site_flags = flag_items([flag for flag in open_flags(actor) if flag.site_id == site.id])
+    site_flags = flag_items(actor, [flag for flag in open_flags(actor) if flag.site_id == site.id])
     return page(
         "site.html",
         status,
@@ -118,7 +129,7 @@ def confirm_availability(site_id: int) -> ResponseReturnValue:
         "Advocates now see it as up to date.",
         "success",
     )
-    return see_other(url_for("web.site", site_id=record.id))
+    return see_other(url_for("web.site", site_id=record.id, _anchor=CONFIRM_ANCHOR))
 
 
 def _space_of(record: Site, space_id: int) -> Space:
@@ -138,10 +149,10 @@ def take_out_of_service(site_id: int, space_id: int) -> ResponseReturnValue:
         return site_page(actor, record, 422, problems_of(form), (space.id, form))
     try:
         inventory.set_in_service(actor, space, False, form.reason.data, now())
-    except InvalidInput as error:
+    except (InvalidInput, Conflict) as error:
         return site_page(actor, record, error.status, attach(form, error), (space.id, form))
     flash(f"{space.label} is out of service.", "success")
-    return see_other(url_for("web.site", site_id=record.id))
+    return see_other(space_url(record.id, space.id))
 
 
 @bp.route("/my-sites/<int:site_id>/spaces/<int:space_id>/in-service", methods=["POST"])
@@ -151,7 +162,7 @@ def put_back_in_service(site_id: int, space_id: int) -> ResponseReturnValue:
     space = _space_of(record, space_id)
     inventory.set_in_service(actor, space, True, None, now())
     flash(f"{space.label} is back in service.", "success")
-    return see_other(url_for("web.site", site_id=record.id))
+    return see_other(space_url(record.id, space.id))
 
 
 @bp.route("/my-sites/<int:site_id>/holds/<int:hold_id>/check-in", methods=["POST"])
@@ -167,4 +178,4 @@ def check_in(site_id: int, hold_id: int) -> ResponseReturnValue:
     except Conflict as error:
         return site_page(actor, record, error.status, attach(None, error))
     flash(f"The survivor is checked in to {stay.space.label}. Their stay starts tonight.", "success")
-    return see_other(url_for("web.site", site_id=record.id))
+    return see_other(stay_url(record.id, stay.id))

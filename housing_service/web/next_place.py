@@ -20,6 +20,7 @@ from ..services.actor import Actor
 from .blueprint import bp
 from .forms import DeclineForm, HoldSuggestionForm, PlanStepForm, StepStatusForm
 from .presentation import stay_bar
+from .queries import current_holds
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
 
@@ -46,7 +47,7 @@ def _page(
     stay: Placement,
     status: int = 200,
     problems: list[Problem] | None = None,
-    failed: tuple[int, DeclineForm] | None = None,
+    failed: tuple[int, DeclineForm | HoldSuggestionForm] | None = None,
     step_form: PlanStepForm | None = None,
 ) -> ResponseReturnValue:
     decisions = plans.list_decisions(actor, stay.client, now())
@@ -68,12 +69,19 @@ def _page(
         for rank, candidate in enumerate(suggestion.candidates):
             prefix = _prefix(candidate.site_id)
             decline_form = DeclineForm(formdata=None, prefix=prefix)
-            if failed is not None and failed[0] == candidate.site_id:
-                decline_form = failed[1]
             hold_form = HoldSuggestionForm(formdata=None, space_id=candidate.space.space_id, prefix=prefix)
+            if failed is not None and failed[0] == candidate.site_id:
+                if isinstance(failed[1], DeclineForm):
+                    decline_form = failed[1]
+                else:
+                    hold_form = failed[1]
             items.append(
                 CandidateItem(candidate, wording.fit_words(candidate, rank == 0), hold_form, decline_form)
             )
+    # A second hold from the same day needs a reason: ask for it before, not after, the tap.
+    held_that_day = [
+        hold for hold in current_holds([stay.client_id]).get(stay.client_id, []) if hold.starts_on == suggestion.move_by
+    ]
     alternatives = [
         (candidate, wording.fit_words(candidate, rank == 0))
         for rank, candidate in enumerate(suggestion.alternatives)
@@ -91,6 +99,7 @@ def _page(
         ended=False,
         suggestion=suggestion,
         items=items,
+        held_that_day=held_that_day,
         alternatives=alternatives,
         decisions=decisions,
         today=today(),
@@ -114,11 +123,13 @@ def hold_suggested_place(stay_id: int, site_id: int) -> ResponseReturnValue:
     stay = _stay(actor, stay_id)
     form = HoldSuggestionForm(prefix=_prefix(site_id))
     if not form.validate_on_submit():
-        return _page(actor, stay, 422, problems_of(form))
+        return _page(actor, stay, 422, problems_of(form), (site_id, form))
     try:
-        hold = plans.hold_suggestion(actor, stay, site_id, form.space_id.data, today(), now())
+        hold = plans.hold_suggestion(
+            actor, stay, site_id, form.space_id.data, today(), now(), form.override_reason.data
+        )
     except (InvalidInput, Conflict) as error:
-        return _page(actor, stay, error.status, attach(None, error))
+        return _page(actor, stay, error.status, attach(form, error), (site_id, form))
     flash(f"The survivor's choice is recorded and {hold.space.label} is held there.", "success")
     return see_other(url_for("web.hold", hold_id=hold.id))
 

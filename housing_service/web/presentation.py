@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask import Flask, current_app
 from flask_login import current_user
@@ -127,14 +128,53 @@ def freshness(confirmed_at: datetime | None, now: datetime) -> Freshness:
 # A stay against its limit -----------------------------------------------------------------
 
 
+class Urgency(StrEnum):
+    """How soon a stay's end calls for action: said in words beside the bar, never by colour alone."""
+
+    PAST_END = "past_end"
+    URGENT = "urgent"
+    SOON = "soon"
+    ON_TRACK = "on_track"
+
+    @property
+    def label(self) -> str:
+        return URGENCY_LABELS[self]
+
+
+URGENCY_LABELS = {
+    Urgency.PAST_END: "Act now",
+    Urgency.URGENT: "Urgent",
+    Urgency.SOON: "Plan soon",
+    Urgency.ON_TRACK: "On track",
+}
+# Days left at which a stay turns urgent, and at which its move should be planned: a week
+# is about the least time a move can be arranged in, two weeks the stay review's usual flag.
+URGENT_DAYS_LEFT = 7
+SOON_DAYS_LEFT = 14
+
+
+def urgency(days_left: int) -> Urgency:
+    if days_left <= 0:
+        return Urgency.PAST_END
+    if days_left <= URGENT_DAYS_LEFT:
+        return Urgency.URGENT
+    if days_left <= SOON_DAYS_LEFT:
+        return Urgency.SOON
+    return Urgency.ON_TRACK
+
+
 @dataclass(frozen=True)
 class StayBar:
-    """A stay's days used against its limit: the numbers for a <meter> and the words."""
+    """A stay's days used against its limit: the numbers for a <meter>, the words, the urgency."""
 
     day: int
     limit: int | None
     text: str
-    past_end: bool
+    urgency: Urgency | None  # None: no end date
+
+    @property
+    def past_end(self) -> bool:
+        return self.urgency == Urgency.PAST_END
 
     @property
     def meter_value(self) -> int:
@@ -144,21 +184,20 @@ class StayBar:
 def stay_bar(placement: Placement, today: date) -> StayBar:
     progress = placements.progress(placement, today)
     if progress.limit_days is None or progress.days_left is None:
-        return StayBar(progress.day, None, f"Day {progress.day}: long-term housing has no end date", False)
+        return StayBar(progress.day, None, f"Day {progress.day}: long-term housing has no end date", None)
     head = f"Day {progress.day} of {progress.limit_days}"
     site_limit = placement.stay_limit_days
     if site_limit is not None and progress.limit_days > site_limit:
         head += f" (extended past the site's {site_limit}-night limit)"
+    level = urgency(progress.days_left)
     if progress.days_left > 0:
-        return StayBar(
-            progress.day, progress.limit_days, f"{head} — {plural(progress.days_left, 'day')} left", False
-        )
+        return StayBar(progress.day, progress.limit_days, f"{head} — {plural(progress.days_left, 'day')} left", level)
     if progress.days_left == 0:
         text = f"{head} — the planned stay ends today; record the exit or an extension"
     else:
         late = plural(-progress.days_left, "day")
         text = f"{head} — {late} past the planned end; record the exit or an extension"
-    return StayBar(progress.day, progress.limit_days, text, True)
+    return StayBar(progress.day, progress.limit_days, text, level)
 
 
 # Exit destinations: plain-language choices mapped to HUD 3.12 codes -------------------------

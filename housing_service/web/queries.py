@@ -14,7 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Booking, Hold, HoldStatus, Placement, Site, SiteLanguage, Space, User
+from ..models import (
+    Booking,
+    Hold,
+    HoldStatus,
+    Placement,
+    Site,
+    SiteLanguage,
+    Space,
+    TransitionPlan,
+    User,
+)
 
 
 class SpaceState(StrEnum):
@@ -114,6 +124,18 @@ def current_holds(client_ids: list[int]) -> dict[int, list[Hold]]:
     ):
         holds.setdefault(hold.client_id, []).append(hold)
     return holds
+
+
+def plans_of(stay_ids: list[int]) -> dict[int, TransitionPlan]:
+    """The transition plan of each of these stays that has one, with its chosen place and hold."""
+    if not stay_ids:
+        return {}
+    rows = db.session.scalars(
+        select(TransitionPlan)
+        .where(TransitionPlan.placement_id.in_(stay_ids))
+        .options(selectinload(TransitionPlan.chosen_site), selectinload(TransitionPlan.hold))
+    )
+    return {plan.placement_id: plan for plan in rows}
 
 
 def languages_offered() -> list[str]:

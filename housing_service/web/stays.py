@@ -17,11 +17,12 @@ from .presentation import EXIT_CHOICES, day_text, exit_choice_options, stay_bar
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
 
-def _back(actor: Actor, stay: Placement) -> str:
-    """Where the person came from: the site's page for its staff, the caseload for the case team."""
+def _back(actor: Actor, stay: Placement, site_row: str | None = None) -> str:
+    """Where the person came from, at the row they acted on: the site's page for its staff
+    (the stay's row, or `site_row`), the survivor's card on the caseload for the case team."""
     if manages_site(actor, stay.site) and not actor.is_admin:
-        return url_for("web.site", site_id=stay.site_id)
-    return url_for("web.caseload")
+        return url_for("web.site", site_id=stay.site_id, _anchor=site_row or f"stay-{stay.id}")
+    return url_for("web.caseload", _anchor=f"case-{stay.client_id}")
 
 
 def _exit_page(
@@ -64,7 +65,8 @@ def record_exit(stay_id: int) -> ResponseReturnValue:
         f"The exit is recorded. {stay.space.label} is free from {day_text(stay.exited_on)}.",
         "success",
     )
-    return see_other(_back(actor, stay))
+    # The stay's row is gone from the site's page: back to its bed, free again.
+    return see_other(_back(actor, stay, site_row=f"space-{stay.space_id}"))
 
 
 def _stay_form_page(
@@ -149,7 +151,7 @@ def undo_check_in(stay_id: int) -> ResponseReturnValue:
     """A check-in made by mistake, taken back within 15 minutes: the hold is held again."""
     actor = acting()
     stay = placements.get_placement(actor, stay_id)
-    code, label, site_id = stay.client.code, stay.space.label, stay.site_id
+    code, label, site_id, hold_id = stay.client.code, stay.space.label, stay.site_id, stay.hold_id
     form = PageForm()
     if not form.validate_on_submit():
         return see_other(_back(actor, stay))
@@ -157,6 +159,7 @@ def undo_check_in(stay_id: int) -> ResponseReturnValue:
         moves.undo_check_in(actor, stay, now())
     except (InvalidInput, Conflict) as error:
         flash(error.message, "error")
-        return see_other(url_for("web.site", site_id=site_id))
+        return see_other(url_for("web.site", site_id=site_id, _anchor=f"stay-{stay_id}"))
     flash(f"The check-in of {code} to {label} is undone; the hold is as it was.", "success")
-    return see_other(url_for("web.site", site_id=site_id))
+    # The hold is back among the arrivals: its row there.
+    return see_other(url_for("web.site", site_id=site_id, _anchor=f"hold-{hold_id}"))

@@ -73,7 +73,7 @@ def _place(actor: Actor, site: Site, form: WalkInForm) -> ResponseReturnValue:
         f"next to {stay.space.label}: write it down, it is how colleagues refer to them.",
         "success",
     )
-    return see_other(url_for("web.site", site_id=site.id))
+    return see_other(url_for("web.site", site_id=site.id, _anchor=f"stay-{stay.id}"))
 
 
 @bp.route("/my-sites/<int:site_id>/walk-in", methods=["GET", "POST"])

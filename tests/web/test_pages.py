@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from housing_service import clock
-from housing_service.models import AvailabilityConfirmation, Hold, HoldStatus, Site, Space
+from housing_service.models import AvailabilityConfirmation, Hold, HoldStatus, Site, Space, SpaceStatusChange
 from housing_service.services import holds as holds_service
 from tests.factories import PASSWORD
 from tests.web.world import NOW, TODAY, text_of
@@ -429,10 +429,15 @@ def test_the_site_page_shows_each_bed_and_units_state_in_words(pages, make, worl
 def test_confirming_availability_is_one_click(pages, make, world):
     partner = pages(world.partner)
     response = partner.post(f"/my-sites/{world.shelter.id}/confirm")
-    assert response.status_code == 303 and response.headers["Location"] == f"/my-sites/{world.shelter.id}"
+    # Back to the confirm button, after the list of beds it confirms.
+    location = f"/my-sites/{world.shelter.id}#confirm-availability"
+    assert response.status_code == 303 and response.headers["Location"] == location
     assert make.reload(Site, world.shelter.id).availability_confirmed_at == NOW
     page = text_of(partner.get(f"/my-sites/{world.shelter.id}"))
     assert "availability confirmed at 12:00 pm" in page and "Confirmed just now" in page
+    beds_list, confirm = page.index("Beds and units tonight"), page.index('id="confirm-availability"')
+    assert beds_list < page.index(f'id="space-{world.unit.id}"') < confirm < page.index("Staying now")
+    assert "Confirm availability of the 3 beds and units above" in page
 
 
 def test_taking_a_bed_out_of_service_needs_a_reason(pages, make, world):
@@ -450,15 +455,29 @@ def test_taking_a_bed_out_of_service_needs_a_reason(pages, make, world):
     assert "Leak" not in text_of(partner.get(f"/my-sites/{world.shelter.id}"))
 
 
-def test_an_occupied_bed_marked_out_of_service_by_mistake_can_be_put_back(pages, make, world):
+def test_an_occupied_bed_is_not_taken_out_of_service_and_the_page_offers_no_such_control(pages, make, world):
     make.placement(world.client, world.bed, world.shelter, TODAY - timedelta(days=3), world.partner)
     partner = pages(world.partner)
     path = f"/my-sites/{world.shelter.id}/spaces/{world.bed.id}"
-    assert partner.post(f"{path}/out-of-service", {f"space-{world.bed.id}-reason": "Oops"}).status_code == 303
-    page = partner.get(f"/my-sites/{world.shelter.id}").get_data(as_text=True)
-    assert "Record exit" in page and f"{path}/in-service" in page
-    assert partner.post(f"{path}/in-service").status_code == 303
+    assert f"{path}/out-of-service" not in partner.get(f"/my-sites/{world.shelter.id}").get_data(as_text=True)
+    refused = partner.post(f"{path}/out-of-service", {f"space-{world.bed.id}-reason": "Leak"})
+    assert refused.status_code == 409
+    assert "Bed 1 is occupied: someone is staying in it. Record their exit or move them" in text_of(refused)
     assert make.reload(Space, world.bed.id).in_service
+    assert make.count(SpaceStatusChange, space_id=world.bed.id) == 0
+
+
+def test_an_occupied_bed_out_of_service_from_before_can_be_put_back(pages, make, world):
+    # Marked out of service before the rule (or while empty, then a stay moved in): it can be undone.
+    bed = make.space(world.shelter, label="Bed 9", in_service=False, out_of_service_reason="Leak")
+    make.placement(world.client, bed, world.shelter, TODAY - timedelta(days=3), world.partner)
+    partner = pages(world.partner)
+    path = f"/my-sites/{world.shelter.id}/spaces/{bed.id}"
+    page = partner.get(f"/my-sites/{world.shelter.id}").get_data(as_text=True)
+    assert f"{path}/in-service" in page and f'id="space-{bed.id}"' in page
+    response = partner.post(f"{path}/in-service")
+    assert response.status_code == 303 and response.headers["Location"] == f"/my-sites/{world.shelter.id}#space-{bed.id}"
+    assert make.reload(Space, bed.id).in_service
 
 
 def test_the_partner_checks_in_an_expected_survivor(pages, make, world):

@@ -53,7 +53,9 @@ def test_returned_to_home_country_is_recorded_as_other_with_that_text(pages, mak
     response = partner.post(
         f"/stays/{stay.id}/exit", {"exited_on": "2027-03-10", "destination": "17-home-country"}
     )
-    assert response.status_code == 303 and response.headers["Location"] == f"/my-sites/{world.shelter.id}"
+    # Back to the bed, free again, on the site's page (the stay's own row is gone).
+    location = f"/my-sites/{world.shelter.id}#space-{world.bed.id}"
+    assert response.status_code == 303 and response.headers["Location"] == location
     recorded = make.reload(Placement, stay.id)
     assert (recorded.exited_on, recorded.destination, recorded.destination_text) == (TODAY, 17, HOME_COUNTRY)
     page = text_of(partner.get(response.headers["Location"]))
@@ -164,7 +166,8 @@ def test_a_case_manager_extends_a_stay(pages, make, world):
             "approved_by": "Programme lead",
         },
     )
-    assert response.status_code == 303 and response.headers["Location"] == "/caseload"
+    # Back to the survivor's card on the caseload.
+    assert response.status_code == 303 and response.headers["Location"] == f"/caseload#case-{world.client.id}"
     assert make.reload(Placement, stay.id).expected_end_on == date(2027, 4, 15)
     assert make.count(Extension) == 1
     assert "now ends on Thu, Apr 15, 2027" in text_of(manager.get("/caseload"))
@@ -224,16 +227,27 @@ def test_flags_about_a_survivor_show_on_the_caseload_and_can_be_acknowledged(pag
     manager = pages(world.case_manager)
     page = text_of(manager.get("/caseload"))
     assert "Stay nearing its end" in page and "act by Wed, Mar 24, 2027" in page
-    response = manager.post(
+    # One tap, no note box yet: the note box comes after "I'm on it", for the person on it.
+    assert f'name="flag-{flag.id}-note"' not in page
+    response = manager.post(f"/flags/{flag.id}/acknowledge?next=/caseload")
+    assert response.status_code == 303 and response.headers["Location"] == f"/caseload#flag-{flag.id}"
+    acknowledged = make.reload(Flag, flag.id)
+    assert acknowledged.acknowledged_by_id == world.case_manager.id and acknowledged.acknowledged_at == NOW
+    after = text_of(manager.get("/caseload"))
+    assert "Chris Case-Manager is on it, since 12:00 pm today." in after
+    assert f'name="flag-{flag.id}-note"' in after and f'id="flag-{flag.id}"' in after
+    assert "Needs attention</span>" in page and "Needs attention</span>" not in after
+    noted = manager.post(
         f"/flags/{flag.id}/acknowledge?next=/caseload", {f"flag-{flag.id}-note": "Calling Bridge today"}
     )
-    assert response.status_code == 303 and response.headers["Location"] == "/caseload"
-    acknowledged = make.reload(Flag, flag.id)
-    assert acknowledged.acknowledged_by_id == world.case_manager.id
-    assert acknowledged.acknowledgement_note == "Calling Bridge today"
-    after = text_of(manager.get("/caseload"))
-    assert "Someone is on it: “Calling Bridge today”" in after
-    assert "Needs attention</span>" in page and "Needs attention</span>" not in after
+    assert noted.status_code == 303 and make.reload(Flag, flag.id).acknowledgement_note == "Calling Bridge today"
+    assert "Chris Case-Manager is on it, since 12:00 pm today: “Calling Bridge today”" in text_of(
+        manager.get("/caseload")
+    )
+    # The advocate on the case sees who is on it, and gets no note box of their own.
+    seen_by_advocate = text_of(pages(world.advocate).get("/caseload"))
+    assert "Chris Case-Manager is on it" in seen_by_advocate
+    assert f'name="flag-{flag.id}-note"' not in seen_by_advocate
     # someone outside the case can't see or acknowledge it
     assert pages(world.other_partner).post(f"/flags/{flag.id}/acknowledge").status_code == 404
 
