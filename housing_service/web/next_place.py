@@ -80,7 +80,9 @@ def _page(
             )
     # A second hold from the same day needs a reason: ask for it before, not after, the tap.
     held_that_day = [
-        hold for hold in current_holds([stay.client_id]).get(stay.client_id, []) if hold.starts_on == suggestion.move_by
+        hold
+        for hold in current_holds([stay.client_id]).get(stay.client_id, [])
+        if hold.starts_on == suggestion.move_by
     ]
     alternatives = [
         (candidate, wording.fit_words(candidate, rank == 0))

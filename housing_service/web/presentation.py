@@ -191,7 +191,9 @@ def stay_bar(placement: Placement, today: date) -> StayBar:
         head += f" (extended past the site's {site_limit}-night limit)"
     level = urgency(progress.days_left)
     if progress.days_left > 0:
-        return StayBar(progress.day, progress.limit_days, f"{head} — {plural(progress.days_left, 'day')} left", level)
+        return StayBar(
+            progress.day, progress.limit_days, f"{head} — {plural(progress.days_left, 'day')} left", level
+        )
     if progress.days_left == 0:
         text = f"{head} — the planned stay ends today; record the exit or an extension"
     else:

@@ -125,7 +125,9 @@ def test_a_case_manager_acknowledges_a_flag_holds_the_next_place_and_extends_the
     card.get_by_label("Note (optional)").fill("Talking with her about Bridge today")
     card.get_by_role("button", name="Save the note").click()
     assert "Your note is saved" in notice(tab)
-    assert "Chris Case-Manager is on it, since" in tab.page.get_by_role("article", name="S-AB2CD3").inner_text()
+    assert (
+        "Chris Case-Manager is on it, since" in tab.page.get_by_role("article", name="S-AB2CD3").inner_text()
+    )
 
     tab.page.get_by_role("link", name=re.compile(r"See 1 suggested place")).click()
     assert heading(tab) == "Next place for S-AB2CD3"

@@ -476,7 +476,10 @@ def test_an_occupied_bed_out_of_service_from_before_can_be_put_back(pages, make,
     page = partner.get(f"/my-sites/{world.shelter.id}").get_data(as_text=True)
     assert f"{path}/in-service" in page and f'id="space-{bed.id}"' in page
     response = partner.post(f"{path}/in-service")
-    assert response.status_code == 303 and response.headers["Location"] == f"/my-sites/{world.shelter.id}#space-{bed.id}"
+    assert (
+        response.status_code == 303
+        and response.headers["Location"] == f"/my-sites/{world.shelter.id}#space-{bed.id}"
+    )
     assert make.reload(Space, bed.id).in_service
 
 

@@ -240,7 +240,9 @@ def test_flags_about_a_survivor_show_on_the_caseload_and_can_be_acknowledged(pag
     noted = manager.post(
         f"/flags/{flag.id}/acknowledge?next=/caseload", {f"flag-{flag.id}-note": "Calling Bridge today"}
     )
-    assert noted.status_code == 303 and make.reload(Flag, flag.id).acknowledgement_note == "Calling Bridge today"
+    assert (
+        noted.status_code == 303 and make.reload(Flag, flag.id).acknowledgement_note == "Calling Bridge today"
+    )
     assert "Chris Case-Manager is on it, since 12:00 pm today: “Calling Bridge today”" in text_of(
         manager.get("/caseload")
     )
