@@ -85,6 +85,7 @@ def open_flags_of_clients(actor: Actor, client_ids: list[int]) -> dict[int, list
         .options(selectinload(Flag.acknowledged_by))
     ):
         found.setdefault(flag.client_id, []).append(flag)  # type: ignore[arg-type]
+    audit.record_reads(actor, list(found), "flags")
     return found
 
 
