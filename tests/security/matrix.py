@@ -428,12 +428,13 @@ API_ROWS = [
             "reason": "Go-live: already staying when the coalition started",
         },
     ),
-    # Flags: the flag is about client A's stay at the own organisation's shelter.
+    # Flags: the flag is about client A's stay at the own organisation's shelter, nearing its
+    # end: planning the move is the case team's, so the shelter's staff don't see it (404).
     Row("flags.list_flags", "GET", codes(200, 200, 200, 200, 200, 200, 401)),
     Row(
         "flags.acknowledge",
         "POST",
-        codes(200, 200, 200, 200, 404, 404, 401),
+        codes(200, 200, 200, 404, 404, 404, 401),
         args={"flag_id": "flag"},
         body={"note": "On it"},
     ),
@@ -976,7 +977,7 @@ PAGE_ROWS = [
     _page(
         "web.acknowledge_flag",
         "POST",
-        codes(303, 303, 303, 303, 404, 404, 302),
+        codes(303, 303, 303, 404, 404, 404, 302),
         args={"flag_id": "flag"},
         body=lambda w: {f"flag-{w['flag']}-note": "On it"},
     ),

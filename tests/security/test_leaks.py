@@ -116,7 +116,7 @@ def allowed_markers(world: Coalition) -> dict[str, set[str]]:
         DESTINATION_TEXT: CASE_TEAM | {PARTNER_OTHER},  # client A's stay at the other shelter
         EXTENSION_REASON: CASE_TEAM | {PARTNER_OWN},
         RELEASE_REASON: CASE_TEAM | {PARTNER_OWN},
-        ACKNOWLEDGEMENT_NOTE: CASE_TEAM | {PARTNER_OWN},
+        ACKNOWLEDGEMENT_NOTE: CASE_TEAM,  # on a 'nearing its end' flag: the case team's alone
         PLAN_STEP: CASE_TEAM,
         DECLINE_REASON: CASE_TEAM,
         PUBLIC_ADDRESS: set(ROLES) - {ANONYMOUS, PARTNER_OTHER},

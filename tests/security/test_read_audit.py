@@ -8,9 +8,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from housing_service.extensions import db
-from housing_service.models import AuditEvent
+from housing_service.models import AuditEvent, Flag, FlagKind
 
-from .coalition import CASE_MANAGER, PARTNER_OWN, Coalition
+from .coalition import CASE_MANAGER, NOW, PARTNER_OWN, Coalition
 from .conftest import signed_in
 
 
@@ -52,6 +52,19 @@ def test_the_flags_list_is_audited_for_case_teams(app: Flask, coalition: Coaliti
 
 
 def test_the_flags_list_is_audited_for_site_staff(app: Flask, coalition: Coalition):
+    # The coalition's flag (nearing its end) is the case team's: one the site's staff act on.
+    with app.app_context():
+        db.session.add(
+            Flag(
+                key="over:current",
+                kind=FlagKind.OVER_LIMIT,
+                client_id=coalition["client_a"],
+                placement_id=coalition["current_stay"],
+                site_id=coalition["own_secret_site"],
+                raised_at=NOW,
+            )
+        )
+        db.session.commit()
     response = signed_in(app, coalition, PARTNER_OWN).get("/api/v1/flags")
     assert response.status_code == 200
     assert coalition.client_codes["a"] in response.get_data(as_text=True)
