@@ -714,7 +714,7 @@ PAGE_ROWS = [
         "POST",
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"site_id": "own_secret_site"},
-        body={"label": "Safe 9", "kind": "bed", "capacity": "1"},
+        body={"count": "2", "label": "Safe", "first_number": "9", "kind": "bed", "capacity": "1"},
     ),
     # Advocates' and case managers' pages.
     _page("web.bed_board", "GET", codes(200, 200, 200, 403, 403, 200, 302)),

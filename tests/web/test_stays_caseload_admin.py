@@ -19,6 +19,7 @@ from housing_service.models import (
     Placement,
     Role,
     Site,
+    SiteLanguage,
     Space,
     SuggestionDecision,
     User,
@@ -319,7 +320,7 @@ def test_an_admin_builds_the_inventory_through_the_pages(pages, make, world):
             "households_served": ["single_adults"],
             "genders_served": ["woman"],
             "age_groups_served": ["adult"],
-            "languages": "en, es",
+            "languages": ["en", "es"],
             "substance_use_policy": "harm_reduction",
         },
     )
@@ -327,7 +328,10 @@ def test_an_admin_builds_the_inventory_through_the_pages(pages, make, world):
     site_id = int(response.headers["Location"].rsplit("/", 1)[1])
     site = make.reload(Site, site_id)
     assert (site.name, site.stay_limit_days, site.hud_project_type) == ("Oak House", 240, 2)
-    added = admin.post(f"/admin/sites/{site_id}/spaces", {"label": "Room 1", "kind": "bed", "capacity": "1"})
+    assert sorted(s.code for s in _all(make, SiteLanguage) if s.site_id == site_id) == ["en", "es"]
+    added = admin.post(
+        f"/admin/sites/{site_id}/spaces", {"count": "1", "label": "Room 1", "kind": "bed", "capacity": "1"}
+    )
     assert added.status_code == 303
     assert [s.label for s in _all(make, Space) if s.site_id == site_id] == ["Room 1"]
 
@@ -337,7 +341,7 @@ def test_admin_form_refusals_are_shown_next_to_the_fields(pages, make, world):
     taken = admin.post("/admin/organisations", {"name": "New Roots Resettlement"})
     assert taken.status_code == 409 and "already exists" in text_of(taken)
     bed = admin.post(
-        f"/admin/sites/{world.shelter.id}/spaces", {"label": "Bed 7", "kind": "bed", "capacity": "3"}
+        f"/admin/sites/{world.shelter.id}/spaces", {"count": "1", "label": "Bed 7", "kind": "bed", "capacity": "3"}
     )
     assert bed.status_code == 422 and "A bed sleeps one person" in text_of(bed)
     limit = admin.post(
