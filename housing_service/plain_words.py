@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+
 def day_text(value: date | None) -> str:
     """'Wed, Mar 10, 2027'."""
     if value is None:

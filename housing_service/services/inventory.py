@@ -366,7 +366,9 @@ def add_space(actor: Actor, site: Site, data: dict[str, Any], now: datetime) -> 
     return add_spaces(actor, site, data, [data["label"].strip()], now)[0]
 
 
-def add_spaces(actor: Actor, site: Site, data: dict[str, Any], labels: list[str], now: datetime) -> list[Space]:
+def add_spaces(
+    actor: Actor, site: Site, data: dict[str, Any], labels: list[str], now: datetime
+) -> list[Space]:
     """Add beds or units alike but for their labels, all or none (admins; partners at their own sites)."""
     require_site_manager(actor, site)
     kind = SpaceKind(data["kind"])

@@ -226,21 +226,26 @@ def admin_change_role(user_id: int) -> ResponseReturnValue:
         return _confirm(_role_consequences(user, changes), user)
     accounts.update_user(actor, user, changes, now())
     flash(
-        f"{user.display_name} is now a {ROLE_LABELS[user.role].lower()}; their sessions have ended and their "
-        "API tokens are revoked.",
+        f"{user.display_name} is now {_a(ROLE_LABELS[user.role].lower())}; their sessions have ended and "
+        "their API tokens are revoked.",
         "success",
     )
     return see_other(url_for("web.admin_accounts"))
 
 
+def _a(label: str) -> str:
+    """'an admin', 'a case manager'."""
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
 def _role_consequences(user: User, changes: dict[str, Any]) -> Consequences:
     new_role: Role = changes["role"]
     new_label, old_label = ROLE_LABELS[new_role].lower(), ROLE_LABELS[user.role].lower()
+    new_one, old_one = _a(new_label), _a(old_label)
     points = []
     if new_role != user.role:
         points.append(
-            f"They can do what a {new_label} does, and no longer what a {old_label} does, from their next "
-            "sign-in."
+            f"They can do what {new_one} does, and no longer what {old_one} does, from their next sign-in."
         )
     organisation = changes["organisation_id"]
     if organisation != user.organisation_id:
@@ -251,8 +256,8 @@ def _role_consequences(user: User, changes: dict[str, Any]) -> Consequences:
     required = sign_in_rules.required_roles()
     if new_role.value in required and user.role.value not in required and user.totp_enabled_at is None:
         points.append(
-            f"A {new_label} must sign in in two steps: they have {sign_in_rules.current().grace_days} days "
-            "to set it up, with a reminder on every page."
+            f"{new_one.capitalize()} must sign in in two steps: they have "
+            f"{sign_in_rules.current().grace_days} days to set it up, with a reminder on every page."
         )
     return Consequences(
         heading=f"Change {user.display_name}'s role to {new_label}?",

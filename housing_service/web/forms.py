@@ -33,8 +33,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..input_bounds import DAY_PROBLEM, within_days
-from ..models import Role
 from ..languages import language_choices
+from ..models import Role
 from ..services.inventory import LABEL_LENGTH, LARGEST_FIRST_NUMBER, MOST_SPACES_AT_ONCE
 from ..services.passwords import MINIMUM_LENGTH
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceKind
@@ -72,7 +72,7 @@ def options(pairs: Iterable[tuple[Any, str]], empty: str | None = None) -> list[
 
 
 def language_options() -> list[SelectChoice]:
-    """The languages offered, by name, common ones first (read when a form is shown: the setting is the app's)."""
+    """The languages offered, by name, common ones first (read as a form is shown: the setting is the app's)."""
     return options(language_choices())
 
 

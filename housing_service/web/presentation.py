@@ -13,8 +13,8 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from .. import plain_words
-from ..models import Hold, Placement, Role
 from ..languages import language_name
+from ..models import Hold, Placement, Role
 from ..plain_words import age_text, day_text
 from ..request_context import acting
 from ..services import placements
