@@ -72,7 +72,7 @@ def options(pairs: Iterable[tuple[Any, str]], empty: str | None = None) -> list[
 
 
 def language_options() -> list[SelectChoice]:
-    """The languages offered, by name, common ones first (read as a form is shown: the setting is the app's)."""
+    """The languages offered, by name, common ones first (asked as each form is shown)."""
     return options(language_choices())
 
 
