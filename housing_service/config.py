@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .languages import parse_common_languages
+
 ENVIRONMENTS = ("development", "production", "testing")
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
 
@@ -66,6 +68,13 @@ def _roles(raw: str) -> frozenset[str]:
             f"TWO_FACTOR_REQUIRED_ROLES: {', '.join(unknown)} is not a role (use {', '.join(ROLE_NAMES)})"
         )
     return roles
+
+
+def _common_languages(raw: str) -> tuple[str, ...]:
+    try:
+        return parse_common_languages(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"COMMON_LANGUAGES: {exc}") from exc
 
 
 def _webhooks_loopback(env: dict[str, str], environment: str) -> bool:
@@ -143,6 +152,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         ),
         "STALE_AVAILABILITY_HOURS": _int(env, "STALE_AVAILABILITY_HOURS", 24),
         "DECLINE_COOLDOWN_DAYS": _int(env, "DECLINE_COOLDOWN_DAYS", 30),
+        # Listed first wherever a language is chosen, in this order; the rest follow by name.
+        "COMMON_LANGUAGES": _common_languages(env.get("COMMON_LANGUAGES", "en, es, vi, zh, tl")),
         "RETENTION_DAYS_AFTER_EXIT": _int(env, "RETENTION_DAYS_AFTER_EXIT", 1095),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),

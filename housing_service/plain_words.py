@@ -1,49 +1,11 @@
-"""Dates, times, ages and language names as people read them, the same on every page,
-in every flag and in every suggestion. Pure Python: the matching module uses it too.
+"""Dates, times and ages as people read them, the same on every page, in every flag and in
+every suggestion. Pure Python: the matching module uses it too. (Language names: languages.py.)
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-# Names for the languages most often met in the coalition; any other code is shown as it is.
-LANGUAGE_NAMES = {
-    "am": "Amharic",
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "hi": "Hindi",
-    "ht": "Haitian Creole",
-    "id": "Indonesian",
-    "ja": "Japanese",
-    "km": "Khmer",
-    "ko": "Korean",
-    "my": "Burmese",
-    "ne": "Nepali",
-    "pl": "Polish",
-    "ps": "Pashto",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "so": "Somali",
-    "sw": "Swahili",
-    "th": "Thai",
-    "ti": "Tigrinya",
-    "tl": "Tagalog",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-}
-
-
-def language_name(code: str) -> str:
-    """A language's English name, or its code where the table has none."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def day_text(value: date | None) -> str:

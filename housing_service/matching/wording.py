@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from housing_service.plain_words import age_text, day_text, language_name
+from housing_service.languages import language_name
+from housing_service.plain_words import age_text, day_text
 from housing_service.vocabulary import (
     AgeGroup,
     HouseholdType,

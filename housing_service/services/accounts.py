@@ -69,18 +69,23 @@ def create_user(
     return user
 
 
+def check_update(actor: Actor, user: User, changes: dict[str, Any]) -> None:
+    """Refuse a change `update_user` would refuse, changing nothing (before the admin confirms it)."""
+    require_admin(actor)
+    role = changes.get("role", user.role)
+    _check_organisation(role, changes.get("organisation_id", user.organisation_id))
+    if user.id == actor.user_id and (changes.get("active") is False or role != user.role):
+        raise Conflict("You can't deactivate your own account or change your own role.")
+
+
 def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime) -> int | None:
     """Change an account's name, role, organisation or active flag (admins only).
 
     A role change or deactivation ends the person's sessions and revokes their API tokens:
     returns how many tokens were revoked then, None when the change ended nothing.
     """
-    require_admin(actor)
+    check_update(actor, user, changes)
     role = changes.get("role", user.role)
-    organisation_id = changes.get("organisation_id", user.organisation_id)
-    _check_organisation(role, organisation_id)
-    if user.id == actor.user_id and (changes.get("active") is False or role != user.role):
-        raise Conflict("You can't deactivate your own account or change your own role.")
     ends_sessions = role != user.role or changes.get("active", user.active) != user.active
     required = sign_in_rules.required_roles()
     if user.role.value not in required and role.value in required and user.totp_enabled_at is None:

@@ -327,8 +327,50 @@ def _check_space(kind: SpaceKind, capacity: int) -> None:
         raise InvalidInput.field("capacity", "A bed sleeps one person; use a unit for a household.")
 
 
+# A 40-bed shelter is added in one go; more than this at once is more likely a typing slip.
+MOST_SPACES_AT_ONCE = 100
+LARGEST_FIRST_NUMBER = 9999
+LABEL_LENGTH = 60
+
+
+def numbered_labels(name: str, count: int, first_number: int | None) -> list[str]:
+    """The labels of `count` new beds or units: 'Bed', 6, 1 → Bed 1 … Bed 6.
+
+    One space without a first number keeps its name as given ('Room A').
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput.field("label", "Give a name (spaces alone are not one).")
+    if not 1 <= count <= MOST_SPACES_AT_ONCE:
+        raise InvalidInput.field("count", f"Add from 1 to {MOST_SPACES_AT_ONCE} at a time.")
+    if count == 1 and first_number is None:
+        labels = [name]
+    else:
+        start = 1 if first_number is None else first_number
+        if not 0 <= start <= LARGEST_FIRST_NUMBER:
+            raise InvalidInput.field("first_number", f"Start from a number from 0 to {LARGEST_FIRST_NUMBER}.")
+        labels = [f"{name} {number}" for number in range(start, start + count)]
+    if len(labels[-1]) > LABEL_LENGTH:
+        raise InvalidInput.field(
+            "label", f"“{labels[-1]}” is longer than {LABEL_LENGTH} characters: use a shorter name."
+        )
+    return labels
+
+
+def _listing(labels: list[str]) -> str:
+    shown = labels[:5] + ([f"{len(labels) - 5} more"] if len(labels) > 5 else [])
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
 def add_space(actor: Actor, site: Site, data: dict[str, Any], now: datetime) -> Space:
     """Add a bed or unit to a site (admins; partners at their own sites)."""
+    return add_spaces(actor, site, data, [data["label"].strip()], now)[0]
+
+
+def add_spaces(
+    actor: Actor, site: Site, data: dict[str, Any], labels: list[str], now: datetime
+) -> list[Space]:
+    """Add beds or units alike but for their labels, all or none (admins; partners at their own sites)."""
     require_site_manager(actor, site)
     kind = SpaceKind(data["kind"])
     capacity = data.get("capacity", 1)
@@ -337,19 +379,31 @@ def add_space(actor: Actor, site: Site, data: dict[str, Any], now: datetime) -> 
     reason = data.get("out_of_service_reason")
     if not in_service and not reason:
         raise InvalidInput.field("out_of_service_reason", "Say why it is out of service.")
-    space = Space(
-        site_id=site.id,
-        label=data["label"].strip(),
-        kind=kind,
-        capacity=capacity,
-        features=frozenset(data.get("features", ())),
-        in_service=in_service,
-        out_of_service_reason=None if in_service else reason,
-    )
-    _flush_unique("label", "This site already has a bed or unit with this label.", space)
-    _keep_status_history(actor, space, now)
-    audit.record(actor, "space.create", "space", space.id, now=now)
-    return space
+    existing = set(db.session.scalars(select(Space.label).where(Space.site_id == site.id)))
+    taken = [label for label in labels if label in existing]
+    if taken:
+        message = f"This site already has {_listing(taken)}: choose another name or first number."
+        raise Conflict(message, {"label": [message]})
+    if len(set(labels)) < len(labels):
+        raise InvalidInput.field("label", "Give each bed or unit its own label.")
+    spaces = [
+        Space(
+            site_id=site.id,
+            label=label,
+            kind=kind,
+            capacity=capacity,
+            features=frozenset(data.get("features", ())),
+            in_service=in_service,
+            out_of_service_reason=None if in_service else reason,
+        )
+        for label in labels
+    ]
+    # The check above reads; a space added meanwhile by someone else still meets the constraint.
+    _flush_unique("label", "This site already has a bed or unit with this label.", *spaces)
+    for space in spaces:
+        _keep_status_history(actor, space, now)
+        audit.record(actor, "space.create", "space", space.id, now=now)
+    return spaces
 
 
 def update_space(actor: Actor, space: Space, changes: dict[str, Any], now: datetime) -> Space:

@@ -1,7 +1,9 @@
 """Server-rendered pages for people: the same services as the API, presented in HTML.
 
-The pages use no JavaScript and no inline style, so that a Content-Security-Policy
-without 'unsafe-inline' holds; every form posts back to the server (post/redirect/get).
+The pages use no inline script and no inline style, so that a Content-Security-Policy
+without 'unsafe-inline' holds; every form posts back to the server (post/redirect/get). A few
+small scripts from /static (e.g. the filter above a list of languages) make a page easier,
+never necessary: each page works the same without them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ def register_web(app: Flask) -> None:
     from . import (  # noqa: F401  (each module adds its pages to the blueprint)
         account,
         admin,
+        admin_accounts,
         admin_hud,
         beds,
         caseload,

@@ -1,15 +1,14 @@
-"""Admin pages: organisations, areas, sites with their beds and units, and accounts."""
+"""Admin pages: organisations, areas, sites with their beds and units, and sign-in rules.
+
+Accounts have their own module (admin_accounts.py)."""
 
 from __future__ import annotations
-
-import secrets
 
 from flask import flash, url_for
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
-from ..models import Role
-from ..services import accounts, inventory, sign_in_rules, two_factor
+from ..services import inventory, sign_in_rules
 from ..services.access import require_admin
 from ..vocabulary import (
     AgeGroup,
@@ -22,7 +21,7 @@ from ..vocabulary import (
     Tier,
 )
 from .blueprint import bp
-from .forms import AccountForm, AreaForm, OrganisationForm, SignInRulesForm, SiteForm, SpaceForm, options
+from .forms import AreaForm, OrganisationForm, SignInRulesForm, SiteForm, SpaceForm, options
 from .queries import all_accounts, space_rows, state_counts
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
@@ -120,9 +119,7 @@ def _site_data(form: SiteForm) -> dict[str, object]:
         "age_groups_served": [AgeGroup(value) for value in form.age_groups_served.data or []],
         "min_age": form.min_age.data,
         "max_age": form.max_age.data,
-        "languages": sorted(
-            {code.strip() for code in (form.languages.data or "").split(",") if code.strip()}
-        ),
+        "languages": form.languages.data or [],
         "pets_allowed": bool(form.pets_allowed.data),
         "substance_use_policy": SubstanceUsePolicy(form.substance_use_policy.data),
         "intake_24_hours": bool(form.intake_24_hours.data),
@@ -180,98 +177,21 @@ def admin_add_space(site_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _site_page(site_id, form, 422, problems_of(form))
     data = {
-        "label": form.label.data or "",
         "kind": SpaceKind(form.kind.data),
         "capacity": form.capacity.data,
         "features": [SpaceFeature(value) for value in form.features.data or []],
     }
+    site = inventory.get_site(site_id)
     try:
-        space = inventory.add_space(actor, inventory.get_site(site_id), data, now())
+        labels = inventory.numbered_labels(form.label.data or "", form.count.data, form.first_number.data)
+        spaces = inventory.add_spaces(actor, site, data, labels, now())
     except (InvalidInput, Conflict) as error:
         return _site_page(site_id, form, error.status, attach(form, error))
-    flash(f"{space.label} is added.", "success")
-    return see_other(url_for("web.admin_site", site_id=site_id))
-
-
-# Accounts -----------------------------------------------------------------------------------
-
-
-def _accounts_page(form: AccountForm, status: int = 200, problems: list[Problem] | None = None):
-    return page("admin/accounts.html", status, users=all_accounts(), form=form, problems=problems or [])
-
-
-def _account_form(**kwargs: object) -> AccountForm:
-    form = AccountForm(**kwargs)
-    form.organisation_id.choices = options(((o.id, o.name) for o in inventory.list_organisations()), "None")
-    return form
-
-
-@bp.route("/admin/accounts", methods=["GET", "POST"])
-def admin_accounts() -> ResponseReturnValue:
-    actor = acting()
-    require_admin(actor)
-    form = _account_form()
-    if not form.validate_on_submit():
-        return _accounts_page(form, 422 if form.is_submitted() else 200, problems_of(form))
-    try:
-        user = accounts.create_user(
-            actor,
-            email=form.email.data or "",
-            display_name=form.display_name.data or "",
-            role=Role(form.role.data),
-            password=form.password.data or "",
-            organisation_id=form.organisation_id.data,
-        )
-    except (InvalidInput, Conflict) as error:
-        return _accounts_page(form, error.status, attach(form, error))
-    flash(f"Account for {user.display_name} is ready. Give them their first password in person.", "success")
-    return see_other(url_for("web.admin_accounts"))
-
-
-@bp.route("/admin/accounts/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
-def admin_set_active(user_id: int, action: str) -> ResponseReturnValue:
-    actor = acting()
-    require_admin(actor)
-    user = accounts.get_user(user_id)
-    try:
-        accounts.update_user(actor, user, {"active": action == "reactivate"}, now())
-    except Conflict as error:
-        return _accounts_page(_account_form(formdata=None), error.status, attach(None, error))
-    if action == "deactivate":
-        flash(
-            f"{user.display_name} can no longer sign in; their sessions have ended and their API tokens "
-            "are revoked.",
-            "success",
-        )
+    if len(spaces) == 1:
+        flash(f"{spaces[0].label} is added.", "success")
     else:
-        flash(f"{user.display_name} can sign in again.", "success")
-    return see_other(url_for("web.admin_accounts"))
-
-
-@bp.route("/admin/accounts/<int:user_id>/new-password", methods=["POST"])
-def admin_new_password(user_id: int) -> ResponseReturnValue:
-    """Someone lost their password: set a new one, shown once, here only (never in a cookie)."""
-    actor = acting()
-    require_admin(actor)
-    user = accounts.get_user(user_id)
-    password = secrets.token_urlsafe(12)  # 16 characters
-    accounts.reset_password(actor, user, password, now())
-    return page("admin/new_password.html", person=user, password=password)
-
-
-@bp.route("/admin/accounts/<int:user_id>/reset-two-step", methods=["POST"])
-def admin_reset_two_step(user_id: int) -> ResponseReturnValue:
-    """A lost phone: their two-step sign-in is off, their sessions and tokens end; they set it up anew."""
-    actor = acting()
-    require_admin(actor)
-    user = accounts.get_user(user_id)
-    two_factor.reset(actor, user, now())
-    flash(
-        f"Two-step sign-in is reset for {user.display_name}: their sessions have ended and their API "
-        "tokens are revoked. They can sign in with their password and set it up again on their account page.",
-        "success",
-    )
-    return see_other(url_for("web.admin_accounts"))
+        flash(f"{len(spaces)} are added: {spaces[0].label} to {spaces[-1].label}.", "success")
+    return see_other(url_for("web.admin_site", site_id=site_id))
 
 
 # Sign-in rules ------------------------------------------------------------------------------

@@ -33,8 +33,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..input_bounds import DAY_PROBLEM, within_days
+from ..languages import language_choices
 from ..models import Role
-from ..plain_words import LANGUAGE_NAMES
+from ..services.inventory import LABEL_LENGTH, LARGEST_FIRST_NUMBER, MOST_SPACES_AT_ONCE
 from ..services.passwords import MINIMUM_LENGTH
 from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceKind
 from .presentation import (
@@ -68,6 +69,11 @@ def options(pairs: Iterable[tuple[Any, str]], empty: str | None = None) -> list[
     """Choices for a select or a group of checkboxes, with an optional empty first option."""
     first = [SelectChoice("", empty)] if empty is not None else []
     return first + [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def language_options() -> list[SelectChoice]:
+    """The languages offered, by name, common ones first (asked as each form is shown)."""
+    return options(language_choices())
 
 
 def _choices(labels: dict[Any, str], empty: str | None = None) -> list[SelectChoice]:
@@ -372,7 +378,7 @@ class ClientForm(PageForm):
     teens = IntegerField(
         "Children aged 13 to 17", default=0, validators=[InputRequired(), NumberRange(0, 20)]
     )
-    languages = MultiCheckboxField("Languages they are comfortable in", choices=_choices(LANGUAGE_NAMES))
+    languages = MultiCheckboxField("Languages they are comfortable in", choices=language_options)
     accessibility_needs = MultiCheckboxField(
         "Accessibility needs", choices=options((n, FEATURE_LABELS[n]) for n in ACCESSIBILITY_NEEDS)
     )
@@ -464,17 +470,7 @@ class SiteForm(PageForm):
     max_age = IntegerField(
         "Oldest age served, in years (optional)", validators=[Optional(), NumberRange(0, 120)]
     )
-    languages = StringField(
-        "Languages staff speak",
-        default="en",
-        validators=[
-            Optional(),
-            Regexp(
-                r"^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$",
-                message="Use codes separated by commas, e.g. en, es.",
-            ),
-        ],
-    )
+    languages = MultiCheckboxField("Languages staff speak", choices=language_options, default=["en"])
     pets_allowed = BooleanField("Pets allowed")
     substance_use_policy = SelectField(
         "Substance use policy", choices=_choices(POLICY_LABELS), coerce=optional_str
@@ -491,7 +487,28 @@ class SiteForm(PageForm):
 
 
 class SpaceForm(PageForm):
-    label = StringField("Label", validators=[InputRequired("Enter a label, e.g. 'Bed 4'."), Length(max=60)])
+    """One bed or unit, or several alike, numbered: 6 × 'Bed' from 1 → Bed 1 … Bed 6."""
+
+    count = IntegerField(
+        "How many",
+        default=1,
+        validators=[
+            InputRequired("Say how many to add, e.g. 6."),
+            NumberRange(1, MOST_SPACES_AT_ONCE, f"Add from 1 to {MOST_SPACES_AT_ONCE} at a time."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    label = StringField(
+        "Name", validators=[InputRequired("Enter a name, e.g. 'Bed' or 'Room A'."), Length(max=LABEL_LENGTH)]
+    )
+    first_number = IntegerField(
+        "Number the first one (optional)",
+        validators=[
+            Optional(),
+            NumberRange(0, LARGEST_FIRST_NUMBER, f"Enter a number from 0 to {LARGEST_FIRST_NUMBER}."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
     kind = SelectField("Bed or unit", choices=_choices(KIND_LABELS), default=SpaceKind.BED.value)
     capacity = IntegerField("Sleeps", default=1, validators=[InputRequired(), NumberRange(1, 20)])
     features = MultiCheckboxField("Features", choices=_choices(FEATURE_LABELS))
@@ -517,6 +534,17 @@ class AccountForm(PageForm):
         validators=[InputRequired("Set a first password."), Length(max=1024)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ConfirmationForm(PageForm):
+    """The second post of an action that ends someone's access: `confirmed=yes` (see admin_accounts.py)."""
+
+    confirmed = HiddenField()
+
+
+class RoleForm(ConfirmationForm):
+    role = SelectField("New role", choices=_choices(ROLE_LABELS))
+    organisation_id = SelectField("Organisation (required for shelter partners)", coerce=optional_int)
 
 
 class SignInRulesForm(PageForm):

@@ -14,8 +14,9 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from .. import plain_words
+from ..languages import language_name
 from ..models import Hold, Placement, Role
-from ..plain_words import age_text, day_text, language_name
+from ..plain_words import age_text, day_text
 from ..request_context import acting
 from ..services import placements
 from ..services.access import knows_who_is_arriving

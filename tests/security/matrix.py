@@ -669,18 +669,34 @@ PAGE_ROWS = [
         "POST",
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate", "action": "=deactivate"},
+        body={"confirmed": "yes"},
     ),
     _page(
         "web.admin_new_password",
         "POST",
         codes(200, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate"},
+        body={"confirmed": "yes"},
     ),
     _page(
         "web.admin_reset_two_step",
         "POST",
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"user_id": "user_advocate"},
+        body={"confirmed": "yes"},
+    ),
+    _page(
+        "web.admin_change_role",
+        "GET",
+        codes(200, 403, 403, 403, 403, 403, 302),
+        args={"user_id": "user_advocate"},
+    ),
+    _page(
+        "web.admin_change_role",
+        "POST",
+        codes(303, 403, 403, 403, 403, 403, 302),
+        args={"user_id": "user_advocate"},
+        body={"role": "case_manager", "organisation_id": "", "confirmed": "yes"},
     ),
     # Who must sign in in two steps: admins only.
     _page("web.admin_sign_in_rules", "GET", codes(200, 403, 403, 403, 403, 403, 302)),
@@ -715,7 +731,7 @@ PAGE_ROWS = [
         "POST",
         codes(303, 403, 403, 403, 403, 403, 302),
         args={"site_id": "own_secret_site"},
-        body={"label": "Safe 9", "kind": "bed", "capacity": "1"},
+        body={"count": "2", "label": "Safe", "first_number": "9", "kind": "bed", "capacity": "1"},
     ),
     # Advocates' and case managers' pages.
     _page("web.bed_board", "GET", codes(200, 200, 200, 403, 403, 200, 302)),

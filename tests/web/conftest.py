@@ -50,7 +50,12 @@ class _Controls(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "script" or "style" in values or any(name.startswith("on") for name in values):
+        # A script is allowed only from a file (/static), never written into the page.
+        if (
+            (tag == "script" and not values.get("src"))
+            or "style" in values
+            or any(name.startswith("on") for name in values)
+        ):
             self.inline_code.append(self.get_starttag_text() or tag)
         if tag == "label" and values.get("for"):
             self.label_targets.add(values["for"] or "")

@@ -19,6 +19,7 @@ from housing_service.models import (
     Placement,
     Role,
     Site,
+    SiteLanguage,
     Space,
     SuggestionDecision,
     User,
@@ -335,7 +336,7 @@ def test_an_admin_builds_the_inventory_through_the_pages(pages, make, world):
             "households_served": ["single_adults"],
             "genders_served": ["woman"],
             "age_groups_served": ["adult"],
-            "languages": "en, es",
+            "languages": ["en", "es"],
             "substance_use_policy": "harm_reduction",
         },
     )
@@ -343,7 +344,10 @@ def test_an_admin_builds_the_inventory_through_the_pages(pages, make, world):
     site_id = int(response.headers["Location"].rsplit("/", 1)[1])
     site = make.reload(Site, site_id)
     assert (site.name, site.stay_limit_days, site.hud_project_type) == ("Oak House", 240, 2)
-    added = admin.post(f"/admin/sites/{site_id}/spaces", {"label": "Room 1", "kind": "bed", "capacity": "1"})
+    assert sorted(s.code for s in _all(make, SiteLanguage) if s.site_id == site_id) == ["en", "es"]
+    added = admin.post(
+        f"/admin/sites/{site_id}/spaces", {"count": "1", "label": "Room 1", "kind": "bed", "capacity": "1"}
+    )
     assert added.status_code == 303
     assert [s.label for s in _all(make, Space) if s.site_id == site_id] == ["Room 1"]
 
@@ -353,7 +357,8 @@ def test_admin_form_refusals_are_shown_next_to_the_fields(pages, make, world):
     taken = admin.post("/admin/organisations", {"name": "New Roots Resettlement"})
     assert taken.status_code == 409 and "already exists" in text_of(taken)
     bed = admin.post(
-        f"/admin/sites/{world.shelter.id}/spaces", {"label": "Bed 7", "kind": "bed", "capacity": "3"}
+        f"/admin/sites/{world.shelter.id}/spaces",
+        {"count": "1", "label": "Bed 7", "kind": "bed", "capacity": "3"},
     )
     assert bed.status_code == 422 and "A bed sleeps one person" in text_of(bed)
     limit = admin.post(
@@ -389,7 +394,10 @@ def test_an_admin_creates_and_deactivates_accounts(pages, make, world):
     assert response.status_code == 303
     sam = next(u for u in _all(make, User) if u.email == "sam@example.org")
     assert sam.role == Role.PARTNER and sam.organisation_id == world.organisation.id
-    deactivated = admin.post(f"/admin/accounts/{sam.id}/deactivate")
+    asked = admin.post(f"/admin/accounts/{sam.id}/deactivate")
+    assert asked.status_code == 200 and "can no longer sign in" in text_of(asked)
+    assert make.reload(User, sam.id).active is True  # not before the confirmation
+    deactivated = admin.post(f"/admin/accounts/{sam.id}/deactivate", {"confirmed": "yes"})
     assert deactivated.status_code == 303
     assert "their API tokens are revoked" in text_of(admin.get(deactivated.headers["Location"]))
     assert make.reload(User, sam.id).active is False
@@ -403,7 +411,12 @@ def test_an_admin_sets_a_new_password_shown_once_for_someone_who_lost_theirs(pag
     from housing_service.services import passwords
 
     before = make.reload(User, world.advocate.id)
-    page = pages(world.admin).post(f"/admin/accounts/{world.advocate.id}/new-password")
+    asked = pages(world.admin).post(f"/admin/accounts/{world.advocate.id}/new-password")
+    assert "Their current password stops working at once." in text_of(asked) and "<code>" not in text_of(
+        asked
+    )
+    assert make.reload(User, world.advocate.id).password_hash == before.password_hash
+    page = pages(world.admin).post(f"/admin/accounts/{world.advocate.id}/new-password", {"confirmed": "yes"})
     assert page.status_code == 200
     shown = re.search(r"<code>([^<]+)</code>", text_of(page)).group(1)
     after = make.reload(User, world.advocate.id)
@@ -411,7 +424,7 @@ def test_an_admin_sets_a_new_password_shown_once_for_someone_who_lost_theirs(pag
     assert after.session_version == before.session_version + 1  # their sessions ended
     assert "every session they had has ended and their API tokens are revoked" in text_of(page)
     assert page.headers["Cache-Control"] == "no-store"
-    assert "Set a new password" in text_of(pages(world.admin).get("/admin/accounts"))
+    assert "Reset password" in text_of(pages(world.admin).get("/admin/accounts"))
 
 
 def test_a_partner_account_needs_an_organisation_and_a_long_password(pages, make, world):

@@ -128,7 +128,12 @@ def test_an_admin_resets_someones_two_step_sign_in(app, pages, world, make, api)
     listed = text_of(pages(world.admin).get("/admin/accounts"))
     assert "Reset two-step sign-in" in listed and "Two-step sign-in on" in listed
 
-    reset = pages(world.admin).post(f"/admin/accounts/{world.advocate.id}/reset-two-step")
+    asked = pages(world.admin).post(f"/admin/accounts/{world.advocate.id}/reset-two-step")
+    assert asked.status_code == 200 and "recovery codes stop working" in text_of(asked)
+    assert make.count(RecoveryCode) == 10  # nothing changed before the confirmation
+    reset = pages(world.admin).post(
+        f"/admin/accounts/{world.advocate.id}/reset-two-step", {"confirmed": "yes"}
+    )
     assert reset.status_code == 303
     assert advocates_browser.http.get("/account").status_code == 302  # their session ended
     assert make.count(ApiToken, revoked_at=None) == 0
