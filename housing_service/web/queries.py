@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Booking, Hold, HoldStatus, Placement, Site, SiteLanguage, Space, User
+from ..models import Booking, Hold, HoldStatus, Placement, Site, Space, User
 
 
 class SpaceState(StrEnum):
@@ -114,19 +114,6 @@ def current_holds(client_ids: list[int]) -> dict[int, list[Hold]]:
     ):
         holds.setdefault(hold.client_id, []).append(hold)
     return holds
-
-
-def languages_offered() -> list[str]:
-    """The language codes spoken by staff at any open site (for the bed board's filter)."""
-    return list(
-        db.session.scalars(
-            select(SiteLanguage.code)
-            .join(Site, Site.id == SiteLanguage.site_id)
-            .where(Site.active)
-            .distinct()
-            .order_by(SiteLanguage.code)
-        )
-    )
 
 
 def all_accounts() -> list[User]:
