@@ -372,15 +372,18 @@ def create_hold() -> ResponseReturnValue:
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     form = _hold_form(_caseload(actor))
     space = inventory.get_space(form.space_id.data or 0)
-    if not form.validate_on_submit() or not _someone_new_ready(form):
+    valid = form.validate_on_submit()
+    if not (_someone_new_ready(form) and valid):  # both asked, so every problem shows at once
         return _hold_page(form, space, 422, problems_of(form))
     if space.site.screened:
         why = f"{space.site.name} screens referrals: send a referral from the bed board instead of a hold."
         return _hold_page(form, space, 409, [Problem(why)], start_again=True)
+    opened = None
     try:
         client_id = form.client_id.data
         if client_id == NEW_RECORD:
-            client_id = clients.create_client(actor, _new_record(form), now()).id
+            opened = clients.create_client(actor, _new_record(form), now())
+            client_id = opened.id
         hold = holds.create_hold(
             actor,
             client_id=client_id,
@@ -396,6 +399,12 @@ def create_hold() -> ResponseReturnValue:
         if (why := _choose_again(error)) is not None:
             return _hold_page(form, space, error.status, [Problem(why)], start_again=True)
         return _hold_page(form, space, error.status, attach(form, error))
+    if opened is not None:
+        flash(
+            f"A record is open for them: {opened.code}. Colleagues know them by this code; "
+            "add to it under My clients when there is time.",
+            "success",
+        )
     return see_other(url_for("web.hold", hold_id=hold.id))
 
 
@@ -404,9 +413,8 @@ def _someone_new_ready(form: HoldForm) -> bool:
     if form.client_id.data == NEW_RECORD and not form.age_group.data:
         form.age_group.errors = ["Choose their age group: a record needs it to find places that serve them."]
         return False
-    if form.client_id.data != NEW_RECORD and form.client_id.data not in {
-        int(choice.value) for choice in form.client_id.choices[1:]
-    }:
+    on_caseload = {int(choice.value) for choice in form.client_id.choices[1:]}
+    if form.client_id.data not in (None, NEW_RECORD, *on_caseload):
         form.client_id.errors = ["Choose someone on your caseload, or someone new."]
         return False
     return True
