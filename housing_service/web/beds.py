@@ -114,7 +114,7 @@ class Who:
         """Who, in words: shown above the results and on the hold step."""
         words = [plural(self.adults, "adult")]
         if self.children:
-            ages = " and ".join(sorted({CHILD_AGE_LABELS[child] for child in self.children}))
+            ages = " and ".join(CHILD_AGE_LABELS[age] for age in ChildAgeBracket if age in self.children)
             words[0] += f", {plural(len(self.children), 'child', 'children')} ({ages})"
         words += [f"speaks {language_name(code)}" for code in self.languages[:1]]
         if self.gender:
@@ -200,8 +200,7 @@ def _board_site(actor: Actor, ranked: board_ranking.RankedSite, who: Who) -> Boa
         address=addresses.on_lists(actor, site),
         free_until=item.free_until,
         fits=_fits(ranked, who),
-        # Freshness has its own badge on every card, in stronger words.
-        lower_because=[r.text for r in ranked.missed if r.preference is not Preference.FRESHNESS],
+        lower_because=[reason.text for reason in ranked.missed],
     )
 
 
@@ -329,10 +328,7 @@ def _board_arguments(form: HoldForm) -> dict[str, object]:
     """Back to the board with the same 'who'."""
     if isinstance(form.client_id.data, int):
         return {"client": form.client_id.data}
-    try:
-        return {"searched": 1, **_who_arguments(form)}
-    except ValueError:
-        return {}
+    return {"searched": 1, **_who_arguments(form)}
 
 
 def _hold_form(caseload: list[Client], data: dict[str, object] | None = None) -> HoldForm:

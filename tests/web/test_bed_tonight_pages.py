@@ -57,7 +57,9 @@ def test_sites_rank_by_fit_to_the_household_with_badges_and_the_reasons_for_lowe
     assert "Lower in the list:</span> Intake at set hours: Mon–Fri 9–17." in card_of(
         page, night.office_hours.name
     )
-    assert "Out of date: confirmed 3 days ago; call the site to check" in card_of(page, night.stale.name)
+    stale = card_of(page, night.stale.name)
+    assert "Out of date: confirmed 3 days ago; call the site to check" in stale
+    assert "Lower in the list:</span> Availability last confirmed 3 days ago; check with the site" in stale
     assert "Lower in the list:</span> Staff do not speak Spanish." in card_of(page, night.english_only.name)
     assert "For 1 adult, 2 children (aged 3 to 5 and aged 6 to 12), speaks Spanish." in page
     # a single person is offered beds as well; a household of three only units for three or more
