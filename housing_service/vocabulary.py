@@ -90,6 +90,19 @@ class ChildAgeBracket(StrEnum):
     TEEN = "13-17"
 
 
+def child_age_bracket(age_years: int) -> ChildAgeBracket:
+    """The bracket a child's age in years falls in (0 to 17)."""
+    if not 0 <= age_years < ADULT_AGE:
+        raise ValueError("a child is 0 to 17 years old")
+    if age_years <= 2:
+        return ChildAgeBracket.INFANT
+    if age_years <= 5:
+        return ChildAgeBracket.YOUNG_CHILD
+    if age_years <= 12:
+        return ChildAgeBracket.CHILD
+    return ChildAgeBracket.TEEN
+
+
 class SpaceKind(StrEnum):
     """A bed sleeps one person; a unit houses one household up to its capacity."""
 

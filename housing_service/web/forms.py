@@ -37,7 +37,7 @@ from ..languages import language_choices
 from ..models import Role
 from ..services.inventory import LABEL_LENGTH, LARGEST_FIRST_NUMBER, MOST_SPACES_AT_ONCE
 from ..services.passwords import MINIMUM_LENGTH
-from ..vocabulary import AgeGroup, Gender, HouseholdType, SpaceKind
+from ..vocabulary import ADULT_AGE, AgeGroup, Gender, HouseholdType, SpaceKind
 from .presentation import (
     ACCESSIBILITY_NEEDS,
     AGE_GROUP_LABELS,
@@ -218,35 +218,76 @@ class PasswordChangeForm(PageForm):
 # Bed board and holds ------------------------------------------------------------------------
 
 
-class BedSearchForm(Form):
-    """The bed board's search; read from the query string (a search changes nothing)."""
+def spoken_language_options() -> list[SelectChoice]:
+    """One language the household is most comfortable in, or none said (the bed board)."""
+    return options(language_choices(), "Not said")
+
+
+def children_ages(text: str | None) -> list[int]:
+    """'4, 8' -> [4, 8]: each child's age in years; ValueError where that is not what it says."""
+    words = (text or "").replace(",", " ").split()
+    if len(words) > MAX_CHILDREN or not all(word.isdigit() and int(word) < ADULT_AGE for word in words):
+        raise ValueError(CHILDREN_AGES_PROBLEM)
+    return [int(word) for word in words]
+
+
+MAX_CHILDREN = 20
+CHILDREN_AGES_PROBLEM = (
+    "Enter each child's age in years, 0 to 17, with commas between them, for example 4, 8."
+)
+
+
+def _check_children_ages(form: Any, field: StringField) -> None:
+    try:
+        children_ages(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
+class SomeoneNewFields(Form):
+    """Someone without a record yet, as the bed board asks about them and the hold step carries on."""
 
     class Meta:
         def get_translations(self, form: Any) -> PlainWords:
             return PLAIN_WORDS
 
-    client = SelectField("Who is the bed for?", coerce=optional_int, validate_choice=False)
-    starts_on = DayField("First night", validators=[Optional()])
-    tier = SelectField("Kind of housing", choices=_choices(TIER_LABELS, "Any"), coerce=optional_str)
     # Not InputRequired: the board opens with no query string, and these defaults apply.
     adults = IntegerField(
         "Adults", default=1, validators=[NumberRange(0, 20, "Enter a number from 0 to 20.")]
     )
-    children = IntegerField(
-        "Children", default=0, validators=[NumberRange(0, 20, "Enter a number from 0 to 20.")]
-    )
+    children_ages = StringField("Children's ages", validators=[Length(max=100), _check_children_ages])
+    language = SelectField("Language they speak", coerce=optional_str)
+    needs = MultiCheckboxField("Needs", choices=_choices(FEATURE_LABELS))
     gender = SelectField("Gender", choices=_choices(GENDER_LABELS, "Any"), coerce=optional_str)
     age_group = SelectField("Age group", choices=_choices(AGE_GROUP_LABELS, "Any"), coerce=optional_str)
-    language = SelectField("Staff speak", coerce=optional_str)
-    needs = MultiCheckboxField("Needs", choices=_choices(FEATURE_LABELS))
     pets = BooleanField("Has a pet")
     avoid_area = MultiCheckboxField("Areas to avoid", coerce=int)
 
 
-class HoldForm(PageForm):
+class BedSearchForm(SomeoneNewFields):
+    """The bed board's search; read from the query string (a search changes nothing)."""
+
+    client = SelectField("Who is the bed for?", coerce=optional_int, validate_choice=False)
+    starts_on = DayField("First night", validators=[Optional()])
+    tier = SelectField("Kind of housing", choices=_choices(TIER_LABELS, "Any"), coerce=optional_str)
+
+
+NEW_RECORD = "new"
+
+
+def record_or_new(value: Any) -> int | str | None:
+    """The hold's 'who': a record's id, or NEW_RECORD for someone new."""
+    if value in (None, ""):
+        return None
+    if value == NEW_RECORD:
+        return NEW_RECORD
+    return int(value)
+
+
+class HoldForm(PageForm, SomeoneNewFields):
     client_id = SelectField(
         "Who is the bed for?",
-        coerce=optional_int,
+        coerce=record_or_new,
         validate_choice=False,
         validators=[InputRequired("Choose the survivor this bed is for.")],
     )
@@ -254,6 +295,10 @@ class HoldForm(PageForm):
     starts_on = DayField(widget=HiddenInput(), validators=[Optional()])
     override_reason = StringField(
         "Why hold a second place for the same day?", validators=[Optional(), Length(max=300)]
+    )
+    # Asked only for someone new: a record needs it, the search did not.
+    age_group = RadioField(
+        "Their age group", choices=_choices(AGE_GROUP_LABELS), coerce=optional_str, validators=[Optional()]
     )
 
 

@@ -6,12 +6,15 @@ Presentation only: no rule of the programme lives here. Numbers come from the se
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from urllib.parse import quote_plus
 
 from flask import Flask, current_app
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from .. import plain_words
 from ..languages import language_name
@@ -380,6 +383,40 @@ STEP_STATUS_LABELS = {
 }
 
 
+# Calling and finding a site ------------------------------------------------------------------
+
+# A phone number inside a site's contact text: 7 or more digits, with the usual separators.
+_PHONE_NUMBER = re.compile(r"\+?\(?\d[\d ().\-]{5,}\d")
+OPENSTREETMAP_SEARCH = "https://www.openstreetmap.org/search?query="
+
+
+def phone_links(contact: str | None) -> Markup:
+    """The contact text with each phone number in it as a tap-to-call (tel:) link."""
+    text = contact or ""
+    parts: list[str] = []
+    shown = 0
+    for number in _PHONE_NUMBER.finditer(text):
+        digits = re.sub(r"[^\d+]", "", number.group())
+        if sum(c.isdigit() for c in digits) < 7:
+            continue
+        parts += [
+            escape(text[shown : number.start()]),
+            Markup('<a href="tel:{}">{}</a>').format(digits, number.group()),
+        ]
+        shown = number.end()
+    parts.append(escape(text[shown:]))
+    return Markup("").join(parts)
+
+
+def map_link(address: str) -> str:
+    """An OpenStreetMap search for an address, opened by the person (no map is embedded).
+
+    Give it only an address `services.addresses` let this person see, and never a confidential
+    one: the search would send it to a third party and keep it in the browser's history.
+    """
+    return OPENSTREETMAP_SEARCH + quote_plus(address)
+
+
 def arriving(hold: Hold) -> str:
     """Who a hold is for, as the person reading may know it (a screened site: the household)."""
     return hold.client.code if knows_who_is_arriving(acting(), hold) else "the referred household"
@@ -412,5 +449,7 @@ def install(app: Flask) -> None:
         step_kind=lambda value: STEP_KIND_LABELS.get(value, value),
         step_status=lambda value: STEP_STATUS_LABELS.get(value, value),
         plural=plural,
+        phone_links=phone_links,
+        map_link=map_link,
     )
     app.jinja_env.globals.update(navigation=navigation, arriving=arriving, two_step_due=two_step_due)

@@ -20,7 +20,6 @@ from ..models import (
     HoldStatus,
     Placement,
     Site,
-    SiteLanguage,
     Space,
     TransitionPlan,
     User,
@@ -136,19 +135,6 @@ def plans_of(stay_ids: list[int]) -> dict[int, TransitionPlan]:
         .options(selectinload(TransitionPlan.chosen_site), selectinload(TransitionPlan.hold))
     )
     return {plan.placement_id: plan for plan in rows}
-
-
-def languages_offered() -> list[str]:
-    """The language codes spoken by staff at any open site (for the bed board's filter)."""
-    return list(
-        db.session.scalars(
-            select(SiteLanguage.code)
-            .join(Site, Site.id == SiteLanguage.site_id)
-            .where(Site.active)
-            .distinct()
-            .order_by(SiteLanguage.code)
-        )
-    )
 
 
 def all_accounts() -> list[User]:

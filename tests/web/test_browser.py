@@ -31,7 +31,7 @@ def notice(tab: BrowserPage) -> str:
     return tab.page.get_by_role("status").inner_text()
 
 
-def test_an_advocate_finds_a_bed_and_holds_it_in_three_steps(tab, world, make):
+def test_an_advocate_finds_a_bed_and_holds_it_in_two_steps(tab, world, make):
     tab.page.goto("/sign-in")
     tab.screenshot("sign-in")
     tab.sign_in(world.advocate)
@@ -39,17 +39,17 @@ def test_an_advocate_finds_a_bed_and_holds_it_in_three_steps(tab, world, make):
     assert "Confidential location" in tab.page.content() and "7 Secret Road" not in tab.page.content()
     tab.screenshot("bed-board")
 
-    # Step 1: who the bed is for (the search fills in their household, needs and safety plan).
+    # Step 1: who the bed is for (their record brings household, needs and safety plan), the bed.
     tab.page.get_by_label("Who is the bed for?").select_option(label="S-AB2CD3")
-    tab.page.get_by_role("button", name="Show beds for them").click()
-    assert tab.page.locator('[aria-current="step"]').inner_text().endswith("Choose the bed")
+    tab.page.get_by_role("button", name="Find a bed").click()
+    assert tab.page.locator('[aria-current="step"]').inner_text().endswith("Find a bed")
+    assert tab.page.locator(".who-summary").inner_text().startswith("S-AB2CD3: 1 adult")
     tab.screenshot("bed-board-for-a-survivor")
-    # Step 2: the bed.
     tab.page.get_by_role("link", name="Hold Bed 1 at Harbor House").click()
+    # Step 2: confirm.
     assert heading(tab) == "Confirm the hold"
     assert tab.page.get_by_label("Who is the bed for?").input_value() == str(world.client.id)
     tab.screenshot("hold-confirm")
-    # Step 3: confirm.
     tab.page.get_by_role("button", name="Confirm the hold").click()
 
     assert heading(tab) == "Bed 1 at Harbor House is held for S-AB2CD3"

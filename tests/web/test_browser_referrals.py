@@ -44,7 +44,7 @@ def test_an_advocate_refers_a_survivor_and_the_partner_accepts_by_choosing_the_b
     advocate, partner = tab, second_tab
     advocate.sign_in(world.advocate)
     advocate.page.get_by_label("Who is the bed for?").select_option(label="S-AB2CD3")
-    advocate.page.get_by_role("button", name="Show beds for them").click()
+    advocate.page.get_by_role("button", name="Find a bed").click()
     card = advocate.page.get_by_role("article", name="Harbor House")
     assert "screens referrals" in card.inner_text()
     assert card.get_by_role("link", name="Hold").count() == 0  # no Hold button at a screened site
