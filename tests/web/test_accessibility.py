@@ -4,8 +4,9 @@ The pages come from the authorization matrix (tests/security/matrix.py), which h
 route the app has: each GET page row is visited as each role the matrix gives a 200, with the URL
 filled in from the security tests' coalition. A new GET page is therefore checked as soon as it has
 its matrix row, and `test_every_page_is_checked` fails for a page route this walk would miss.
-Pages in the states that matter (errors on a form, an empty list, a flash message, the error
-pages, the second sign-in step) are checked by `test_pages_in_their_states_are_accessible`.
+The states that matter are checked too: forms sent back with their errors, empty lists, a flash
+message, the error pages, the second sign-in step, and pages a form shows once (a new password,
+recovery codes, a webhook's secret).
 
 One browser for all; one browser context (one sign-in) per role. A violation is fixed in the
 template or the stylesheet, never by leaving a rule out.
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask, url_for
 from sqlalchemy import update
@@ -38,7 +40,6 @@ from tests.security.coalition import (
     build,
 )
 from tests.security.matrix import PAGE_ROWS, Row
-from tests.security.test_leaks import PAGE_BLUEPRINTS
 from tests.web import axe
 from tests.web.conftest import BrowserPage
 
@@ -92,7 +93,7 @@ def _get_routes(app: Flask) -> set[str]:
     return {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and (rule.endpoint == "static" or rule.endpoint.startswith(PAGE_BLUEPRINTS))
+        if "GET" in rule.methods and not rule.rule.startswith("/api/")
     }
 
 
@@ -170,10 +171,21 @@ def test_every_page_is_accessible(app: Flask, coalition: Coalition, open_tab: An
     assert not found, axe.report(found)
 
 
-def test_pages_in_their_states_are_accessible(app: Flask, coalition: Coalition, open_tab: Any, make: Factory):
+# Pages in the states that matter ---------------------------------------------------------------
+
+
+def test_signing_in_with_its_errors_is_accessible(app: Flask, coalition: Coalition, open_tab: Any):
     found: list[axe.Violation] = []
     with clock.frozen(NOW):
-        # The second sign-in step: someone with two-step sign-in turned on types their password.
+        # A wrong password: the form with its error.
+        tab = open_tab()
+        tab.page.goto("/sign-in")
+        tab.page.get_by_label("Email address").fill(coalition.emails[ADVOCATE])
+        tab.page.get_by_label("Password").fill("not the password")
+        tab.page.get_by_role("button", name="Sign in").click()
+        assert tab.page.get_by_role("alert").count() > 0, "no error shown"
+        found += check(tab, ANONYMOUS)
+        # The second step, for someone with two-step sign-in on; then a wrong code.
         with app.app_context():
             db.session.execute(
                 update(User).where(User.id == coalition.users[OFF_CASE].id).values(totp_enabled_at=NOW)
@@ -183,26 +195,43 @@ def test_pages_in_their_states_are_accessible(app: Flask, coalition: Coalition, 
         tab.sign_in(coalition.users[OFF_CASE], coalition.password)
         assert "/sign-in/second-step" in tab.page.url, tab.page.url
         found += check(tab, OFF_CASE)
-        # ... and a wrong code: the form with its error.
         tab.page.get_by_label("Code").fill("000000")
         tab.page.get_by_role("button", name="Sign in").click()
+        assert tab.page.get_by_role("alert").count() > 0, "no error shown"
         found += check(tab, OFF_CASE)
+    assert not found, axe.report(found)
 
-        # Signing in with a wrong password: the form with its error.
-        tab = open_tab()
-        tab.page.goto("/sign-in")
-        tab.page.get_by_label("Email address").fill(coalition.emails[ADVOCATE])
-        tab.page.get_by_label("Password").fill("not the password")
-        tab.page.get_by_role("button", name="Sign in").click()
-        found += check(tab, ANONYMOUS)
 
-        # A new advocate: empty lists, a form sent back with its errors, the error pages.
+def test_setting_up_two_step_sign_in_is_accessible(coalition: Coalition, open_tab: Any):
+    found: list[axe.Violation] = []
+    with clock.frozen(NOW):
+        tab = signed_in_tab(open_tab, coalition, CASE_MANAGER)
+        tab.page.goto("/account/two-step")
+        tab.page.get_by_label("Current password").fill(coalition.password)
+        tab.page.get_by_role("button", name="Set up two-step sign-in").click()
+        found += check(tab, CASE_MANAGER)  # the QR code and the key
+        key = tab.page.locator("#setup-key").inner_text()
+        tab.page.get_by_role("textbox", name="Code from the app").fill(pyotp.TOTP(key).at(NOW))
+        tab.page.get_by_role("button", name="Turn on two-step sign-in").click()
+        assert tab.page.get_by_role("list", name="Recovery codes").count() == 1
+        found += check(tab, CASE_MANAGER)  # the recovery codes, shown once
+    assert not found, axe.report(found)
+
+
+def test_empty_lists_refused_forms_and_error_pages_are_accessible(
+    coalition: Coalition, open_tab: Any, make: Factory
+):
+    found: list[axe.Violation] = []
+    with clock.frozen(NOW):
+        # A new advocate: nobody on the caseload, no referral yet.
         newcomer = make.user(Role.ADVOCATE, display_name="Nia Newcomer")
         tab = open_tab()
         tab.sign_in(newcomer, PASSWORD)
-        # Two empty lists, and a search refused with its errors shown (40 adults is past the limit).
-        for path in ("/caseload", "/referrals", "/beds?starts_on=2027-03-10&nights=1&adults=40"):
+        for path in ("/caseload", "/referrals"):
             found += check(tab, ADVOCATE, tab.page.goto(path))
+        # A search refused with its errors shown (40 adults is past the limit).
+        found += check(tab, ADVOCATE, tab.page.goto("/beds?starts_on=2027-03-10&nights=1&adults=40"))
+        # A new record's form sent back with its errors.
         tab.page.goto("/caseload/new")
         tab.page.locator("#adults").fill("99")
         tab.page.get_by_role("button", name="Open the record").click()
@@ -211,25 +240,41 @@ def test_pages_in_their_states_are_accessible(app: Flask, coalition: Coalition, 
         found += check(tab, ADVOCATE, tab.page.goto("/admin"))  # 403
         found += check(tab, ADVOCATE, tab.page.goto("/holds/999999"))  # 404
 
-        # The advocate's bed board searched for a survivor on their caseload: the results.
+        # The advocate on the case: the bed board searched for a survivor, with its results.
         tab = signed_in_tab(open_tab, coalition, ADVOCATE)
         found += check(tab, ADVOCATE, tab.page.goto(f"/beds?client={coalition['client_a']}"))
         assert tab.page.get_by_role("link", name="Hold").count() > 0, "no results to hold"
+    assert not found, axe.report(found)
 
-        # Setting up two-step sign-in: the QR code and the code to type.
-        tab = signed_in_tab(open_tab, coalition, CASE_MANAGER)
-        tab.page.goto("/account/two-step")
-        tab.page.get_by_label("Current password").fill(coalition.password)
-        tab.page.get_by_role("button", name="Set up two-step sign-in").click()
-        assert tab.page.get_by_role("button", name="Turn on two-step sign-in").count() == 1
-        found += check(tab, CASE_MANAGER)
 
-        # An admin adds an area: the page with the flash message.
+def test_admins_pages_after_an_action_are_accessible(coalition: Coalition, open_tab: Any):
+    found: list[axe.Violation] = []
+    with clock.frozen(NOW):
         tab = signed_in_tab(open_tab, coalition, ADMIN)
+        # A flash message.
         tab.page.goto("/admin/areas")
         tab.page.get_by_label("Name").fill("East County")
         tab.page.get_by_role("button", name="Add the area").click()
         assert tab.page.get_by_role("status").count() > 0, "no flash message"
+        found += check(tab, ADMIN)
+        # A new password, shown once.
+        tab.page.goto("/admin/accounts")
+        tab.page.get_by_role("button", name="Set a new password for Advocate").click()
+        found += check(tab, ADMIN)
+        # A change of the sign-in rules, to review before it is made.
+        tab.page.goto("/admin/sign-in-rules")
+        tab.page.get_by_label("Shelter partner").check()
+        tab.page.get_by_role("button", name="Review the change").click()
+        found += check(tab, ADMIN)
+        # A new webhook and its secret, shown once.
+        tab.page.goto("/admin/webhooks")
+        tab.page.get_by_label("Name", exact=True).fill("HMIS lead")
+        tab.page.get_by_label("Address (https:// only, on a public network)").fill(
+            "https://93.184.215.14/hmis"
+        )
+        tab.page.locator("input[name=events]").first.check()
+        tab.page.get_by_role("button", name="Add the webhook").click()
+        assert tab.page.get_by_role("status").count() > 0, "no secret shown"
         found += check(tab, ADMIN)
     assert not found, axe.report(found)
 
