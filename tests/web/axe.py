@@ -40,12 +40,15 @@ class Violation:
         )
 
 
+def _path(page: Any) -> str:
+    return "/" + page.url.split("//", 1)[-1].split("/", 1)[-1]
+
+
 def violations(page: Any, *, role: str, width: int) -> list[Violation]:
     """Run axe on the page as it is now (at its current viewport) and list what it found."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     results = page.evaluate("options => window.axe.run(document, options)", AXE_OPTIONS)
-    path = page.url.split("//", 1)[-1].split("/", 1)[-1]
     return [
         Violation(
             rule=found["id"],
@@ -53,12 +56,52 @@ def violations(page: Any, *, role: str, width: int) -> list[Violation]:
             help=found["help"],
             selector=" ".join(str(part) for part in node["target"]),
             summary=" ".join((node.get("failureSummary") or "").split()),
-            page="/" + path,
+            page=_path(page),
             role=role,
             width=width,
         )
         for found in results["violations"]
         for node in found["nodes"]
+    ]
+
+
+# Reflow (WCAG 1.4.10), which axe does not test: at 320 CSS px (390 here) a page reads without
+# scrolling sideways; a wide table may scroll inside its own region (`overflow-x: auto`).
+_WIDER_THAN_THE_SCREEN = """() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    const inScroller = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX === 'auto') return true; } return false; };
+    const tooWide = e => {
+        const box = e.getBoundingClientRect();
+        if (box.width <= 1 || inScroller(e)) return false;  // visually hidden, or scrolls in its region
+        return box.right > width + 1
+            || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible');
+    };
+    const wide = Array.from(document.querySelectorAll('body *')).filter(tooWide);
+    const innermost = wide.filter(e => !wide.some(other => other !== e && e.contains(other)));
+    return {scrollWidth: document.documentElement.scrollWidth,
+            elements: (innermost.length ? innermost : [document.body]).slice(0, 3).map(e =>
+                e.tagName.toLowerCase() + (e.className ? '.' + e.className.split(' ').join('.') : ''))};
+}"""
+
+
+def sideways_scrolling(page: Any, *, role: str, width: int) -> list[Violation]:
+    """The page as a Violation if it is wider than the screen (the rule is named "reflow")."""
+    wider = page.evaluate(_WIDER_THAN_THE_SCREEN)
+    if wider is None:
+        return []
+    return [
+        Violation(
+            rule="reflow",
+            impact="serious",
+            help="Content must fit the screen without scrolling sideways (WCAG 1.4.10; not an axe rule)",
+            selector=", ".join(wider["elements"]),
+            summary=f"the page is {wider['scrollWidth']} px wide on a {width} px screen",
+            page=_path(page),
+            role=role,
+            width=width,
+        )
     ]
 
 
@@ -80,6 +123,6 @@ def check_csp(page: Any, response: Any) -> None:
 
 
 def report(found: list[Violation]) -> str:
-    return f"{len(found)} accessibility violation(s) (axe-core, WCAG 2.2 A/AA):\n" + "\n".join(
+    return f"{len(found)} accessibility violation(s) (axe-core WCAG 2.2 A/AA, and reflow):\n" + "\n".join(
         str(violation) for violation in found
     )

@@ -143,6 +143,8 @@ def check(tab: BrowserPage, role: str, response: Any = None) -> list[axe.Violati
     for width in WIDTHS:
         tab.page.set_viewport_size({"width": width, "height": HEIGHT})
         found += axe.violations(tab.page, role=role, width=width)
+        if width == WIDTHS[0]:
+            found += axe.sideways_scrolling(tab.page, role=role, width=width)
     return found
 
 
@@ -280,13 +282,17 @@ def test_admins_pages_after_an_action_are_accessible(coalition: Coalition, open_
 
 
 def test_the_check_finds_a_violation_at_each_width(open_tab: Any):
-    """The check can fail: a control without its label is reported at both widths, with where it is."""
+    """The check can fail: a control without its label (at both widths, with where it is), a page too wide."""
     tab = open_tab()
     tab.page.goto("/sign-in")
     tab.page.evaluate("() => document.querySelector('label[for=email]').remove()")
     found = check(tab, ANONYMOUS)
     assert {(violation.rule, violation.width) for violation in found} >= {("label", 390), ("label", 1280)}
     assert "#email" in axe.report(found) and "/sign-in" in axe.report(found)
+    # A word wider than a phone: the page scrolls sideways at 390 px, not at 1280 px.
+    tab.page.evaluate("() => document.querySelector('h1').append('W'.repeat(60))")
+    reflow = [violation for violation in check(tab, ANONYMOUS) if violation.rule == "reflow"]
+    assert [(violation.width, violation.selector) for violation in reflow] == [(390, "h1")]
     # WCAG 2.2's own rule (target size) and 2.0's contrast are among those run; no best-practice rule.
     rules = tab.page.evaluate("tags => window.axe.getRules(tags).map(rule => rule.ruleId)", axe.WCAG_TAGS)
     assert {"target-size", "color-contrast", "label"} <= set(rules)
