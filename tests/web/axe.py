@@ -4,6 +4,7 @@ axe-core comes with the PyPI package axe-playwright-python (its `axe.min.js`, MP
 test extra installs, so CI needs nothing new. It is put into each page with Playwright's
 `evaluate`, which runs through the browser's debugging protocol: the page's Content-Security-Policy
 ("script-src 'self'", no inline script) stays in force and is not bypassed (`check_csp` shows it).
+Reflow (WCAG 1.4.10), which axe cannot test, is checked here too (`sideways_scrolling`).
 """
 
 from __future__ import annotations
