@@ -63,6 +63,13 @@ class Row:
     def key(self) -> tuple[str, str]:
         return self.endpoint, self.method
 
+    def url_values(self, world: Coalition) -> dict[str, Any]:
+        """The URL's arguments: ids of the coalition's records, or literal values written "=value"."""
+        return {
+            name: target.removeprefix("=") if target.startswith("=") else world[target]
+            for name, target in self.args.items()
+        }
+
 
 def _site_body(world: Coalition) -> dict[str, Any]:
     return {

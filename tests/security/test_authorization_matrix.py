@@ -62,11 +62,8 @@ def test_every_row_names_a_route_that_exists(app: Flask):
 
 
 def _url(app: Flask, row: Row, world: Coalition) -> str:
-    values = {}
-    for name, target in row.args.items():
-        values[name] = target.removeprefix("=") if target.startswith("=") else world[target]
     with app.test_request_context():
-        return url_for(row.endpoint, **values)
+        return url_for(row.endpoint, **row.url_values(world))
 
 
 def _resolve(value: Any, world: Coalition) -> dict[str, Any] | None:
