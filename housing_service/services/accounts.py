@@ -121,6 +121,13 @@ def change_own_password(actor: Actor, current_password: str, new_password: str, 
     return revoked
 
 
+def choose_language(actor: Actor, locale: str | None, offered: tuple[str, ...]) -> None:
+    """A person picks the language of their pages and messages (None: as their browser asks)."""
+    if locale is not None and locale not in offered:
+        raise InvalidInput.field("locale", f"Choose one of {', '.join(offered)}.")
+    actor.signed_in_user.locale = locale
+
+
 def reset_password(actor: Actor, user: User, new_password: str, now: datetime) -> int:
     """An admin sets a new password for someone who lost theirs; their sessions and tokens end.
 

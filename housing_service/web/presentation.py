@@ -12,9 +12,10 @@ from datetime import date, datetime
 from flask import Flask, current_app
 from flask_login import current_user
 
-from .. import plain_words
+# Dates and times in the reader's language and the coalition's time zone; the pages import
+# them from here.
+from ..i18n import age_text, day_text, language_name, moment_text, time_text  # noqa: F401
 from ..models import Hold, Placement, Role
-from ..plain_words import age_text, day_text, language_name
 from ..request_context import acting
 from ..services import placements
 from ..services.access import knows_who_is_arriving
@@ -85,23 +86,6 @@ ROLE_LABELS = {
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
-# Dates and times, in the coalition's time zone ---------------------------------------------
-
-
-def _zone() -> str:
-    return current_app.config["COALITION_TIMEZONE"]
-
-
-def time_text(value: datetime | None) -> str:
-    """'4:05 pm', in the coalition's time zone."""
-    return plain_words.time_text(value, _zone())
-
-
-def moment_text(value: datetime | None, today: date | None = None) -> str:
-    """'4:05 pm today', '9:00 am tomorrow' or '4:05 pm on Wed, Mar 10, 2027'."""
-    return plain_words.moment_text(value, _zone(), today)
 
 
 # Freshness of a site's availability -------------------------------------------------------
@@ -353,10 +337,6 @@ def two_step_due() -> datetime | None:
 def install(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters.update(
-        day=day_text,
-        time=time_text,
-        moment=moment_text,
-        language=language_name,
         tier=lambda value: TIER_LABELS.get(value, value),
         gender=lambda value: GENDER_LABELS.get(value, "Not said") if value else "Not said",
         age_group=lambda value: AGE_GROUP_LABELS.get(value, value),
