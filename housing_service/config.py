@@ -76,7 +76,8 @@ def _languages(env: dict[str, str]) -> tuple[tuple[str, ...], str]:
     """
     from babel import Locale, UnknownLocaleError
 
-    languages = tuple(dict.fromkeys(p.strip() for p in env.get("LANGUAGES", "en,es,vi").split(",") if p.strip()))
+    listed = (part.strip() for part in env.get("LANGUAGES", "en,es,vi").split(","))
+    languages = tuple(dict.fromkeys(code for code in listed if code))
     if not languages:
         raise ConfigurationError("LANGUAGES needs at least one language, e.g. en,es,vi")
     for code in languages:
@@ -86,7 +87,9 @@ def _languages(env: dict[str, str]) -> tuple[tuple[str, ...], str]:
             raise ConfigurationError(f"LANGUAGES: {code!r} is not a language Babel knows") from exc
     default = env.get("DEFAULT_LOCALE", "en").strip()
     if default not in languages:
-        raise ConfigurationError(f"DEFAULT_LOCALE {default!r} must be one of LANGUAGES ({', '.join(languages)})")
+        raise ConfigurationError(
+            f"DEFAULT_LOCALE {default!r} must be one of LANGUAGES ({', '.join(languages)})"
+        )
     return languages, default
 
 

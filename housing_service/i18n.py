@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+from sqlalchemy import inspect as sqlalchemy_state
 
 from . import plain_words
 from .translation import Words, words_for
@@ -33,9 +34,11 @@ def chosen_language(person: object) -> str | None:
 def select_locale() -> str:
     if has_request_context():
         if current_user and current_user.is_authenticated:
-            chosen = chosen_language(current_user)
-            if chosen:
-                return chosen
+            # Read as loaded, never loaded now: the language of an error page must not need
+            # the database (a failed PostgreSQL transaction answers nothing).
+            loaded = sqlalchemy_state(current_user._get_current_object()).dict.get("locale")
+            if loaded in current_app.config["LANGUAGES"]:
+                return loaded
         browser = request.accept_languages.best_match(current_app.config["LANGUAGES"])
         if browser:
             return browser
@@ -56,8 +59,7 @@ def words_of(person: object) -> Words:
 def language_choices() -> list[tuple[str, str]]:
     """Each offered language named in itself ("español", "Tiếng Việt"), as people look for it."""
     return [
-        (code, plain_words.language_name(code, words_for(code)))
-        for code in current_app.config["LANGUAGES"]
+        (code, plain_words.language_name(code, words_for(code))) for code in current_app.config["LANGUAGES"]
     ]
 
 

@@ -11,6 +11,7 @@ check    fails when a catalogue lacks a translation of a string extracted from t
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -24,8 +25,16 @@ from .translation import DOMAIN, TRANSLATIONS_DIRECTORY
 PROJECT_ROOT = TRANSLATIONS_DIRECTORY.parent.parent
 BABEL_CONFIG = PROJECT_ROOT / "babel.cfg"
 TEMPLATE = TRANSLATIONS_DIRECTORY / f"{DOMAIN}.pot"
-# flask_babel.lazy_gettext marks strings evaluated at import (labels, error texts).
-KEYWORDS = ("lazy_gettext", "lazy_ngettext:1,2")
+# flask_babel.lazy_gettext (imported as _l) marks strings evaluated at import (labels, error texts).
+KEYWORDS = ("lazy_gettext", "_l", "lazy_ngettext:1,2")
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _placeholders(text: str | tuple[str, ...] | list[str]) -> set[str]:
+    texts = [text] if isinstance(text, str) else list(text)
+    return {name for part in texts for name in PLACEHOLDER.findall(part or "")}
 
 
 def languages() -> list[str]:
@@ -46,7 +55,9 @@ def extract(output: Path = TEMPLATE) -> None:
 
 
 def update() -> None:
-    _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS_DIRECTORY), "--no-wrap", "--ignore-obsolete")
+    _pybabel(
+        "update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS_DIRECTORY), "--no-wrap", "--ignore-obsolete"
+    )
 
 
 def compiled(po_path: Path) -> bytes:
@@ -80,6 +91,10 @@ def problems(template: Path = TEMPLATE) -> list[str]:
                 found.append(f"{code}: fuzzy entry for {message_id!r}")
             elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
                 found.append(f"{code}: no translation of {message_id!r}")
+            elif unknown := _placeholders(message.string) - _placeholders(message.id):
+                # A value the code never gives would fail at run time (KeyError).
+                names = ", ".join(sorted(unknown))
+                found.append(f"{code}: {message_id!r} uses {names}, which the code never gives")
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.read_bytes() != compiled(po_path):
             found.append(f"{code}: {mo_path.name} is stale: run `flask translations compile`")

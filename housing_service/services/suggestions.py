@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import Conflict
 from ..extensions import db
+from ..i18n import current_words
 from ..matching import (
     CurrentStay,
     Household,
@@ -212,7 +213,9 @@ def suggest_for_placement(
     stay, profile = current_stay(placement), survivor_profile(placement.client)
     matcher = matcher_for(_tiers_needed([(stay, profile)], today), today)
     declined = declined_recently([placement.client_id], now).get(placement.client_id, frozenset())
-    return matcher.suggest(stay, profile, declined, today, now, name_exclusions=name_exclusions)
+    return matcher.suggest(
+        stay, profile, declined, today, now, name_exclusions=name_exclusions, words=current_words()
+    )
 
 
 def suggest_for_caseload(
@@ -244,4 +247,6 @@ def suggest_for_caseload(
     ]
     tiers = _tiers_needed(((r.stay, r.profile) for r in requests), today)
     matcher = matcher_for(tiers, today)
-    return list(zip(placements, matcher.suggest_many(requests, today, now), strict=True)), total
+    return list(
+        zip(placements, matcher.suggest_many(requests, today, now, current_words()), strict=True)
+    ), total

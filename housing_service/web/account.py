@@ -80,8 +80,10 @@ def change_password() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash(
-        "Your password is changed. You are signed out everywhere, here too, and your API tokens no "
-        "longer work: sign in again with your new password.",
+        gettext(
+            "Your password is changed. You are signed out everywhere, here too, and your API tokens no "
+            "longer work: sign in again with your new password."
+        ),
         "success",
     )
     return see_other(url_for("web.sign_in"))
@@ -91,8 +93,10 @@ def change_password() -> ResponseReturnValue:
 def sign_out_everywhere() -> ResponseReturnValue:
     end_everything(acting())
     flash(
-        "You are signed out everywhere: on this device and on any other where you were signed in, "
-        "and your API tokens no longer work. To keep survivors' information safe, close this browser tab.",
+        gettext(
+            "You are signed out everywhere: on this device and on any other where you were signed in, "
+            "and your API tokens no longer work. To keep survivors' information safe, close this browser tab."
+        ),
         "success",
     )
     return see_other(url_for("web.sign_in"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app, flash, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..errors import InvalidInput
 from ..models import Flag
@@ -50,7 +51,9 @@ def acknowledge_flag(flag_id: int) -> ResponseReturnValue:
     flag = flags.get_flag(actor, flag_id)
     form = AcknowledgeForm(prefix=f"flag-{flag.id}")
     if not form.validate_on_submit():
-        raise InvalidInput("The note is too long: keep it under 2,000 characters, then send it again.")
+        raise InvalidInput(
+            gettext("The note is too long: keep it under 2,000 characters, then send it again.")
+        )
     flags.acknowledge(actor, flag, form.note.data, now())
-    flash("Noted: colleagues can see that you are on it.", "success")
+    flash(gettext("Noted: colleagues can see that you are on it."), "success")
     return see_other(safe_next(request.args.get("next")) or url_for("web.home"))

@@ -38,7 +38,9 @@ def test_a_missing_a_fuzzy_and_a_stale_entry_are_each_reported(tmp_path: Path, m
             encoding="utf-8",
         )
     template = tmp_path / "messages.pot"
-    template.write_text('msgid "just now"\nmsgstr ""\n\nmsgid "Sign out"\nmsgstr ""\n\nmsgid "Role"\nmsgstr ""\n')
+    template.write_text(
+        'msgid "just now"\nmsgstr ""\n\nmsgid "Sign out"\nmsgstr ""\n\nmsgid "Role"\nmsgstr ""\n'
+    )
     monkeypatch.setattr(translations_cli, "TRANSLATIONS_DIRECTORY", directory)
     found = translations_cli.problems(template)
     assert "es: fuzzy entry for 'just now'" in found

@@ -33,7 +33,9 @@ def test_without_a_choice_the_page_speaks_the_browsers_language_else_the_default
     # A language the coalition doesn't offer: DEFAULT_LOCALE.
     assert lang_of(me.get("/account", headers={"Accept-Language": "de"})) == "en"
     # Not signed in too: the sign-in page.
-    assert "<h1>Iniciar sesión</h1>" in text_of(pages(None).get("/sign-in", headers={"Accept-Language": "es"}))
+    assert "<h1>Iniciar sesión</h1>" in text_of(
+        pages(None).get("/sign-in", headers={"Accept-Language": "es"})
+    )
 
 
 def test_a_person_chooses_a_language_in_my_account_and_it_beats_the_browser(pages, make, world):
@@ -61,7 +63,7 @@ def test_a_language_not_offered_is_refused_and_nothing_changes(pages, make, worl
     refused = me.post("/account/language", {"locale": "de"})
     assert refused.status_code == 422
     # Said in the person's language (the field's name; WTForms' own words are phase 2's).
-    assert "<li><a href=\"#locale\">Ngôn ngữ: " in text_of(refused)
+    assert '<li><a href="#locale">Ngôn ngữ: ' in text_of(refused)
     assert make.reload(User, world.advocate.id).locale == "vi"
 
 
