@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -193,14 +194,16 @@ def require_current(placement: Placement) -> None:
     if placement.exited_on is None:
         return
     following = placement.next_placement
-    where = (
-        f" The survivor's next stay is stay {following.id}, at {following.site.name}; plan from there."
-        if following is not None
-        else ""
-    )
+    ended = gettext("This stay ended on %(day)s; there is no move to plan from it.", day=placement.exited_on)
+    if following is not None:
+        ended += " " + gettext(
+            "The survivor's next stay is stay %(stay)s, at %(site)s; plan from there.",
+            stay=following.id,
+            site=following.site.name,
+        )
     raise Conflict(
-        f"This stay ended on {placement.exited_on}; there is no move to plan from it.{where}",
-        {"placement_id": ["Stay ended."]},
+        ended,
+        {"placement_id": [gettext("Stay ended.")]},
     )
 
 
