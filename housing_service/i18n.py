@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
-from sqlalchemy import inspect as sqlalchemy_state
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import plain_words
 from .translation import Words, words_for
@@ -31,14 +31,36 @@ def chosen_language(person: object) -> str | None:
     return code if code in current_app.config["LANGUAGES"] else None
 
 
+def _signed_in_choice() -> str | None:
+    """The signed-in person's language, without ever failing for the database's sake.
+
+    A refusal may be worded after a failed flush (the person's row expired, the transaction
+    void) or inside an error page: then the language is read only if it is still loaded, and
+    otherwise the browser's is used.
+    """
+    try:
+        # As Flask-Login loaded them; loaded now if no one asked yet (a page outside the views).
+        person = g._login_user if "_login_user" in g else current_user._get_current_object()
+    except SQLAlchemyError:
+        return None
+    state = getattr(person, "_sa_instance_state", None)
+    if state is None:
+        return None
+    if "locale" in state.dict:
+        return state.dict["locale"]
+    if state.session is None or not state.session.is_active:
+        return None
+    try:
+        return person.locale  # expired by a commit earlier in the request: read again
+    except SQLAlchemyError:
+        return None
+
+
 def select_locale() -> str:
     if has_request_context():
-        if current_user and current_user.is_authenticated:
-            # Read as loaded, never loaded now: the language of an error page must not need
-            # the database (a failed PostgreSQL transaction answers nothing).
-            loaded = sqlalchemy_state(current_user._get_current_object()).dict.get("locale")
-            if loaded in current_app.config["LANGUAGES"]:
-                return loaded
+        chosen = _signed_in_choice()
+        if chosen in current_app.config["LANGUAGES"]:
+            return chosen
         browser = request.accept_languages.best_match(current_app.config["LANGUAGES"])
         if browser:
             return browser

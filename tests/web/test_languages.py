@@ -101,3 +101,10 @@ def test_the_api_says_which_language_a_person_chose(app, api, world):
     _set_locale(app, world.partner.id, "vi")
     answer = api(world.partner).get("/api/v1/users/me")
     assert answer.status_code == 200 and answer.get_json()["locale"] == "vi"
+
+
+def test_every_page_of_a_person_who_chose_a_language_speaks_it(pages, world):
+    me = pages(world.advocate)
+    me.post("/account/language", {"locale": "es"})
+    for path in ("/account", "/account/two-step", "/no-such-page"):
+        assert lang_of(me.get(path)) == "es", path
