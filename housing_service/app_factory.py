@@ -12,6 +12,7 @@ from flask import Flask, Response, g
 from . import (
     authentication,
     devices,
+    i18n,
     input_bounds,
     log_privacy,
     request_limits,
@@ -48,6 +49,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     revision.install(db.session)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
+    i18n.install(app)
     devices.install(app)
     security_headers.install(app)
     server_banner.hide_werkzeug_banner()

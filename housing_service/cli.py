@@ -14,6 +14,7 @@ from .extensions import db
 from .models import Role
 from .scheduling.jobs import JOBS
 from .services import accounts, sign_in_rules
+from .translations_cli import translations_command
 
 
 def register_commands(app: Flask) -> None:
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_verify_command)
     app.cli.add_command(run_job_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(translations_command)
     # Flask-Migrate's `db` group: the owner's commands for the database stay together.
     from flask_migrate.cli import db as db_commands
 

@@ -75,6 +75,29 @@ def _common_languages(raw: str) -> tuple[str, ...]:
         return parse_common_languages(raw)
     except ValueError as exc:
         raise ConfigurationError(f"COMMON_LANGUAGES: {exc}") from exc
+def _languages(env: dict[str, str]) -> tuple[tuple[str, ...], str]:
+    """LANGUAGES ('en,es,vi') and DEFAULT_LOCALE: each a locale Babel knows, the default among them.
+
+    A language without a catalogue under housing_service/translations is still accepted (its
+    dates and numbers are formatted for it), but its words stay English until one is added.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    listed = (part.strip() for part in env.get("LANGUAGES", "en,es,vi").split(","))
+    languages = tuple(dict.fromkeys(code for code in listed if code))
+    if not languages:
+        raise ConfigurationError("LANGUAGES needs at least one language, e.g. en,es,vi")
+    for code in languages:
+        try:
+            Locale.parse(code)
+        except (UnknownLocaleError, ValueError) as exc:
+            raise ConfigurationError(f"LANGUAGES: {code!r} is not a language Babel knows") from exc
+    default = env.get("DEFAULT_LOCALE", "en").strip()
+    if default not in languages:
+        raise ConfigurationError(
+            f"DEFAULT_LOCALE {default!r} must be one of LANGUAGES ({', '.join(languages)})"
+        )
+    return languages, default
 
 
 def _webhooks_loopback(env: dict[str, str], environment: str) -> bool:
@@ -127,12 +150,20 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
             f"not {token_default_days}"
         )
 
+    languages, default_locale = _languages(env)
     secure_cookies = environment != "development"
     return {
         "HOUSING_ENV": environment,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "COALITION_TIMEZONE": timezone,
+        # The languages people may choose in "My account"; a person who has not chosen gets
+        # the best match of the browser's Accept-Language, else DEFAULT_LOCALE.
+        "LANGUAGES": languages,
+        "DEFAULT_LOCALE": default_locale,
+        # Flask-Babel: dates and times are shown in the coalition's time zone, whatever the language.
+        "BABEL_DEFAULT_LOCALE": default_locale,
+        "BABEL_DEFAULT_TIMEZONE": timezone,
         # "auto" runs the scheduler inside `flask run` only; gunicorn workers set it off.
         "SCHEDULER": env.get("SCHEDULER", "auto"),
         "HOLD_WINDOW_HOURS": _int(env, "HOLD_WINDOW_HOURS", 4),

@@ -10,6 +10,7 @@ right password never wipes out the failures of the codes guessed after it.
 from __future__ import annotations
 
 from flask import current_app, g, session
+from flask_babel import gettext
 from flask_login import login_user, logout_user
 
 from . import authentication, clock, devices
@@ -73,7 +74,7 @@ def check_credentials(actor: Actor, email: str, password: str) -> User:
         throttle.record_attempt(email, actor.address, succeeded=False, now=now, device=device)
         g.keep_changes_on_error = True
         audit.record(actor, "session.sign_in_refused", "user", None, now=now)
-        raise NotSignedIn("That email and password don't match an active account.")
+        raise NotSignedIn(gettext("That email and password don't match an active account."))
     if second_factor_standing(user).overdue:
         g.keep_changes_on_error = True
         as_them = Actor(user=user, address=actor.address)
@@ -136,7 +137,7 @@ def confirm_password(actor: Actor, password: str) -> None:
     throttle.record_attempt(user.email, actor.address, succeeded=confirmed, now=now, device=device)
     if not confirmed:
         audit.record(actor, "user.password_check_refused", "user", user.id, now=now)
-        raise InvalidInput.field("current_password", "This is not your current password.")
+        raise InvalidInput.field("current_password", gettext("This is not your current password."))
     g.keep_changes_on_error = False
     session[authentication.CONFIRMED_AT] = authentication.wall_clock()
 
@@ -149,8 +150,8 @@ def require_recent_confirmation(actor: Actor, current_password: str | None) -> N
     """
     if g.get("signed_in_by_token"):
         raise Forbidden(
-            "An API token can't create tokens. Sign in (with your password) to create one.",
-            {"Authorization": ["Create tokens from a signed-in session, not with a token."]},
+            gettext("An API token can't create tokens. Sign in (with your password) to create one."),
+            {"Authorization": [gettext("Create tokens from a signed-in session, not with a token.")]},
         )
     limit = current_app.config["TOKEN_CONFIRM_MINUTES"] * 60
     confirmed_at = session.get(authentication.CONFIRMED_AT)
@@ -160,7 +161,10 @@ def require_recent_confirmation(actor: Actor, current_password: str | None) -> N
         minutes = current_app.config["TOKEN_CONFIRM_MINUTES"]
         raise InvalidInput.field(
             "current_password",
-            f"Confirm your password to create a token: you signed in more than {minutes} minutes ago.",
+            gettext(
+                "Confirm your password to create a token: you signed in more than %(minutes)s minutes ago.",
+                minutes=minutes,
+            ),
         )
     confirm_password(actor, current_password)
 

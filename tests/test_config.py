@@ -84,3 +84,16 @@ def test_an_unknown_role_in_the_two_step_rule_is_refused(tmp_path: Path):
 def test_the_default_token_lifetime_can_not_pass_the_longest(tmp_path: Path):
     with pytest.raises(ConfigurationError, match="API_TOKEN_DEFAULT_DAYS"):
         load_config(tmp_path, {"HOUSING_ENV": "development", "TOKEN_MAX_DAYS": "30"})
+
+
+def test_languages_and_the_default_locale_are_read_and_checked(tmp_path: Path):
+    config = load_config(tmp_path, {"LANGUAGES": "en, es ,vi,tl", "DEFAULT_LOCALE": "es"})
+    assert config["LANGUAGES"] == ("en", "es", "vi", "tl")
+    assert config["DEFAULT_LOCALE"] == config["BABEL_DEFAULT_LOCALE"] == "es"
+    assert config["BABEL_DEFAULT_TIMEZONE"] == config["COALITION_TIMEZONE"]
+    with pytest.raises(ConfigurationError, match="DEFAULT_LOCALE 'fr' must be one of LANGUAGES"):
+        load_config(tmp_path, {"DEFAULT_LOCALE": "fr"})
+    with pytest.raises(ConfigurationError, match="LANGUAGES: 'xx-nowhere' is not a language Babel knows"):
+        load_config(tmp_path, {"LANGUAGES": "en,xx-nowhere"})
+    with pytest.raises(ConfigurationError, match="LANGUAGES needs at least one language"):
+        load_config(tmp_path, {"LANGUAGES": " , "})

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 import flask_smorest
+from flask_babel import gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 from webargs.flaskparser import FlaskParser
 
@@ -25,7 +26,9 @@ class _StrictParser(FlaskParser):
         # one is refused, never read as an empty object that happens to pass the schema.
         data = super().load_json(req, schema)
         if data is missing:
-            raise ValidationError("A JSON request body is required; send {} when it has nothing to say.")
+            raise ValidationError(
+                gettext("A JSON request body is required; send {} when it has nothing to say.")
+            )
         return data
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -80,7 +81,11 @@ def register_error_handlers(app: Flask) -> None:
         if messages:
             errors = flatten_messages(messages)
             problems = ", ".join(sorted(errors))
-            message = f"Please check: {problems}." if code == 422 else "The request body is not valid JSON."
+            message = (
+                gettext("Please check: %(fields)s.", fields=problems)
+                if code == 422
+                else gettext("The request body is not valid JSON.")
+            )
             return error_response(code, message, errors)
         return error_response(code, error.description or HTTPStatus(code).phrase)
 
@@ -90,7 +95,10 @@ def register_error_handlers(app: Flask) -> None:
         # person asking gets only a request id to quote.
         request_id = g.get("request_id", "-")
         log.exception("request %s failed", request_id)
-        message = f"Something went wrong on our side. Nothing was changed. Quote request id {request_id}."
+        message = gettext(
+            "Something went wrong on our side. Nothing was changed. Quote request id %(request_id)s.",
+            request_id=request_id,
+        )
         if _wants_json():
             return error_response(500, message)
         return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
@@ -102,4 +110,4 @@ def register_error_handlers(app: Flask) -> None:
         # got past a schema: still the request's fault, so a 422, never a 500.
         if not _wants_json():
             return unexpected_error(error)
-        return error_response(422, "A number or value in the request is out of range.")
+        return error_response(422, gettext("A number or value in the request is out of range."))

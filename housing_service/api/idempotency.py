@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -47,11 +48,13 @@ def _fingerprint() -> str:
 def _replay(stored: IdempotentRequest, fingerprint: str, render_again: RenderAgain | None) -> Response:
     if stored.fingerprint != fingerprint:
         raise InvalidInput(
-            "This Idempotency-Key was already used for a different request; use a new key.",
-            {HEADER: ["Already used for a different request."]},
+            gettext("This Idempotency-Key was already used for a different request; use a new key."),
+            {HEADER: [gettext("Already used for a different request.")]},
         )
     if stored.status_code == _IN_PROGRESS:
-        raise Conflict("The first request with this Idempotency-Key is still being handled; retry shortly.")
+        raise Conflict(
+            gettext("The first request with this Idempotency-Key is still being handled; retry shortly.")
+        )
     if render_again is not None and stored.status_code < 400:
         response = jsonify(render_again(stored.response))
     else:
@@ -89,7 +92,7 @@ def idempotent(view: Callable[..., Any] | None = None, *, render_again: RenderAg
         if key is None:
             return view(*args, **kwargs)
         if not 1 <= len(key) <= 200 or not key.isprintable():
-            raise InvalidInput.field(HEADER, "Use a key of 1 to 200 printable characters.")
+            raise InvalidInput.field(HEADER, gettext("Use a key of 1 to 200 printable characters."))
         user_id = acting().signed_in_user.id
         fingerprint = _fingerprint()
         lookup = select(IdempotentRequest).where(

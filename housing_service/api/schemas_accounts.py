@@ -28,6 +28,10 @@ class UserSchema(Schema):
     organisation_id = WholeNumber(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
+    locale = fields.String(
+        allow_none=True,
+        metadata={"description": "The language the person chose in My account (none: their browser's)."},
+    )
     two_step_sign_in = fields.Method("_two_step_sign_in")
 
     def _two_step_sign_in(self, user: User) -> dict[str, Any]:

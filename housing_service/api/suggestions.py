@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from ..i18n import current_words
 from ..matching import Candidate, Suggestion, wording
 from ..models import Placement
 from ..services import clients, placements, plans, suggestions
@@ -28,7 +29,7 @@ blp = Blueprint(
 
 def present_candidates(candidates: tuple[Candidate, ...]) -> list[dict[str, Any]]:
     return [
-        {**asdict(candidate), "fit": wording.fit_words(candidate, best=rank == 0)}
+        {**asdict(candidate), "fit": wording.fit_words(candidate, best=rank == 0, words=current_words())}
         for rank, candidate in enumerate(candidates)
     ]
 

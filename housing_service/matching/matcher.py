@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from housing_service.translation import ENGLISH, Words
 from housing_service.vocabulary import Tier
 
 from . import wording
@@ -46,17 +47,19 @@ class Matcher:
         now: datetime,
         *,
         name_exclusions: bool = False,
+        words: Words = ENGLISH,
     ) -> Suggestion:
         """The next step for one placement, with ranked places where there are any.
 
         With `name_exclusions`, the sites left out are named too, except confidential ones.
+        Its sentences are in `words`' language (the person who will read them).
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         step = plan_next_step(stay, profile, self.policy, today)
         if step is None:
             return Suggestion(
-                stay.placement_id, Action.NO_MOVE, stay.tier, None, None, None, wording.no_move()
+                stay.placement_id, Action.NO_MOVE, stay.tier, None, None, None, wording.no_move(words)
             )
         target, move_by = step.target_tier, step.move_by
         if step.wait_until is not None:
@@ -67,14 +70,14 @@ class Matcher:
                 target,
                 move_by,
                 step.plan_from,
-                wording.not_yet(target, step.wait_until, move_by),
+                wording.not_yet(target, step.wait_until, move_by, words),
             )
 
         index = self._tiers[target]
         day = move_by.toordinal()
         screening = screen(index, profile, declined_site_ids, day)
-        context = wording.context(step.limit_passed, step.chosen_for_readiness, move_by)
-        summary = wording.exclusion_summary(screening.excluded, profile)
+        context = wording.context(step.limit_passed, step.chosen_for_readiness, move_by, words)
+        summary = wording.exclusion_summary(screening.excluded, profile, words)
         named = _excluded_sites(index, screening) if name_exclusions else ()
         alternatives: tuple[Candidate, ...] = ()
         alternatives_fitting = 0
@@ -83,7 +86,7 @@ class Matcher:
             transitional = self._tiers[Tier.TRANSITIONAL]
             second = screen(transitional, profile, declined_site_ids, day)
             alternatives_fitting = second.fitting.bit_count()
-            alternatives = self._ranked(transitional, second, profile, day, now, ALTERNATIVES_SHOWN)
+            alternatives = self._ranked(transitional, second, profile, day, now, ALTERNATIVES_SHOWN, words)
         alternative_tier = Tier.TRANSITIONAL if step.chosen_for_readiness else None
         if not screening.fitting:
             # Waiting helps where a fitting place is taken on the date (or was declined for now);
@@ -93,10 +96,10 @@ class Matcher:
             )
             if waiting_helps:
                 action = Action.REQUEST_EXTENSION
-                advice = wording.request_extension(target, move_by, alternatives_fitting)
+                advice = wording.request_extension(target, move_by, alternatives_fitting, words)
             else:
                 action = Action.NO_FITTING_PLACE
-                advice = wording.no_fitting_place(target, alternatives_fitting)
+                advice = wording.no_fitting_place(target, alternatives_fitting, words)
             return Suggestion(
                 stay.placement_id,
                 action,
@@ -112,11 +115,11 @@ class Matcher:
                 excluded_sites=named,
             )
 
-        candidates = self._ranked(index, screening, profile, day, now, self.policy.max_candidates)
+        candidates = self._ranked(index, screening, profile, day, now, self.policy.max_candidates, words)
         explanation = _sentences(
             context,
-            wording.suggest(target, move_by, screening.fitting.bit_count(), len(candidates)),
-            wording.second_option(alternatives_fitting) if step.chosen_for_readiness else "",
+            wording.suggest(target, move_by, screening.fitting.bit_count(), len(candidates), words),
+            wording.second_option(alternatives_fitting, words) if step.chosen_for_readiness else "",
         )
         return Suggestion(
             stay.placement_id,
@@ -142,21 +145,22 @@ class Matcher:
         day: int,
         now: datetime,
         limit: int,
+        words: Words,
     ) -> tuple[Candidate, ...]:
         fresh_since = now - timedelta(hours=self.policy.stale_after_hours)
         criteria = criteria_for(index, profile, self.policy.weights, fresh_since)
         best = best_sites(screening.fitting, criteria, limit)
         return tuple(
-            _candidate(index, screening.fit_class, site_index, score, criteria, profile, day, now)
+            _candidate(index, screening.fit_class, site_index, score, criteria, profile, day, now, words)
             for site_index, score in best
         )
 
     def suggest_many(
-        self, requests: Iterable[PlacementRequest], today: date, now: datetime
+        self, requests: Iterable[PlacementRequest], today: date, now: datetime, words: Words = ENGLISH
     ) -> list[Suggestion]:
         """The next step for each placement, in the order given."""
         return [
-            self.suggest(request.stay, request.profile, request.declined_site_ids, today, now)
+            self.suggest(request.stay, request.profile, request.declined_site_ids, today, now, words=words)
             for request in requests
         ]
 
@@ -170,12 +174,13 @@ def _candidate(
     profile: SurvivorProfile,
     day: int,
     now: datetime,
+    words: Words,
 ) -> Candidate:
     site = index.sites[site_index]
     fit = fit_class.sites[site_index]
     free = fit.free.on(day)
     chosen = fit.spaces[(free & -free).bit_length() - 1]  # the lowest position is the best fit
-    met, missed = reasons_for(site, site_index, criteria, profile, now)
+    met, missed = reasons_for(site, site_index, criteria, profile, now, words)
     return Candidate(site.site_id, site.name, chosen, free.bit_count(), score, met, missed)
 
 

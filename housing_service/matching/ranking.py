@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from housing_service.translation import ENGLISH, Words
+
 from . import wording
 from .bitset import indexes_of
 from .index import TierIndex
@@ -82,14 +84,15 @@ def reasons_for(
     criteria: tuple[Criterion, ...],
     profile: SurvivorProfile,
     now: datetime,
+    words: Words = ENGLISH,
 ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-    """The preferences a site meets and those it misses, in plain words."""
+    """The preferences a site meets and those it misses, in plain words (in `words`' language)."""
     met: list[Reason] = []
     missed: list[Reason] = []
     for criterion in criteria:
         level = criterion.level_of(site_index)
         reason = _shared(
-            criterion.preference, wording.reason(criterion.preference, level, site, profile, now)
+            criterion.preference, wording.reason(criterion.preference, level, site, profile, now, words)
         )
         (missed if level is None else met).append(reason)
     return tuple(met), tuple(missed)

@@ -60,6 +60,8 @@ class User(UserMixin, Base):
     # TWO_FACTOR_GRACE_DAYS from this moment (account creation, or an admin's reset).
     # (The server default serves rows written in plain SQL: an operator's, the benchmarks'.)
     second_factor_grace_from: Mapped[datetime] = mapped_column(default=clock.now, server_default=func.now())
+    # The language the person chose in "My account" (a code of LANGUAGES); none: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(16))
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -6,7 +6,8 @@ below it imports it (the scheduler's jobs call it, as they call services). A pro
 people in one call, inside its own transaction:
 
     outbox.notify(
-        NotificationKind.REFERRAL, [user_id, ...], messages.referral(answered=True, link=f"/referrals/{id}"),
+        NotificationKind.REFERRAL, [user_id, ...],
+        lambda person: messages.referral(answered=True, link=f"/referrals/{id}", words=words_of(person)),
         key=f"referral:{id}:answered", now=now,
     )
 """

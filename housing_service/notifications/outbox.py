@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import count_inserted, insert_ignoring_duplicates
 from ..extensions import db
+from ..i18n import words_of
 from ..models import CaseTeamMember, Client, Flag, FlagKind, Hold, Referral, Role, Site, User
 from . import channels, messages, preferences
 from .kinds import FLAG_KINDS, URGENT_KINDS, Channel, DeliveryStatus, NotificationKind, kinds_for
@@ -145,17 +146,24 @@ def _recipients(flag: Flag) -> tuple[set[int], set[int]]:
 def notify_referral_sent(referral_id: int, site_id: int, now: datetime) -> int:
     """The site's staff are told at once: a household may be waiting in a car."""
     link = messages.REFERRAL_PAGE.format(id=referral_id)
-    message = messages.referral(answered=False, link=link)
     return notify(
-        NotificationKind.REFERRAL, _site_staff(site_id), message, key=f"referral:{referral_id}:sent", now=now
+        NotificationKind.REFERRAL,
+        _site_staff(site_id),
+        lambda person: messages.referral(answered=False, link=link, words=words_of(person)),
+        key=f"referral:{referral_id}:sent",
+        now=now,
     )
 
 
 def notify_referral_answered(referral_id: int, sender_id: int, now: datetime) -> int:
     """The advocate who sent it learns the answer (what it is, on the page)."""
-    message = messages.referral(answered=True, link=messages.REFERRAL_PAGE.format(id=referral_id))
+    link = messages.REFERRAL_PAGE.format(id=referral_id)
     return notify(
-        NotificationKind.REFERRAL, {sender_id}, message, key=f"referral:{referral_id}:answered", now=now
+        NotificationKind.REFERRAL,
+        {sender_id},
+        lambda person: messages.referral(answered=True, link=link, words=words_of(person)),
+        key=f"referral:{referral_id}:answered",
+        now=now,
     )
 
 

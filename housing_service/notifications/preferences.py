@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import delete, select
 
 from ..errors import InvalidInput
@@ -55,11 +56,13 @@ def choose(
     user = actor.signed_in_user
     for kind, channels in choices.items():
         if kind not in kinds_for(user.role):
-            raise InvalidInput.field(f"choices.{kind.value}", "This kind is for admins only.")
+            raise InvalidInput.field(f"choices.{kind.value}", gettext("This kind is for admins only."))
         wanted = frozenset(channels)
         if refused := wanted - CHANNELS_OF[kind]:
             names = ", ".join(sorted(c.value for c in refused))
-            raise InvalidInput.field(f"choices.{kind.value}", f"This kind can't be sent by {names}.")
+            raise InvalidInput.field(
+                f"choices.{kind.value}", gettext("This kind can't be sent by %(channels)s.", channels=names)
+            )
     for kind, channels in choices.items():
         db.session.execute(
             delete(NotificationChoice).where(
@@ -76,9 +79,13 @@ def set_quiet_hours(actor: Actor, quiet_from: time | None, quiet_until: time | N
     """Hours (in the coalition's time zone) when e-mails and texts wait, except urgent ones."""
     if (quiet_from is None) != (quiet_until is None):
         missing = "quiet_until" if quiet_until is None else "quiet_from"
-        raise InvalidInput.field(missing, "Give both the start and the end of your quiet hours, or neither.")
+        raise InvalidInput.field(
+            missing, gettext("Give both the start and the end of your quiet hours, or neither.")
+        )
     if quiet_from is not None and quiet_from == quiet_until:
-        raise InvalidInput.field("quiet_until", "Quiet hours must end at another time than they start.")
+        raise InvalidInput.field(
+            "quiet_until", gettext("Quiet hours must end at another time than they start.")
+        )
     settings = settings_for_change(actor.signed_in_user.id)
     settings.quiet_from, settings.quiet_until = quiet_from, quiet_until
     db.session.flush()

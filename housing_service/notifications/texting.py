@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, not_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -52,7 +53,9 @@ def normalise_phone(raw: str) -> str:
     if phone.startswith("00"):
         phone = "+" + phone[2:]
     if not PHONE.match(phone):
-        raise InvalidInput.field("phone", "Give the number with its country code, e.g. +1 555 123 4567.")
+        raise InvalidInput.field(
+            "phone", gettext("Give the number with its country code, e.g. +1 555 123 4567.")
+        )
     return phone
 
 
@@ -75,14 +78,14 @@ def start_phone_confirmation(actor: Actor, raw_phone: str, now: datetime) -> Non
     user = actor.signed_in_user
     phone = normalise_phone(raw_phone)
     if not channels.sms_is_on():
-        raise Conflict("Texting is not set up in this coalition, so a number can't be added yet.")
+        raise Conflict(gettext("Texting is not set up in this coalition, so a number can't be added yet."))
     taken = db.session.scalar(
         select(NotificationSettings.user_id).where(
             NotificationSettings.phone == phone, NotificationSettings.user_id != user.id
         )
     )
     if taken is not None:
-        raise InvalidInput.field("phone", "This number belongs to another account.")
+        raise InvalidInput.field("phone", gettext("This number belongs to another account."))
     code = f"{secrets.randbelow(1_000_000):06d}"
     settings = settings_for_change(user.id)
     settings.pending_phone = phone
@@ -94,7 +97,9 @@ def start_phone_confirmation(actor: Actor, raw_phone: str, now: datetime) -> Non
     try:
         channels.send_text(phone, f"housing_service: your code is {code}. It works for 10 minutes.")
     except channels.NotDelivered:
-        raise Conflict("The code could not be sent to this number. Check it and try again.") from None
+        raise Conflict(
+            gettext("The code could not be sent to this number. Check it and try again.")
+        ) from None
 
 
 def confirm_phone(actor: Actor, code: str, now: datetime) -> str:
@@ -102,16 +107,18 @@ def confirm_phone(actor: Actor, code: str, now: datetime) -> str:
     user = actor.signed_in_user
     settings = settings_of(user.id)
     if settings is None or settings.pending_phone is None or settings.pending_code_hash is None:
-        raise InvalidInput.field("code", "Ask for a code first.")
+        raise InvalidInput.field("code", gettext("Ask for a code first."))
     if settings.pending_code_expires_at is None or settings.pending_code_expires_at <= now:
-        raise InvalidInput.field("code", "This code has run out. Ask for a new one.")
+        raise InvalidInput.field("code", gettext("This code has run out. Ask for a new one."))
     if settings.pending_code_attempts >= CODE_TRIES:
-        raise InvalidInput.field("code", "Too many wrong codes. Ask for a new one.")
+        raise InvalidInput.field("code", gettext("Too many wrong codes. Ask for a new one."))
     expected = settings.pending_code_hash
     if not hmac.compare_digest(expected, _code_hash(user.id, settings.pending_phone, (code or "").strip())):
         settings.pending_code_attempts += 1
         db.session.flush()
-        raise InvalidInput.field("code", "This code is not the one we sent. Check the text and try again.")
+        raise InvalidInput.field(
+            "code", gettext("This code is not the one we sent. Check the text and try again.")
+        )
     phone = settings.pending_phone
     settings.phone, settings.phone_confirmed_at = phone, now
     settings.pending_phone = settings.pending_code_hash = settings.pending_code_expires_at = None
@@ -120,7 +127,7 @@ def confirm_phone(actor: Actor, code: str, now: datetime) -> str:
         with savepoint(db.session):
             db.session.flush()
     except IntegrityError:
-        raise InvalidInput.field("phone", "This number belongs to another account.") from None
+        raise InvalidInput.field("phone", gettext("This number belongs to another account.")) from None
     audit.record(actor, "notifications.phone_confirmed", "user", user.id, now=now)
     return phone
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from ..i18n import words_of
 from ..models import Hold, Role, Site, Space, User
 from ..services import audit
 from ..services.access import require_admin
@@ -406,7 +407,9 @@ def _stop(webhook: Webhook, now: datetime) -> None:
     outbox.notify(
         NotificationKind.WEBHOOK_STOPPED,
         admins,
-        messages.webhook_stopped(webhook.id, webhook.consecutive_failures, now, zone),
+        lambda person: messages.webhook_stopped(
+            webhook.id, webhook.consecutive_failures, now, zone, words_of(person)
+        ),
         key=f"webhook:{webhook.id}:stopped:{now.isoformat()}",
         now=now,
     )

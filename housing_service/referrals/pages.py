@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -138,7 +139,10 @@ def send_referral() -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _new_page(form, error.status, attach(form, error))
     flash(
-        "Referral sent. The site's staff will answer here, and call you back if they can take the household."
+        gettext(
+            "Referral sent. The site's staff will answer here, and call you back if they can take the"
+            " household."
+        )
     )
     return see_other(url_for("web.referral", referral_id=referral.id))
 
@@ -202,7 +206,7 @@ def accept_referral(referral_id: int) -> ResponseReturnValue:
         service.accept(actor, record, form.space_id.data, now(), today())
     except (InvalidInput, Conflict) as error:
         return _referral_page(referral_id, error.status, accept_form=form, problems=attach(form, error))
-    flash("Accepted: the place is held. Call the advocate back on the number shown.", "success")
+    flash(gettext("Accepted: the place is held. Call the advocate back on the number shown."), "success")
     return see_other(url_for("web.referral", referral_id=referral_id))
 
 
@@ -217,7 +221,7 @@ def decline_referral(referral_id: int) -> ResponseReturnValue:
         service.decline(actor, record, form.reason.data or "", now())
     except (InvalidInput, Conflict) as error:
         return _referral_page(referral_id, error.status, decline_form=form, problems=attach(form, error))
-    flash("Declined: the advocate sees your reason and can look elsewhere.", "success")
+    flash(gettext("Declined: the advocate sees your reason and can look elsewhere."), "success")
     return see_other(url_for("web.referrals"))
 
 
@@ -231,5 +235,5 @@ def withdraw_referral(referral_id: int) -> ResponseReturnValue:
         service.withdraw(actor, record, now())
     except Conflict as error:
         return _referral_page(referral_id, error.status, problems=attach(None, error))
-    flash("Referral withdrawn.", "success")
+    flash(gettext("Referral withdrawn."), "success")
     return see_other(url_for("web.referral", referral_id=referral_id))

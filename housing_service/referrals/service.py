@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import String, and_, cast, exists, literal, or_, select, update
 
 from ..db import UTCDateTime, count_inserted, insert_ignoring_duplicates, lock_for_change
@@ -51,27 +52,30 @@ def send_referral(actor: Actor, request: ReferralRequest, now: datetime, today: 
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     client = db.session.get(Client, request.client_id)
     if client is None or not works_case(actor, client):
-        raise InvalidInput.field("client_id", "No survivor on your caseload has this id.")
+        raise InvalidInput.field("client_id", gettext("No survivor on your caseload has this id."))
     site = db.session.get(Site, request.site_id)
     if site is None or not site.active:
-        raise InvalidInput.field("site_id", "No open site has this id.")
+        raise InvalidInput.field("site_id", gettext("No open site has this id."))
     if not site.screened:
         raise Conflict(
-            f"{site.name} takes holds directly: hold a bed from the bed board instead.",
-            {"site_id": ["This site takes holds, not referrals."]},
+            gettext("%(site)s takes holds directly: hold a bed from the bed board instead.", site=site.name),
+            {"site_id": [gettext("This site takes holds, not referrals.")]},
         )
     phone = request.callback_phone.strip()
     if not PHONE.match(phone):
-        raise InvalidInput.field("callback_phone", "Give a number the site can call, e.g. +1 408 555 0100.")
+        raise InvalidInput.field(
+            "callback_phone", gettext("Give a number the site can call, e.g. +1 408 555 0100.")
+        )
     holds.check_start(request.starts_on, today)
     check_dates(request.starts_on, request.ends_on, today)
     holds.stay_end(site, request.starts_on, request.ends_on)  # within the site's stay limit
     if client.erased_at is not None:
-        raise Conflict(holds.ERASED_RECORD, {"client_id": ["Details erased."]})
+        raise Conflict(holds.ERASED_RECORD, {"client_id": [gettext("Details erased.")]})
     # The safety plan is checked here, so that a referral never reaches a site to avoid.
     if site.id in client.avoid_site_ids or site.area_id in client.avoid_area_ids:
         raise Conflict(
-            "This site is one the survivor's safety plan says to avoid.", {"site_id": ["Safety plan."]}
+            gettext("This site is one the survivor's safety plan says to avoid."),
+            {"site_id": [gettext("Safety plan.")]},
         )
     referral = Referral(
         site=site,
@@ -107,7 +111,7 @@ def may_see(actor: Actor, referral: Referral) -> bool:
 def get_referral(actor: Actor, referral_id: int) -> Referral:
     referral = db.session.get(Referral, referral_id)
     if referral is None or actor.user is None or not may_see(actor, referral):
-        raise NotFound("No referral you may see has this id.")
+        raise NotFound(gettext("No referral you may see has this id."))
     return referral
 
 
@@ -151,15 +155,20 @@ def places_that_fit(referral: Referral, today: date) -> list[Space]:
 
 def _require_answerable(actor: Actor, referral: Referral, now: datetime) -> None:
     if not manages_site(actor, referral.site):
-        raise Forbidden("Only the site's own staff answer a referral.")
+        raise Forbidden(gettext("Only the site's own staff answer a referral."))
     lock_for_change(referral)
     if referral.status != ReferralStatus.WAITING:
         raise InvalidTransition(
-            f"This referral is {referral.status.value}; only a waiting one can be answered."
+            gettext(
+                "This referral is %(status)s; only a waiting one can be answered.",
+                status=referral.status.value,
+            )
         )
     if now >= referral.respond_by:
         raise InvalidTransition(
-            "The time to answer this referral has passed; the advocate has been told to look elsewhere."
+            gettext(
+                "The time to answer this referral has passed; the advocate has been told to look elsewhere."
+            )
         )
 
 
@@ -168,9 +177,9 @@ def accept(actor: Actor, referral: Referral, space_id: int, now: datetime, today
     _require_answerable(actor, referral, now)
     space = db.session.get(Space, space_id)
     if space is None or space.site_id != referral.site_id:
-        raise InvalidInput.field("space_id", "Choose a bed or unit at this site.")
+        raise InvalidInput.field("space_id", gettext("Choose a bed or unit at this site."))
     if referral.client is None:
-        raise Conflict("This referral's record is no longer available.")
+        raise Conflict(gettext("This referral's record is no longer available."))
     referral.hold = holds.hold_space(
         actor,
         referral.requested_by,
@@ -192,7 +201,7 @@ def decline(actor: Actor, referral: Referral, reason: str, now: datetime) -> Ref
     """The site can't take the household; the reason helps the advocate look elsewhere."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput.field("reason", "Say why, so the advocate can look elsewhere.")
+        raise InvalidInput.field("reason", gettext("Say why, so the advocate can look elsewhere."))
     _require_answerable(actor, referral, now)
     referral.decline_reason = reason
     _finish(actor, referral, ReferralStatus.DECLINED, now)
@@ -202,11 +211,14 @@ def decline(actor: Actor, referral: Referral, reason: str, now: datetime) -> Ref
 def withdraw(actor: Actor, referral: Referral, now: datetime) -> Referral:
     """The advocate no longer needs the place (found one elsewhere, plans changed)."""
     if not (referral.requested_by_id == actor.user_id or actor.is_admin):
-        raise Forbidden("Only the person who sent a referral may withdraw it.")
+        raise Forbidden(gettext("Only the person who sent a referral may withdraw it."))
     lock_for_change(referral)
     if referral.status != ReferralStatus.WAITING:
         raise InvalidTransition(
-            f"This referral is {referral.status.value}; only a waiting one can be withdrawn."
+            gettext(
+                "This referral is %(status)s; only a waiting one can be withdrawn.",
+                status=referral.status.value,
+            )
         )
     _finish(actor, referral, ReferralStatus.WITHDRAWN, now)
     return referral

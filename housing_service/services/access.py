@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, false, select, true
 
 from ..errors import Forbidden
@@ -18,7 +19,7 @@ from .actor import Actor
 def require_role(actor: Actor, *roles: Role) -> None:
     """Refuse unless the actor holds one of `roles` (admins always may)."""
     if actor.role is None or (actor.role != Role.ADMIN and actor.role not in roles):
-        raise Forbidden("Your role does not allow this.")
+        raise Forbidden(gettext("Your role does not allow this."))
 
 
 def require_admin(actor: Actor) -> None:
@@ -32,7 +33,7 @@ def manages_site(actor: Actor, site: Site) -> bool:
 
 def require_site_manager(actor: Actor, site: Site) -> None:
     if not manages_site(actor, site):
-        raise Forbidden("Only this site's own staff and admins may change it.")
+        raise Forbidden(gettext("Only this site's own staff and admins may change it."))
 
 
 def knows_who_is_arriving(actor: Actor, hold: Hold) -> bool:
@@ -56,7 +57,7 @@ def works_case(actor: Actor, client: Client) -> bool:
 
 def require_case_worker(actor: Actor, client: Client) -> None:
     if not works_case(actor, client):
-        raise Forbidden("Only the people working this case may see or change it.")
+        raise Forbidden(gettext("Only the people working this case may see or change it."))
 
 
 def clients_visible_to(actor: Actor) -> ColumnElement[bool]:

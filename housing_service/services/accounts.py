@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -26,14 +27,16 @@ def _normalise_email(email: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < passwords.MINIMUM_LENGTH:
-        raise InvalidInput.field("password", f"Use at least {passwords.MINIMUM_LENGTH} characters.")
+        raise InvalidInput.field(
+            "password", gettext("Use at least %(count)s characters.", count=passwords.MINIMUM_LENGTH)
+        )
 
 
 def _check_organisation(role: Role, organisation_id: int | None) -> None:
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
-        raise InvalidInput.field("organisation_id", "No organisation has this id.")
+        raise InvalidInput.field("organisation_id", gettext("No organisation has this id."))
     if role == Role.PARTNER and organisation_id is None:
-        raise InvalidInput.field("organisation_id", "A partner account belongs to one organisation.")
+        raise InvalidInput.field("organisation_id", gettext("A partner account belongs to one organisation."))
 
 
 def find_by_email(email: str) -> User | None:
@@ -55,7 +58,9 @@ def create_user(
     _check_password(password)
     _check_organisation(role, organisation_id)
     if find_by_email(email) is not None:
-        raise Conflict("An account with this email already exists.", {"email": ["Already in use."]})
+        raise Conflict(
+            gettext("An account with this email already exists."), {"email": [gettext("Already in use.")]}
+        )
     user = User(
         email=_normalise_email(email),
         display_name=display_name.strip(),
@@ -75,7 +80,7 @@ def check_update(actor: Actor, user: User, changes: dict[str, Any]) -> None:
     role = changes.get("role", user.role)
     _check_organisation(role, changes.get("organisation_id", user.organisation_id))
     if user.id == actor.user_id and (changes.get("active") is False or role != user.role):
-        raise Conflict("You can't deactivate your own account or change your own role.")
+        raise Conflict(gettext("You can't deactivate your own account or change your own role."))
 
 
 def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime) -> int | None:
@@ -109,7 +114,7 @@ def update_user(actor: Actor, user: User, changes: dict[str, Any], now: datetime
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No account has this id.")
+        raise NotFound(gettext("No account has this id."))
     return user
 
 
@@ -120,10 +125,19 @@ def change_own_password(actor: Actor, current_password: str, new_password: str, 
     """
     user = actor.signed_in_user
     if not passwords.verify_password(user.password_hash, current_password):
-        raise InvalidInput.field("current_password", "This is not your current password.")
+        raise InvalidInput.field("current_password", gettext("This is not your current password."))
     revoked = _set_password(user, new_password, now)
     audit.record(actor, "user.password_change", "user", user.id, {"tokens_revoked": revoked}, now=now)
     return revoked
+
+
+def choose_language(actor: Actor, locale: str | None, offered: tuple[str, ...]) -> None:
+    """A person picks the language of their pages and messages (None: as their browser asks)."""
+    if locale is not None and locale not in offered:
+        raise InvalidInput.field(
+            "locale", gettext("Choose one of %(languages)s.", languages=", ".join(offered))
+        )
+    actor.signed_in_user.locale = locale
 
 
 def reset_password(actor: Actor, user: User, new_password: str, now: datetime) -> int:
@@ -207,7 +221,7 @@ def create_token(
     """
     user = actor.signed_in_user
     if not 1 <= valid_days <= max_days:
-        raise InvalidInput.field("valid_days", f"Choose between 1 and {max_days} days.")
+        raise InvalidInput.field("valid_days", gettext("Choose between 1 and %(days)s days.", days=max_days))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
@@ -233,7 +247,7 @@ def tokens_of(actor: Actor) -> list[ApiToken]:
 def revoke_token(actor: Actor, token_id: int, now: datetime) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or (token.user_id != actor.user_id and not actor.is_admin):
-        raise NotFound("No token of yours has this id.")
+        raise NotFound(gettext("No token of yours has this id."))
     if token.revoked_at is None:
         token.revoked_at = now
         db.session.flush()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from ..errors import NotSignedIn
 from ..models import Role, User
 
@@ -21,7 +23,7 @@ class Actor:
     def signed_in_user(self) -> User:
         """The person acting; the scheduler is nobody and may not use personal actions."""
         if self.user is None:
-            raise NotSignedIn("Sign in first.")
+            raise NotSignedIn(gettext("Sign in first."))
         return self.user
 
     @property

@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..db import count_inserted, insert_ignoring_duplicates, lock_for_change
@@ -151,7 +152,7 @@ def get_pause(actor: Actor, pause_id: int) -> AddressRevealPause:
     require_admin(actor)
     pause = db.session.get(AddressRevealPause, pause_id)
     if pause is None:
-        raise NotFound("No pause has this id.")
+        raise NotFound(gettext("No pause has this id."))
     return pause
 
 
@@ -171,10 +172,10 @@ def review_pause(actor: Actor, pause: AddressRevealPause, note: str, now: dateti
     require_admin(actor)
     note = note.strip()
     if not note:
-        raise InvalidInput.field("note", "Say what you found, e.g. who you spoke to.")
+        raise InvalidInput.field("note", gettext("Say what you found, e.g. who you spoke to."))
     lock_for_change(pause)
     if pause.reviewed_at is not None:
-        raise InvalidTransition("This pause was already reviewed.")
+        raise InvalidTransition(gettext("This pause was already reviewed."))
     pause.reviewed_at = now
     pause.reviewed_by_id = actor.user_id
     pause.review_note = note
@@ -204,7 +205,7 @@ def reveals_of_user(actor: Actor, user_id: int, since: datetime) -> list[Address
 def reveals_of_site(actor: Actor, site: Site, page: int, per_page: int) -> tuple[list[AddressReveal], int]:
     """Who was shown this site's address and when: for the site's own staff and admins."""
     if not manages_site(actor, site):
-        raise Forbidden("Only the site's own staff and admins see who was shown its address.")
+        raise Forbidden(gettext("Only the site's own staff and admins see who was shown its address."))
     query = select(AddressReveal).where(AddressReveal.site_id == site.id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     found = db.session.scalars(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, literal, not_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -159,9 +160,11 @@ class AvailabilityPage:
 def check_dates(starts_on: date, ends_on: date | None, today: date) -> None:
     """Refuse nights in the past and ranges that end before they begin."""
     if starts_on < today:
-        raise InvalidInput.field("starts_on", "Choose today or a later date.")
+        raise InvalidInput.field("starts_on", gettext("Choose today or a later date."))
     if ends_on is not None and ends_on <= starts_on:
-        raise InvalidInput.field("ends_on", "The last night must come after the first: end after start.")
+        raise InvalidInput.field(
+            "ends_on", gettext("The last night must come after the first: end after start.")
+        )
 
 
 def nights_end(site_limit: ColumnElement[int | None] | int | None, starts_on: date) -> ColumnElement[date]:
@@ -266,7 +269,7 @@ def search(actor: Actor, query: AvailabilityQuery, today: date, now: datetime) -
     """
     check_dates(query.starts_on, query.ends_on, today)
     if query.household.size < 1:
-        raise InvalidInput.field("adults", "A household has at least one person.")
+        raise InvalidInput.field("adults", gettext("A household has at least one person."))
     entries, has_more = _pages.get((query, today), lambda: _board_page(query, today))
     if not entries and query.page == 1:
         _count_unmet(query, today)

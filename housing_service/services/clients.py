@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -75,29 +76,40 @@ def adults_by_default(age_group: AgeGroup) -> int:
 def _check_client(client: Client) -> None:
     if client.age_years is not None:
         if not 0 <= client.age_years <= MOST_YEARS:
-            raise InvalidInput.field("age_years", f"An age in years is between 0 and {MOST_YEARS}.")
+            raise InvalidInput.field(
+                "age_years", gettext("An age in years is between 0 and %(most)s.", most=MOST_YEARS)
+            )
         if (client.age_years < ADULT_AGE) != (client.age_group == AgeGroup.MINOR):
             raise InvalidInput.field(
                 "age_years",
-                f"An age of {client.age_years} does not match the age group "
-                f"{AgeGroup(client.age_group).value}.",
+                gettext(
+                    "An age of %(years)s does not match the age group %(group)s.",
+                    years=client.age_years,
+                    group=AgeGroup(client.age_group).value,
+                ),
             )
     if client.adults + len(client.children) < 1:
-        raise InvalidInput.field("adults", "A household has at least one person.")
+        raise InvalidInput.field("adults", gettext("A household has at least one person."))
     if client.age_group == AgeGroup.MINOR and not client.children:
-        raise InvalidInput.field("children", "A survivor who is a minor is counted among the children.")
+        raise InvalidInput.field(
+            "children", gettext("A survivor who is a minor is counted among the children.")
+        )
     require_areas_exist("avoid_area_ids", client.avoid_area_ids)
     require_areas_exist("preferred_area_ids", client.preferred_area_ids)
     if overlap := sorted(set(client.avoid_area_ids) & set(client.preferred_area_ids)):
-        raise InvalidInput.field("preferred_area_ids", f"Area {overlap[0]} is also an area to avoid.")
+        raise InvalidInput.field(
+            "preferred_area_ids", gettext("Area %(area)s is also an area to avoid.", area=overlap[0])
+        )
     if client.avoid_site_ids:
         known = set(db.session.scalars(select(Site.id).where(Site.id.in_(client.avoid_site_ids))))
         if missing := sorted(set(client.avoid_site_ids) - known):
-            raise InvalidInput.field("avoid_site_ids", f"No site has id {', '.join(map(str, missing))}.")
+            raise InvalidInput.field(
+                "avoid_site_ids", gettext("No site has id %(ids)s.", ids=", ".join(map(str, missing)))
+            )
     if client.case_manager_id is not None:
         manager = db.session.get(User, client.case_manager_id)
         if manager is None or manager.role != Role.CASE_MANAGER or not manager.active:
-            raise InvalidInput.field("case_manager_id", "Choose an active case manager's account.")
+            raise InvalidInput.field("case_manager_id", gettext("Choose an active case manager's account."))
 
 
 def _apply(client: Client, data: dict[str, Any]) -> None:
@@ -117,7 +129,7 @@ def _require_may_assign_case_manager(actor: Actor) -> None:
     # Whoever is named case manager sees the whole record: case managers and admins decide
     # that, whether the record is new or not.
     if actor.role not in (Role.ADMIN, Role.CASE_MANAGER):
-        raise Forbidden("A case manager or an admin assigns the case manager.")
+        raise Forbidden(gettext("A case manager or an admin assigns the case manager."))
 
 
 def create_client(actor: Actor, data: dict[str, Any], now: datetime) -> Client:
@@ -149,7 +161,7 @@ def create_client(actor: Actor, data: dict[str, Any], now: datetime) -> Client:
         except IntegrityError:
             continue
     else:  # pragma: no cover - 31^6 codes make five collisions in a row unthinkable
-        raise Conflict("Could not give the record a unique code; please try again.")
+        raise Conflict(gettext("Could not give the record a unique code; please try again."))
     audit.record(actor, "client.create", "client", client.id, {"fields": sorted(data)}, now=now)
     return client
 
@@ -160,7 +172,7 @@ def get_client(actor: Actor, client_id: int, now: datetime) -> Client:
     # A record the actor doesn't work on is answered as one that doesn't exist: a 403
     # would confirm to anyone signed in that a survivor's record has this id.
     if client is None or not works_case(actor, client):
-        raise NotFound("No survivor record you work on has this id.")
+        raise NotFound(gettext("No survivor record you work on has this id."))
     audit.record(actor, "client.read", "client", client.id, now=now, read=True)
     return client
 
@@ -233,12 +245,12 @@ def _page_of(
 def add_to_team(actor: Actor, client: Client, user_id: int, now: datetime) -> CaseTeamMember:
     """Bring an advocate onto the case (the case manager or an admin)."""
     if not (actor.is_admin or (actor.role == Role.CASE_MANAGER and client.case_manager_id == actor.user_id)):
-        raise Forbidden("The survivor's case manager or an admin builds the case team.")
+        raise Forbidden(gettext("The survivor's case manager or an admin builds the case team."))
     user = db.session.get(User, user_id)
     if user is None or user.role != Role.ADVOCATE or not user.active:
-        raise InvalidInput.field("user_id", "Choose an active advocate's account.")
+        raise InvalidInput.field("user_id", gettext("Choose an active advocate's account."))
     if any(member.user_id == user_id for member in client.team):
-        raise Conflict("This advocate is already on the case team.")
+        raise Conflict(gettext("This advocate is already on the case team."))
     member = CaseTeamMember(user_id=user_id, added_at=now)
     client.team.append(member)
     db.session.flush()

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..i18n import words_of
 from ..models import Client, Flag, Role, User
 from ..plain_words import day_text
 from . import mail
@@ -27,13 +28,26 @@ log = logging.getLogger(__name__)
 def compose(
     manager: User, entries: list[tuple[str, Flag]], stale_after_hours: int, zone: str
 ) -> EmailMessage:
-    lines = [f"Hello {manager.display_name},", "", "New since your last digest:", ""]
+    words = words_of(manager)
+    lines = [
+        words.gettext("Hello %(name)s,", name=manager.display_name),
+        "",
+        words.gettext("New since your last digest:"),
+        "",
+    ]
     for code, flag in entries:
-        text = describe(flag, stale_after_hours, zone)
-        act_by = f" (act by {day_text(flag.act_by)})" if flag.act_by else ""
-        lines.append(f"- {code}: {text.title}{act_by}")
-    lines += ["", "Open housing_service to see the details and acknowledge them."]
-    subject = f"housing_service: {len(entries)} new item(s) for your caseload"
+        title = describe(flag, stale_after_hours, zone, words).title
+        if flag.act_by:
+            item = words.gettext("%(title)s (act by %(day)s)", title=title, day=day_text(flag.act_by, words))
+        else:
+            item = title
+        lines.append(f"- {code}: {item}")
+    lines += ["", words.gettext("Open housing_service to see the details and acknowledge them.")]
+    subject = words.ngettext(
+        "housing_service: %(num)s new item for your caseload",
+        "housing_service: %(num)s new items for your caseload",
+        len(entries),
+    )
     return mail.new_message(manager.email, subject, "\n".join(lines))
 
 

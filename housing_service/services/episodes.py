@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from ..db import lock_for_change
@@ -45,11 +46,15 @@ def stay_to_continue(client_id: int, tier: Tier, first_night: date) -> Placement
     if latest.exited_on is None:
         # Past its end with no exit: the clock has run out; the move is the case team's to settle.
         raise InvalidTransition(
-            f"This survivor's time in {tier.value.replace('_', ' ')} housing ended on "
-            f"{latest.expected_end_on} (first night {latest.episode.starts_on}); record an extension "
-            "of the current stay, or a case manager starts a new episode with its reason, before the "
-            "survivor changes place.",
-            {"placement_id": [f"Stay {latest.id} is past its end date."]},
+            gettext(
+                "This survivor's time in %(tier)s housing ended on %(day)s (first night %(first)s); record"
+                " an extension of the current stay, or a case manager starts a new episode with its reason,"
+                " before the survivor changes place.",
+                tier=tier.value.replace("_", " "),
+                day=latest.expected_end_on,
+                first=latest.episode.starts_on,
+            ),
+            {"placement_id": [gettext("Stay %(stay)s is past its end date.", stay=latest.id)]},
         )
     return None
 
@@ -73,22 +78,29 @@ def carry_over(previous: Placement, following: Placement) -> None:
 def start_new_episode(actor: Actor, placement: Placement, reason: str, now: datetime) -> StayEpisode:
     """The case manager starts the clock again from this stay's first night, with the reason."""
     if not (actor.is_admin or (actor.role == Role.CASE_MANAGER and works_case(actor, placement.client))):
-        raise Forbidden("Only the survivor's case manager or an admin starts a new episode.")
+        raise Forbidden(gettext("Only the survivor's case manager or an admin starts a new episode."))
     lock_for_change(placement)
     reason = reason.strip()
     if not reason:
-        raise InvalidInput.field("reason", "Say why a new episode starts (e.g. a return after own housing).")
+        raise InvalidInput.field(
+            "reason", gettext("Say why a new episode starts (e.g. a return after own housing).")
+        )
     if placement.exited_on is not None:
         raise InvalidTransition(
-            f"This stay ended on {placement.exited_on}; a new episode starts with a current stay."
+            gettext(
+                "This stay ended on %(day)s; a new episode starts with a current stay.",
+                day=placement.exited_on,
+            )
         )
     if placement.tier == Tier.LONG_TERM:
-        raise InvalidTransition("Long-term housing has no limit; there is no clock to start again.")
+        raise InvalidTransition(gettext("Long-term housing has no limit; there is no clock to start again."))
     previous = placement.episode
     if previous.starts_on >= placement.starts_on:
         raise Conflict(
-            f"This stay's episode already begins with its first night ({placement.starts_on}).",
-            {"placement_id": ["Already a new episode."]},
+            gettext(
+                "This stay's episode already begins with its first night (%(day)s).", day=placement.starts_on
+            ),
+            {"placement_id": [gettext("Already a new episode.")]},
         )
     episode = StayEpisode(
         client_id=placement.client_id,
@@ -122,6 +134,6 @@ def restarted_episodes(actor: Actor) -> list[StayEpisode]:
     )
     if not actor.is_admin:
         if actor.role != Role.CASE_MANAGER:
-            raise Forbidden("Reports are for admins and case managers.")
+            raise Forbidden(gettext("Reports are for admins and case managers."))
         query = query.join(Client, Client.id == StayEpisode.client_id).where(clients_visible_to(actor))
     return list(db.session.scalars(query.limit(1000)))

@@ -10,13 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..i18n import current_words
 from ..models import Client, Flag, FlagKind, Hold, HoldStatus, Placement, PlanStep, Role, Site, TransitionPlan
 from ..plain_words import day_text, moment_text
+from ..translation import Words
 from ..vocabulary import Tier
 from . import audit
 from .access import clients_visible_to
@@ -55,7 +58,7 @@ def list_flags(
     actor: Actor, *, open_only: bool, kind: FlagKind | None, page: int, per_page: int
 ) -> tuple[list[Flag], int]:
     if actor.role is None:
-        raise Forbidden("Sign in first.")
+        raise Forbidden(gettext("Sign in first."))
     query = select(Flag).where(visible_to(actor))
     if open_only:
         query = query.where(Flag.resolved_at.is_(None))
@@ -101,7 +104,7 @@ def client_id_of(flag: Flag) -> int | None:
 def get_flag(actor: Actor, flag_id: int) -> Flag:
     flag = db.session.scalar(select(Flag).where(Flag.id == flag_id, visible_to(actor)))
     if flag is None:
-        raise NotFound("No flag you may see has this id.")
+        raise NotFound(gettext("No flag you may see has this id."))
     return flag
 
 
@@ -202,75 +205,122 @@ class FlagText:
     reason: str
 
 
-def describe(flag: Flag, stale_after_hours: int, zone: str) -> FlagText:
-    """What the flag is about and why, in plain words that stay true as the days pass."""
+def describe(flag: Flag, stale_after_hours: int, zone: str, words: Words | None = None) -> FlagText:
+    """What the flag is about and why, in plain words that stay true as the days pass.
+
+    In `words`' language: the reader's (this request's, when not given).
+    """
+    words = words or current_words()
     if flag.kind in STAY_FLAG_KINDS and flag.placement is not None and flag.subject_on is not None:
         stay = flag.placement
         # Counted from the episode's first night: a bed move does not restart the clock.
         nights = (flag.subject_on - stay.episode_starts_on).days
-        where = f"the {nights}-night stay at {stay.site.name}"
         if flag.kind == FlagKind.OVER_LIMIT:
             return FlagText(
-                "Stay past its planned end",
-                f"The end of {where} was {day_text(flag.subject_on)}. "
-                "Record the exit, or an extension with its reason.",
+                words.gettext("Stay past its planned end"),
+                words.gettext(
+                    "The end of the %(nights)s-night stay at %(site)s was %(day)s."
+                    " Record the exit, or an extension with its reason.",
+                    nights=nights,
+                    site=stay.site.name,
+                    day=day_text(flag.subject_on, words),
+                ),
             )
-        next_place = {Tier.EMERGENCY: "transitional housing", Tier.TRANSITIONAL: "long-term housing"}.get(
-            Tier(stay.tier), "the next place"
-        )
-        flagged_on_day = nights - (flag.days_before or 0)
-        last_night = flag.subject_on - timedelta(days=1)
+        next_place = {
+            Tier.EMERGENCY: words.gettext("transitional housing"),
+            Tier.TRANSITIONAL: words.gettext("long-term housing"),
+        }.get(Tier(stay.tier), words.gettext("the next place"))
         return FlagText(
-            "Stay nearing its end",
-            f"Flagged on day {flagged_on_day} of {nights} at {stay.site.name}: plan the move to "
-            f"{next_place} by day {nights}, the last night ({day_text(last_night)}).",
+            words.gettext("Stay nearing its end"),
+            words.gettext(
+                "Flagged on day %(day)s of %(nights)s at %(site)s: plan the move to %(next_place)s by day"
+                " %(nights)s, the last night (%(last_night)s).",
+                day=nights - (flag.days_before or 0),
+                nights=nights,
+                site=stay.site.name,
+                next_place=next_place,
+                last_night=day_text(flag.subject_on - timedelta(days=1), words),
+            ),
         )
     if flag.kind in (FlagKind.HOLD_EXPIRING, FlagKind.HOLD_EXPIRED) and flag.hold is not None:
         hold = flag.hold
-        where = f"{hold.space.label} at {hold.site.name}"
-        ends = moment_text(hold.expires_at, zone)
+        values = {
+            "space": hold.space.label,
+            "site": hold.site.name,
+            "ends": moment_text(hold.expires_at, zone, words=words),
+        }
         if flag.kind == FlagKind.HOLD_EXPIRED:
             return FlagText(
-                "Hold ended",
-                f"The hold on {where} ended at {ends} without a check-in; the bed is free again.",
+                words.gettext("Hold ended"),
+                words.gettext(
+                    "The hold on %(space)s at %(site)s ended at %(ends)s without a check-in; the bed is free"
+                    " again.",
+                    **values,
+                ),
             )
         return FlagText(
-            "Hold ends soon", f"The hold on {where} ends at {ends}: check the survivor in, or release it."
+            words.gettext("Hold ends soon"),
+            words.gettext(
+                "The hold on %(space)s at %(site)s ends at %(ends)s: check the survivor in, or release it.",
+                **values,
+            ),
         )
     if flag.kind == FlagKind.STALE_AVAILABILITY and flag.site is not None:
         return FlagText(
-            "Availability needs confirming",
-            f"{flag.site.name}'s beds were not confirmed in the last {stale_after_hours} hours; "
-            "confirm them so advocates can rely on the board.",
+            words.gettext("Availability needs confirming"),
+            words.ngettext(
+                "%(site)s's beds were not confirmed in the last hour; confirm them so advocates can rely"
+                " on the board.",
+                "%(site)s's beds were not confirmed in the last %(num)s hours; confirm them so advocates"
+                " can rely on the board.",
+                stale_after_hours,
+                site=flag.site.name,
+            ),
         )
     if flag.kind == FlagKind.PLAN_STEP_OVERDUE:
         step = db.session.get(PlanStep, flag.plan_step_id) if flag.plan_step_id else None
-        what = step.description if step else "A step"
-        due = f"'{what}' was due on {day_text(flag.subject_on)}." if flag.subject_on else what
-        return FlagText("Plan step past its date", due)
+        what = step.description if step else words.gettext("A step")
+        due = (
+            words.gettext("'%(step)s' was due on %(day)s.", step=what, day=day_text(flag.subject_on, words))
+            if flag.subject_on
+            else what
+        )
+        return FlagText(words.gettext("Plan step past its date"), due)
     if flag.kind in (FlagKind.REFERRAL_WAITING, FlagKind.REFERRAL_UNANSWERED) and flag.referral is not None:
         referral = flag.referral
-        who = f"{referral.household_size}-person household" if referral.household_size > 1 else "one person"
+        values = {
+            "site": referral.site.name,
+            "household": words.ngettext("one person", "%(num)s-person household", referral.household_size),
+            "when": moment_text(referral.respond_by, zone, words=words),
+        }
         if flag.kind == FlagKind.REFERRAL_UNANSWERED:
             return FlagText(
-                "Referral not answered in time",
-                f"A referral to {referral.site.name} for {who} was not answered by "
-                f"{moment_text(referral.respond_by, zone)}; the advocate was told to look elsewhere.",
+                words.gettext("Referral not answered in time"),
+                words.gettext(
+                    "A referral to %(site)s for %(household)s was not answered by %(when)s; the advocate"
+                    " was told to look elsewhere.",
+                    **values,
+                ),
             )
         return FlagText(
-            "Referral waiting for an answer",
-            f"A referral to {referral.site.name} for {who} needs an answer by "
-            f"{moment_text(referral.respond_by, zone)}.",
+            words.gettext("Referral waiting for an answer"),
+            words.gettext("A referral to %(site)s for %(household)s needs an answer by %(when)s.", **values),
         )
     if flag.kind == FlagKind.ADDRESS_REVEALS_PAUSED and flag.user is not None:
         return FlagText(
-            "Confidential addresses paused for a staff member",
-            f"{flag.user.display_name} was shown the addresses of several confidential sites in a short "
-            "time, and asked for another. Review the requests: resume addresses, or deactivate the account.",
+            words.gettext("Confidential addresses paused for a staff member"),
+            words.gettext(
+                "%(person)s was shown the addresses of several confidential sites in a short time, and"
+                " asked for another. Review the requests: resume addresses, or deactivate the account.",
+                person=flag.user.display_name,
+            ),
         )
     if flag.kind == FlagKind.MOVE_WITHOUT_CHOICE and flag.subject_on is not None:
         return FlagText(
-            "Move-by date near, no place chosen",
-            f"The move is planned for {day_text(flag.subject_on)}; the survivor has not chosen a place yet.",
+            words.gettext("Move-by date near, no place chosen"),
+            words.gettext(
+                "The move is planned for %(day)s; the survivor has not chosen a place yet.",
+                day=day_text(flag.subject_on, words),
+            ),
         )
     return FlagText(flag.kind.value.replace("_", " ").capitalize(), "")

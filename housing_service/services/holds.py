@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -34,49 +35,71 @@ ERASED_RECORD = (
 def check_fit(client: Client, space: Space) -> None:
     """Refuse a space the survivor can't or must not use: eligibility, needs and safety plan."""
     if client.erased_at is not None:
-        raise Conflict(ERASED_RECORD, {"client_id": ["Details erased."]})
+        raise Conflict(ERASED_RECORD, {"client_id": [gettext("Details erased.")]})
     site = space.site
     size = client.household_size
     kind = household_type(client.adults, len(client.children))
     if client.id is not None and (site.id in client.avoid_site_ids or site.area_id in client.avoid_area_ids):
         raise Conflict(
-            "This site is one the survivor's safety plan says to avoid.", {"space_id": ["Safety plan."]}
+            gettext("This site is one the survivor's safety plan says to avoid."),
+            {"space_id": [gettext("Safety plan.")]},
         )
     if not space.in_service:
         raise Conflict(
-            f"{space.label} is out of service: {space.out_of_service_reason}.",
-            {"space_id": ["Out of service."]},
+            gettext(
+                "%(space)s is out of service: %(reason)s.",
+                space=space.label,
+                reason=space.out_of_service_reason,
+            ),
+            {"space_id": [gettext("Out of service.")]},
         )
     if not site.active:
-        raise Conflict("This site is closed.", {"space_id": ["Site closed."]})
+        raise Conflict(gettext("This site is closed."), {"space_id": [gettext("Site closed.")]})
     if kind not in site.households_served:
         raise Conflict(
-            f"{site.name} does not serve this household ({kind.value.replace('_', ' ')}).",
-            {"space_id": ["Household not served."]},
+            gettext(
+                "%(site)s does not serve this household (%(household)s).",
+                site=site.name,
+                household=kind.value.replace("_", " "),
+            ),
+            {"space_id": [gettext("Household not served.")]},
         )
     if size > 1 and (space.kind != SpaceKind.UNIT or space.capacity < size):
         raise Conflict(
-            f"A household of {size} needs a unit for at least {size}; {space.label} is not one.",
-            {"space_id": ["Too small for the household."]},
+            gettext(
+                "A household of %(size)s needs a unit for at least %(size)s; %(space)s is not one.",
+                size=size,
+                space=space.label,
+            ),
+            {"space_id": [gettext("Too small for the household.")]},
         )
     if client.gender is not None and client.gender not in site.genders_served:
         raise Conflict(
-            f"{site.name} does not serve this survivor's gender.", {"space_id": ["Gender not served."]}
+            gettext("%(site)s does not serve this survivor's gender.", site=site.name),
+            {"space_id": [gettext("Gender not served.")]},
         )
     if client.age_group not in site.age_groups_served:
-        raise Conflict(f"{site.name} does not serve this age group.", {"space_id": ["Age group not served."]})
+        raise Conflict(
+            gettext("%(site)s does not serve this age group.", site=site.name),
+            {"space_id": [gettext("Age group not served.")]},
+        )
     if client.has_pets and not site.pets_allowed:
-        raise Conflict(f"{site.name} does not allow pets.", {"space_id": ["No pets."]})
+        raise Conflict(
+            gettext("%(site)s does not allow pets.", site=site.name), {"space_id": [gettext("No pets.")]}
+        )
     if missing := sorted(set(client.accessibility_needs) - set(space.features)):
         names = ", ".join(SpaceFeature(m).value.replace("_", " ") for m in missing)
-        raise Conflict(f"{space.label} is not {names}.", {"space_id": ["Missing needed features."]})
+        raise Conflict(
+            gettext("%(space)s is not %(features)s.", space=space.label, features=names),
+            {"space_id": [gettext("Missing needed features.")]},
+        )
 
 
 def stay_end(site: Site, starts_on: date, ends_on: date | None) -> date | None:
     """The first night after a stay at `site` starting `starts_on` (None: open-ended)."""
     if site.tier == Tier.LONG_TERM:
         if ends_on is not None:
-            raise InvalidInput.field("ends_on", "Long-term housing has no end date.")
+            raise InvalidInput.field("ends_on", gettext("Long-term housing has no end date."))
         return None
     limit_end = starts_on + timedelta(days=site.stay_limit_days or 0)
     if ends_on is None:
@@ -84,7 +107,11 @@ def stay_end(site: Site, starts_on: date, ends_on: date | None) -> date | None:
     if ends_on > limit_end:
         raise InvalidInput.field(
             "ends_on",
-            f"The site's stay limit is {site.stay_limit_days} days: end by {limit_end}, then extend.",
+            gettext(
+                "The site's stay limit is %(days)s days: end by %(day)s, then extend.",
+                days=site.stay_limit_days,
+                day=limit_end,
+            ),
         )
     return ends_on
 
@@ -98,9 +125,12 @@ def require_no_overdue_stay(space: Space, today: date) -> None:
     )
     if overdue is not None:
         raise Conflict(
-            f"{space.label} still has a stay past its end date with no exit recorded; the site must record "
-            "the exit or an extension first.",
-            {"space_id": ["Occupied."]},
+            gettext(
+                "%(space)s still has a stay past its end date with no exit recorded; the site must record"
+                " the exit or an extension first.",
+                space=space.label,
+            ),
+            {"space_id": [gettext("Occupied.")]},
         )
 
 
@@ -124,8 +154,8 @@ def flush_booking(*new_records: object) -> None:
     except IntegrityError as error:
         if OVERLAP_CONSTRAINT in violated_constraint(error):
             raise Conflict(
-                "This bed or unit is already held or occupied for some of those nights.",
-                {"space_id": ["Already booked for those nights."]},
+                gettext("This bed or unit is already held or occupied for some of those nights."),
+                {"space_id": [gettext("Already booked for those nights.")]},
             ) from error
         raise
 
@@ -156,14 +186,17 @@ def create_hold(
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     client = db.session.get(Client, client_id, options=[joinedload(Client.team)])
     if client is None or not works_case(actor, client):
-        raise InvalidInput.field("client_id", "No survivor on your caseload has this id.")
+        raise InvalidInput.field("client_id", gettext("No survivor on your caseload has this id."))
     space = db.session.get(Space, space_id, options=[joinedload(Space.site)])
     if space is None:
-        raise InvalidInput.field("space_id", "No bed or unit has this id.")
+        raise InvalidInput.field("space_id", gettext("No bed or unit has this id."))
     if space.site.screened:
         raise Conflict(
-            f"{space.site.name} screens referrals: send a referral, and its staff call you back.",
-            {"space_id": ["This site takes screened referrals, not holds."]},
+            gettext(
+                "%(site)s screens referrals: send a referral, and its staff call you back.",
+                site=space.site.name,
+            ),
+            {"space_id": [gettext("This site takes screened referrals, not holds.")]},
         )
     return hold_space(
         actor,
@@ -184,8 +217,11 @@ def check_start(starts_on: date, today: date) -> None:
     if starts_on > latest:
         raise InvalidInput.field(
             "starts_on",
-            f"A place can be held at most {current_app.config['HOLD_MAX_DAYS_AHEAD']} days ahead "
-            f"(first night by {latest.isoformat()}).",
+            gettext(
+                "A place can be held at most %(days)s days ahead (first night by %(day)s).",
+                days=current_app.config["HOLD_MAX_DAYS_AHEAD"],
+                day=latest.isoformat(),
+            ),
         )
 
 
@@ -229,8 +265,11 @@ def hold_space(
             error
         ):
             raise Conflict(
-                "This survivor already has a hold starting that day. To hold a second place, give a reason.",
-                {"override_reason": ["Needed for a second hold on the same day."]},
+                gettext(
+                    "This survivor already has a hold starting that day. To hold a second place, give a"
+                    " reason."
+                ),
+                {"override_reason": [gettext("Needed for a second hold on the same day.")]},
             ) from error
         raise
     audit.record(
@@ -242,7 +281,7 @@ def hold_space(
 def get_hold(actor: Actor, hold_id: int) -> Hold:
     hold = db.session.get(Hold, hold_id)
     if hold is None or not may_see_hold(actor, hold):
-        raise NotFound("No hold you may see has this id.")
+        raise NotFound(gettext("No hold you may see has this id."))
     audit.record_reads(actor, [hold.client_id], "hold")
     return hold
 
@@ -275,10 +314,14 @@ def list_holds(actor: Actor, status: HoldStatus | None, site_id: int | None) -> 
 def release_hold(actor: Actor, hold: Hold, reason: str | None, now: datetime) -> Hold:
     """Cancel a hold; its nights are free again at once."""
     if not (hold.held_by_id == actor.user_id or works_case(actor, hold.client)):
-        raise Forbidden("Only the person who made the hold, the case team or an admin may release it.")
+        raise Forbidden(
+            gettext("Only the person who made the hold, the case team or an admin may release it.")
+        )
     lock_for_change(hold)
     if hold.status != HoldStatus.HELD:
-        raise InvalidTransition(f"This hold is {hold.status.value}; only a current hold can be released.")
+        raise InvalidTransition(
+            gettext("This hold is %(status)s; only a current hold can be released.", status=hold.status.value)
+        )
     hold.status = HoldStatus.RELEASED
     hold.ended_at = now
     hold.ended_by_id = actor.user_id
@@ -293,9 +336,13 @@ def release_hold(actor: Actor, hold: Hold, reason: str | None, now: datetime) ->
 def require_current(hold: Hold, now: datetime) -> None:
     """A hold that is placed, released or past its window can't be used."""
     if hold.status != HoldStatus.HELD:
-        raise InvalidTransition(f"This hold is {hold.status.value}; check-in needs a current hold.")
+        raise InvalidTransition(
+            gettext("This hold is %(status)s; check-in needs a current hold.", status=hold.status.value)
+        )
     if not hold.is_current(now):
         raise InvalidTransition(
-            f"This hold expired at {hold.expires_at.isoformat(timespec='minutes')}; "
-            "make a new hold if the bed is still free."
+            gettext(
+                "This hold expired at %(when)s; make a new hold if the bed is still free.",
+                when=hold.expires_at.isoformat(timespec="minutes"),
+            )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, exists, select
 
 from ..db import lock_for_change
@@ -40,39 +41,47 @@ def move(
 ) -> Placement:
     """Move the survivor to another bed or unit of the same tier from tonight; the episode goes on."""
     if not (manages_site(actor, placement.site) or works_case(actor, placement.client)):
-        raise Forbidden("Only the site's staff or the survivor's case team may move this stay.")
+        raise Forbidden(gettext("Only the site's staff or the survivor's case team may move this stay."))
     lock_for_change(placement)
     if placement.exited_on is not None:
         raise InvalidTransition(
-            f"This stay ended on {placement.exited_on}; only a current stay can move.",
-            {"placement_id": ["Stay ended."]},
+            gettext("This stay ended on %(day)s; only a current stay can move.", day=placement.exited_on),
+            {"placement_id": [gettext("Stay ended.")]},
         )
     reason = reason.strip()
     if not reason:
-        raise InvalidInput.field("reason", "Say why the survivor changes bed or unit.")
+        raise InvalidInput.field("reason", gettext("Say why the survivor changes bed or unit."))
     space = db.session.get(Space, space_id)
     if space is None:
-        raise InvalidInput.field("space_id", "No bed or unit has this id.")
+        raise InvalidInput.field("space_id", gettext("No bed or unit has this id."))
     if space.id == placement.space_id:
-        raise Conflict("The survivor already stays in this bed or unit.", {"space_id": ["Current bed."]})
+        raise Conflict(
+            gettext("The survivor already stays in this bed or unit."),
+            {"space_id": [gettext("Current bed.")]},
+        )
     site = space.site
     if site.tier != placement.tier:
         raise InvalidInput.field(
             "space_id",
-            f"A move stays in {Tier(placement.tier).value.replace('_', ' ')} housing; to move on to "
-            f"{Tier(site.tier).value.replace('_', ' ')} housing, hold a place there.",
+            gettext(
+                "A move stays in %(tier)s housing; to move on to %(other)s housing, hold a place there.",
+                tier=Tier(placement.tier).value.replace("_", " "),
+                other=Tier(site.tier).value.replace("_", " "),
+            ),
         )
     if site.id != placement.site_id and not manages_site(actor, site):
         # The receiving site takes the survivor in: its staff decide (a confidential site screens
         # who comes). The case team holds a place there instead, and the site checks them in.
         raise Forbidden(
-            "A move to another site is made by that site's own staff; hold a place there instead."
+            gettext("A move to another site is made by that site's own staff; hold a place there instead.")
         )
     if placement.expected_end_on is not None and placement.expected_end_on <= today:
         raise InvalidTransition(
-            f"This stay passed its end date ({placement.expected_end_on}); "
-            "record an extension or the exit first.",
-            {"placement_id": ["Past its end date."]},
+            gettext(
+                "This stay passed its end date (%(day)s); record an extension or the exit first.",
+                day=placement.expected_end_on,
+            ),
+            {"placement_id": [gettext("Past its end date.")]},
         )
     check_fit(placement.client, space)
     require_no_overdue_stay(space, today)
@@ -109,22 +118,24 @@ def move_options(actor: Actor, placement: Placement) -> list[Space]:
 def undo_check_in(actor: Actor, placement: Placement, now: datetime) -> None:
     """Take back a check-in made by mistake: the hold is held again and the stay is gone."""
     if not manages_site(actor, placement.site):
-        raise Forbidden("Only the site's own staff undo a check-in.")
+        raise Forbidden(gettext("Only the site's own staff undo a check-in."))
     lock_for_change(placement)
     hold = placement.hold
     if hold is None:
         raise Conflict(
-            "This stay did not begin with a check-in; record its exit instead.",
-            {"placement_id": ["Not a check-in."]},
+            gettext("This stay did not begin with a check-in; record its exit instead."),
+            {"placement_id": [gettext("Not a check-in.")]},
         )
     if now - placement.created_at > UNDO_CHECK_IN_WITHIN:
         raise Conflict(
-            f"A check-in can be undone within {UNDO_CHECK_IN_WITHIN.seconds // 60} minutes; "
-            "record the exit instead.",
-            {"placement_id": ["Too late to undo."]},
+            gettext(
+                "A check-in can be undone within %(minutes)s minutes; record the exit instead.",
+                minutes=UNDO_CHECK_IN_WITHIN.seconds // 60,
+            ),
+            {"placement_id": [gettext("Too late to undo.")]},
         )
     if placement.exited_on is not None:
-        raise InvalidTransition(f"This stay already ended on {placement.exited_on}.")
+        raise InvalidTransition(gettext("This stay already ended on %(day)s.", day=placement.exited_on))
     built_on = (
         exists().where(Extension.placement_id == placement.id),
         exists().where(SuggestionDecision.placement_id == placement.id),
@@ -137,8 +148,8 @@ def undo_check_in(actor: Actor, placement: Placement, now: datetime) -> None:
         built_on += (exists().where(TransitionPlan.placement_id == placement.id),)
     if any(db.session.scalar(select(condition)) for condition in built_on):
         raise Conflict(
-            "Something was recorded on this stay since the check-in; record its exit instead.",
-            {"placement_id": ["Stay in use."]},
+            gettext("Something was recorded on this stay since the check-in; record its exit instead."),
+            {"placement_id": [gettext("Stay in use.")]},
         )
     if previous is not None:
         # The check-in ended the survivor's stay before: it goes on as if nothing happened.

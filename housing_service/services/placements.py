@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -53,7 +54,7 @@ def may_see_placement(actor: Actor, placement: Placement) -> bool:
 def get_placement(actor: Actor, placement_id: int) -> Placement:
     placement = db.session.get(Placement, placement_id)
     if placement is None or not may_see_placement(actor, placement):
-        raise NotFound("No stay you may see has this id.")
+        raise NotFound(gettext("No stay you may see has this id."))
     audit.record_reads(actor, [placement.client_id], "placement")
     return placement
 
@@ -110,7 +111,7 @@ def start_placement(
         select(Placement).where(Placement.client_id == client.id, Placement.exited_on.is_(None))
     )
     if previous is not None and previous.space_id == space.id:
-        raise Conflict("This survivor is already staying in this bed or unit.")
+        raise Conflict(gettext("This survivor is already staying in this bed or unit."))
     continued = episodes.stay_to_continue(client.id, Tier(site.tier), booking.starts_on)
     if continued is not None:
         episode, limit_days = continued.episode, continued.stay_limit_days
@@ -155,11 +156,13 @@ def start_placement(
 def check_in(actor: Actor, hold: Hold, now: datetime, today: date) -> Placement:
     """The survivor has arrived: the hold becomes a stay starting tonight."""
     if not manages_site(actor, hold.site):
-        raise Forbidden("Only the site's own staff check survivors in.")
+        raise Forbidden(gettext("Only the site's own staff check survivors in."))
     lock_for_change(hold)
     require_current(hold, now)
     if today < hold.starts_on:
-        raise InvalidTransition(f"This hold starts on {hold.starts_on}; check in on or after that date.")
+        raise InvalidTransition(
+            gettext("This hold starts on %(day)s; check in on or after that date.", day=hold.starts_on)
+        )
     require_no_overdue_stay(hold.space, today)
     booking = hold.booking
     planned_nights = None if booking.ends_on is None else (booking.ends_on - booking.starts_on).days
@@ -188,19 +191,23 @@ def place_walk_in(
     """Someone arrived without a hold: the site's staff place them directly, from tonight."""
     space = db.session.get(Space, space_id)
     if space is None:
-        raise InvalidInput.field("space_id", "No bed or unit has this id.")
+        raise InvalidInput.field("space_id", gettext("No bed or unit has this id."))
     if not manages_site(actor, space.site):
-        raise Forbidden("Only the site's own staff place walk-ins.")
+        raise Forbidden(gettext("Only the site's own staff place walk-ins."))
     if (client_id is None) == (new_client is None):
-        raise InvalidInput.field("client", "Give either client_id or a new client's household and needs.")
+        raise InvalidInput.field(
+            "client", gettext("Give either client_id or a new client's household and needs.")
+        )
     if new_client is not None:
         client = clients.create_client(actor, new_client, now)
     else:
         client = db.session.get(Client, client_id)
         if client is None or not works_case(actor, client):
-            raise InvalidInput.field("client_id", "No survivor on your caseload has this id.")
+            raise InvalidInput.field("client_id", gettext("No survivor on your caseload has this id."))
     if ends_on is not None and ends_on <= today:
-        raise InvalidInput.field("ends_on", "The last night must come after the first: end after tonight.")
+        raise InvalidInput.field(
+            "ends_on", gettext("The last night must come after the first: end after tonight.")
+        )
     check_fit(client, space)
     require_no_overdue_stay(space, today)
     booking = book(space, client, today, stay_end(space.site, today, ends_on))
@@ -212,7 +219,7 @@ def place_walk_in(
 def _require_stay_manager(actor: Actor, placement: Placement) -> None:
     """The site's staff, the survivor's case team and admins manage a stay."""
     if not (manages_site(actor, placement.site) or works_case(actor, placement.client)):
-        raise Forbidden("Only the site's staff or the survivor's case team may change this stay.")
+        raise Forbidden(gettext("Only the site's staff or the survivor's case team may change this stay."))
 
 
 def extend(
@@ -222,24 +229,27 @@ def extend(
     _require_stay_manager(actor, placement)
     lock_for_change(placement)
     if placement.exited_on is not None:
-        raise InvalidTransition("This stay has ended; it can't be extended.")
+        raise InvalidTransition(gettext("This stay has ended; it can't be extended."))
     if placement.expected_end_on is None:
-        raise InvalidTransition("Long-term housing has no end date to extend.")
+        raise InvalidTransition(gettext("Long-term housing has no end date to extend."))
     if new_end_on <= placement.expected_end_on:
         raise InvalidInput.field(
-            "new_end_on", f"Choose a date after the current end, {placement.expected_end_on}."
+            "new_end_on",
+            gettext("Choose a date after the current end, %(day)s.", day=placement.expected_end_on),
         )
     if new_end_on > placement.expected_end_on + MOST_ONE_EXTENSION_ADDS:
         raise InvalidInput.field(
             "new_end_on",
-            f"An extension adds at most {MOST_ONE_EXTENSION_ADDS.days} days; record another one later "
-            "if the stay must go on.",
+            gettext(
+                "An extension adds at most %(days)s days; record another one later if the stay must go on.",
+                days=MOST_ONE_EXTENSION_ADDS.days,
+            ),
         )
     reason, approved_by = reason.strip(), approved_by.strip()
     if not reason:
-        raise InvalidInput.field("reason", "Say why the stay is extended.")
+        raise InvalidInput.field("reason", gettext("Say why the stay is extended."))
     if not approved_by:
-        raise InvalidInput.field("approved_by", "Say who approved the extension.")
+        raise InvalidInput.field("approved_by", gettext("Say who approved the extension."))
     tier_limit = Tier(placement.tier).default_stay_limit_days or 0
     extension = Extension(
         placement_id=placement.id,
@@ -270,17 +280,21 @@ def extend(
 
 def check_destination(destination: int, subsidy_type: int | None, text: str | None) -> None:
     if destination not in EXIT_DESTINATIONS:
-        raise InvalidInput.field("destination", "Not a HUD exit destination code (3.12).")
+        raise InvalidInput.field("destination", gettext("Not a HUD exit destination code (3.12)."))
     if destination == DESTINATION_NEEDING_SUBSIDY_TYPE:
         if subsidy_type not in RENTAL_SUBSIDY_TYPES:
             raise InvalidInput.field(
                 "subsidy_type",
-                "Say which kind of ongoing subsidy helps pay the rent (HUD 3.12.A, for destination 435).",
+                gettext(
+                    "Say which kind of ongoing subsidy helps pay the rent (HUD 3.12.A, for destination 435)."
+                ),
             )
     elif subsidy_type is not None:
-        raise InvalidInput.field("subsidy_type", "Only destination 435 takes a subsidy type.")
+        raise InvalidInput.field("subsidy_type", gettext("Only destination 435 takes a subsidy type."))
     if destination == DESTINATION_NEEDING_TEXT and not (text or "").strip():
-        raise InvalidInput.field("destination_text", "Say where (e.g. 'repatriated to home country').")
+        raise InvalidInput.field(
+            "destination_text", gettext("Say where (e.g. 'repatriated to home country').")
+        )
 
 
 def exit_stay(
@@ -298,13 +312,16 @@ def exit_stay(
     _require_stay_manager(actor, placement)
     lock_for_change(placement)
     if placement.exited_on is not None:
-        raise InvalidTransition(f"This stay already ended on {placement.exited_on}.")
+        raise InvalidTransition(gettext("This stay already ended on %(day)s.", day=placement.exited_on))
     if exited_on < placement.starts_on:
         raise InvalidInput.field(
-            "exited_on", f"The stay began on {placement.starts_on}; the exit can't be earlier."
+            "exited_on",
+            gettext("The stay began on %(day)s; the exit can't be earlier.", day=placement.starts_on),
         )
     if exited_on > today:
-        raise InvalidInput.field("exited_on", "Record an exit once it has happened (today or earlier).")
+        raise InvalidInput.field(
+            "exited_on", gettext("Record an exit once it has happened (today or earlier).")
+        )
     check_destination(destination, subsidy_type, destination_text)
     record_exit(actor, placement, exited_on, destination, subsidy_type, destination_text)
     resolve_stale_stay_flags(now, [placement.id])
@@ -357,7 +374,7 @@ def progress(placement: Placement, today: date) -> StayProgress:
 def arrivals(actor: Actor, site: Site, today: date, days: int) -> list[Hold]:
     """Holds at the site whose arrival is due within `days` days (the site's staff)."""
     if not manages_site(actor, site):
-        raise Forbidden("Only the site's own staff see who is coming.")
+        raise Forbidden(gettext("Only the site's own staff see who is coming."))
     expected = list(
         db.session.scalars(
             select(Hold)
@@ -378,7 +395,7 @@ def extensions_beyond_limit(actor: Actor) -> list[Extension]:
     query = select(Extension).where(Extension.beyond_tier_limit).order_by(Extension.recorded_at.desc())
     if not actor.is_admin:
         if actor.role != Role.CASE_MANAGER:
-            raise Forbidden("Reports are for admins and case managers.")
+            raise Forbidden(gettext("Reports are for admins and case managers."))
         query = (
             query.join(Placement)
             .join(Client, Client.id == Placement.client_id)

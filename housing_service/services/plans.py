@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -35,7 +36,7 @@ from .actor import Actor
 
 def _require_current(placement: Placement) -> None:
     if placement.exited_on is not None:
-        raise Conflict("This stay has ended; plan from the survivor's current stay.")
+        raise Conflict(gettext("This stay has ended; plan from the survivor's current stay."))
 
 
 def plan_of(placement: Placement) -> TransitionPlan | None:
@@ -46,7 +47,7 @@ def get_plan(actor: Actor, placement: Placement) -> TransitionPlan:
     require_case_worker(actor, placement.client)
     plan = plan_of(placement)
     if plan is None:
-        raise NotFound("This stay has no transition plan yet.")
+        raise NotFound(gettext("This stay has no transition plan yet."))
     return plan
 
 
@@ -74,10 +75,10 @@ def save_plan(
     move_by = move_by or default_move_by
     if target_tier == Tier(placement.tier) == Tier.LONG_TERM:
         raise InvalidInput.field(
-            "target_tier", "Long-term housing is the last step; there is no move to plan."
+            "target_tier", gettext("Long-term housing is the last step; there is no move to plan.")
         )
     if move_by is not None and move_by < today:
-        raise InvalidInput.field("move_by", "Choose today or a later date.")
+        raise InvalidInput.field("move_by", gettext("Choose today or a later date."))
     if plan is None:
         plan = TransitionPlan(
             placement_id=placement.id, created_by_id=actor.signed_in_user.id, created_at=now
@@ -104,7 +105,7 @@ def add_step(actor: Actor, plan: TransitionPlan, data: dict[str, Any], now: date
         updated_at=now,
     )
     if not step.description:
-        raise InvalidInput.field("description", "Say what the step is.")
+        raise InvalidInput.field("description", gettext("Say what the step is."))
     db.session.add(step)
     db.session.flush()
     audit.record(actor, "plan.step_add", "plan_step", step.id, {"plan_id": plan.id}, now=now)
@@ -115,7 +116,7 @@ def get_step(actor: Actor, step_id: int) -> PlanStep:
     step = db.session.get(PlanStep, step_id)
     # As for survivors' records: a step of a case the actor doesn't work on is not found.
     if step is None or not works_case(actor, step.plan.placement.client):
-        raise NotFound("No plan step you may see has this id.")
+        raise NotFound(gettext("No plan step you may see has this id."))
     return step
 
 
@@ -142,11 +143,11 @@ def record_decision(
     require_case_worker(actor, placement.client)
     _require_current(placement)
     if db.session.get(Site, site_id) is None:
-        raise InvalidInput.field("site_id", "No site has this id.")
+        raise InvalidInput.field("site_id", gettext("No site has this id."))
     reason = (reason or "").strip() or None
     if decision == Decision.DECLINED and reason is None:
         raise InvalidInput.field(
-            "reason", "Note why the survivor declined, in their own words where you can."
+            "reason", gettext("Note why the survivor declined, in their own words where you can.")
         )
     record = SuggestionDecision(
         client_id=placement.client_id,
@@ -222,8 +223,10 @@ def hold_suggestion(
     candidate = next((c for c in suggestion.candidates if c.site_id == site_id), None)
     if suggestion.action != Action.SUGGEST or candidate is None:
         raise Conflict(
-            "This place is not among the current suggestions for this stay; search the bed board instead.",
-            {"site_id": ["Not suggested now."]},
+            gettext(
+                "This place is not among the current suggestions for this stay; search the bed board instead."
+            ),
+            {"site_id": [gettext("Not suggested now.")]},
         )
     hold = holds.create_hold(
         actor,
@@ -236,7 +239,7 @@ def hold_suggestion(
         today=today,
     )
     if hold.site_id != site_id:
-        raise InvalidInput.field("space_id", "This bed or unit is not at the suggested site.")
+        raise InvalidInput.field("space_id", gettext("This bed or unit is not at the suggested site."))
     record_decision(actor, placement, site_id, Decision.CHOSEN, None, today, now)
     plan = plan_of(placement)
     if plan is not None:

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import Conflict
 from ..extensions import db
+from ..i18n import current_words
 from ..matching import (
     CurrentStay,
     Household,
@@ -192,14 +194,16 @@ def require_current(placement: Placement) -> None:
     if placement.exited_on is None:
         return
     following = placement.next_placement
-    where = (
-        f" The survivor's next stay is stay {following.id}, at {following.site.name}; plan from there."
-        if following is not None
-        else ""
-    )
+    ended = gettext("This stay ended on %(day)s; there is no move to plan from it.", day=placement.exited_on)
+    if following is not None:
+        ended += " " + gettext(
+            "The survivor's next stay is stay %(stay)s, at %(site)s; plan from there.",
+            stay=following.id,
+            site=following.site.name,
+        )
     raise Conflict(
-        f"This stay ended on {placement.exited_on}; there is no move to plan from it.{where}",
-        {"placement_id": ["Stay ended."]},
+        ended,
+        {"placement_id": [gettext("Stay ended.")]},
     )
 
 
@@ -212,7 +216,9 @@ def suggest_for_placement(
     stay, profile = current_stay(placement), survivor_profile(placement.client)
     matcher = matcher_for(_tiers_needed([(stay, profile)], today), today)
     declined = declined_recently([placement.client_id], now).get(placement.client_id, frozenset())
-    return matcher.suggest(stay, profile, declined, today, now, name_exclusions=name_exclusions)
+    return matcher.suggest(
+        stay, profile, declined, today, now, name_exclusions=name_exclusions, words=current_words()
+    )
 
 
 def suggest_for_caseload(
@@ -244,4 +250,6 @@ def suggest_for_caseload(
     ]
     tiers = _tiers_needed(((r.stay, r.profile) for r in requests), today)
     matcher = matcher_for(tiers, today)
-    return list(zip(placements, matcher.suggest_many(requests, today, now), strict=True)), total
+    return list(
+        zip(placements, matcher.suggest_many(requests, today, now, current_words()), strict=True)
+    ), total

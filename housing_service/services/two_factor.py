@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 import segno
+from flask_babel import gettext
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -62,7 +63,9 @@ def begin_enrolment(actor: Actor, now: datetime) -> str:
     """A new secret for the acting person, waiting for a typed code to confirm it."""
     user = actor.signed_in_user
     if user.totp_enabled_at is not None:
-        raise Conflict("Two-step sign-in is already set up. An admin can reset it if your phone is lost.")
+        raise Conflict(
+            gettext("Two-step sign-in is already set up. An admin can reset it if your phone is lost.")
+        )
     user.totp_secret = pyotp.random_base32()
     db.session.flush()
     audit.record(actor, "user.second_factor_enrolment_started", "user", user.id, now=now)
@@ -72,7 +75,7 @@ def begin_enrolment(actor: Actor, now: datetime) -> str:
 def setup_uri(user: User) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
     if user.totp_secret is None:
-        raise Conflict("Start setting up two-step sign-in first.")
+        raise Conflict(gettext("Start setting up two-step sign-in first."))
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
@@ -87,14 +90,17 @@ def confirm_enrolment(actor: Actor, code: str, now: datetime) -> list[str]:
     """The typed code matches the new secret: two-step sign-in is on. Returns the recovery codes."""
     user = actor.signed_in_user
     if user.totp_enabled_at is not None:
-        raise Conflict("Two-step sign-in is already set up.")
+        raise Conflict(gettext("Two-step sign-in is already set up."))
     if user.totp_secret is None:
-        raise Conflict("Start setting up two-step sign-in first.")
+        raise Conflict(gettext("Start setting up two-step sign-in first."))
     step = _matching_step(user.totp_secret, code, now, after=None)
     if step is None:
         raise InvalidInput.field(
             "code",
-            "This code does not match. Type the 6 digits your app shows now (they change every 30 seconds).",
+            gettext(
+                "This code does not match. Type the 6 digits your app shows now (they change every 30"
+                " seconds)."
+            ),
         )
     user.totp_enabled_at = now
     user.totp_last_step = step

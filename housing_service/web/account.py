@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from flask import flash, session, url_for
+from flask import current_app, flash, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
 from flask_login import logout_user
 
 from ..errors import DomainError, InvalidInput
+from ..i18n import select_locale
 from ..services import accounts, passwords, two_factor
 from ..signing_in import confirm_password, second_factor_standing
 from ..signing_in import sign_out_everywhere as end_everything
 from .blueprint import bp
 from .forms import PasswordChangeForm, TwoStepConfirmForm, TwoStepStartForm
+from .forms_language import AS_BROWSER, LanguageForm
 from .rendering import Problem, acting, attach, now, page, problems_of, see_other, today
 
 
 def _account_page(
-    form: PasswordChangeForm, status: int = 200, problems: list[Problem] | None = None
+    form: PasswordChangeForm,
+    status: int = 200,
+    problems: list[Problem] | None = None,
+    language_form: LanguageForm | None = None,
 ) -> ResponseReturnValue:
+    person = acting().signed_in_user
+    if language_form is None:
+        language_form = LanguageForm(formdata=None, locale=person.locale or AS_BROWSER)
     return page(
         "account.html",
         status,
-        person=acting().signed_in_user,
+        person=person,
         form=form,
+        language_form=language_form,
         problems=problems or [],
         minimum_length=passwords.MINIMUM_LENGTH,
         standing=second_factor_standing(acting().signed_in_user),
@@ -33,6 +43,19 @@ def _account_page(
 @bp.route("/account", methods=["GET"])
 def account() -> ResponseReturnValue:
     return _account_page(PasswordChangeForm(formdata=None))
+
+
+@bp.route("/account/language", methods=["POST"])
+def choose_language() -> ResponseReturnValue:
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _account_page(PasswordChangeForm(formdata=None), 422, problems_of(form), language_form=form)
+    chosen = form.locale.data or None
+    accounts.choose_language(acting(), chosen, current_app.config["LANGUAGES"])
+    # Said in the language just chosen: the next page is in it.
+    with force_locale(select_locale()):
+        flash(gettext("Your language is saved: pages and messages are now in this language."), "success")
+    return see_other(url_for("web.account"))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -57,8 +80,10 @@ def change_password() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash(
-        "Your password is changed. You are signed out everywhere, here too, and your API tokens no "
-        "longer work: sign in again with your new password.",
+        gettext(
+            "Your password is changed. You are signed out everywhere, here too, and your API tokens no "
+            "longer work: sign in again with your new password."
+        ),
         "success",
     )
     return see_other(url_for("web.sign_in"))
@@ -68,8 +93,10 @@ def change_password() -> ResponseReturnValue:
 def sign_out_everywhere() -> ResponseReturnValue:
     end_everything(acting())
     flash(
-        "You are signed out everywhere: on this device and on any other where you were signed in, "
-        "and your API tokens no longer work. To keep survivors' information safe, close this browser tab.",
+        gettext(
+            "You are signed out everywhere: on this device and on any other where you were signed in, "
+            "and your API tokens no longer work. To keep survivors' information safe, close this browser tab."
+        ),
         "success",
     )
     return see_other(url_for("web.sign_in"))

@@ -6,6 +6,8 @@ import logging
 
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -18,33 +20,33 @@ from .blueprint import bp
 log = logging.getLogger(__name__)
 
 _TITLES = {
-    400: "We couldn't use what was sent",
-    401: "Please sign in",
-    403: "You can't open this page",
-    404: "We couldn't find that",
-    405: "This address only takes form submissions",
-    409: "That couldn't be done",
-    413: "That was too much to send",
-    422: "Please check what you entered",
-    429: "Please wait a moment",
+    400: _l("We couldn't use what was sent"),
+    401: _l("Please sign in"),
+    403: _l("You can't open this page"),
+    404: _l("We couldn't find that"),
+    405: _l("This address only takes form submissions"),
+    409: _l("That couldn't be done"),
+    413: _l("That was too much to send"),
+    422: _l("Please check what you entered"),
+    429: _l("Please wait a moment"),
 }
 
 # Werkzeug's own descriptions are written for developers; these are for people.
 _MESSAGES = {
-    400: "The form or address was incomplete, so nothing was saved.",
-    404: "There is no page at this address.",
-    405: "This address can't be opened directly.",
+    400: _l("The form or address was incomplete, so nothing was saved."),
+    404: _l("There is no page at this address."),
+    405: _l("This address can't be opened directly."),
 }
 
 _NEXT_STEPS = {
-    403: "If you need it for your work, ask your coalition's admin for access.",
-    404: "It may have been removed, or the link may be incomplete. Go back and try again from the menu.",
-    405: "Use the buttons on the page rather than typing the address.",
+    403: _l("If you need it for your work, ask your coalition's admin for access."),
+    404: _l("It may have been removed, or the link may be incomplete. Go back and try again from the menu."),
+    405: _l("Use the buttons on the page rather than typing the address."),
 }
 
 
 def error_page(status: int, message: str, next_step: str | None = None) -> ResponseReturnValue:
-    title = _TITLES.get(status, "Something went wrong")
+    title = _TITLES.get(status) or gettext("Something went wrong")
     body = render_template(
         "error.html", title=title, message=message, next_step=next_step or _NEXT_STEPS.get(status)
     )
@@ -55,8 +57,8 @@ def error_page(status: int, message: str, next_step: str | None = None) -> Respo
 def form_expired(_error: CSRFError) -> ResponseReturnValue:
     return error_page(
         400,
-        "This form had expired or did not come from this service, so nothing was saved.",
-        "Go back, reload the page, and send the form again.",
+        gettext("This form had expired or did not come from this service, so nothing was saved."),
+        gettext("Go back, reload the page, and send the form again."),
     )
 
 
@@ -70,7 +72,8 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status >= 500:
         return unexpected_error(error)
-    page = error_page(status, _MESSAGES.get(status, error.description or ""))
+    # Werkzeug's own descriptions (of statuses without words of ours) stay English.
+    page = error_page(status, _MESSAGES.get(status) or error.description or "")
     return with_allow(page, error) if isinstance(error, MethodNotAllowed) else page
 
 
@@ -93,8 +96,8 @@ def out_of_range(_error: Exception) -> ResponseReturnValue:
     _end_failed_transaction()
     return error_page(
         422,
-        "A number or value in the form or address is out of range, so nothing was changed.",
-        "Go back and start again from the menu.",
+        gettext("A number or value in the form or address is out of range, so nothing was changed."),
+        gettext("Go back and start again from the menu."),
     )
 
 
@@ -107,6 +110,10 @@ def unexpected_error(error: Exception) -> ResponseReturnValue:
     _end_failed_transaction()
     return error_page(
         500,
-        "Something went wrong on our side. Nothing was changed.",
-        f"Try again in a moment. If it happens again, tell your admin and quote request id {request_id}.",
+        gettext("Something went wrong on our side. Nothing was changed."),
+        gettext(
+            "Try again in a moment. If it happens again, tell your admin and quote request id"
+            " %(request_id)s.",
+            request_id=request_id,
+        ),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app, flash, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..errors import InvalidInput
 from ..models import Flag
@@ -66,11 +67,16 @@ def acknowledge_flag(flag_id: int) -> ResponseReturnValue:
     flag = flags.get_flag(actor, flag_id)
     form = AcknowledgeForm(prefix=f"flag-{flag.id}")
     if not form.validate_on_submit():
-        raise InvalidInput("The note is too long: keep it under 2,000 characters, then send it again.")
+        raise InvalidInput(
+            gettext("The note is too long: keep it under 2,000 characters, then send it again.")
+        )
     taking_it_on = flag.acknowledged_at is None or flag.acknowledged_by_id != actor.signed_in_user.id
     flags.acknowledge(actor, flag, form.note.data, now())
     flash(
-        "Noted: colleagues can see that you are on it." if taking_it_on else "Your note is saved.", "success"
+        gettext("Noted: colleagues can see that you are on it.")
+        if taking_it_on
+        else gettext("Your note is saved."),
+        "success",
     )
     back = safe_next(request.args.get("next"))
     if back is None:

@@ -33,6 +33,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..input_bounds import DAY_PROBLEM, within_days
+from ..i18n import current_words
 from ..languages import language_choices
 from ..models import Role
 from ..services.inventory import LABEL_LENGTH, LARGEST_FIRST_NUMBER, MOST_SPACES_AT_ONCE
@@ -73,7 +74,7 @@ def options(pairs: Iterable[tuple[Any, str]], empty: str | None = None) -> list[
 
 def language_options() -> list[SelectChoice]:
     """The languages offered, by name, common ones first (asked as each form is shown)."""
-    return options(language_choices())
+    return options(language_choices(current_words().code))
 
 
 def _choices(labels: dict[Any, str], empty: str | None = None) -> list[SelectChoice]:
@@ -220,7 +221,7 @@ class PasswordChangeForm(PageForm):
 
 def spoken_language_options() -> list[SelectChoice]:
     """One language the household is most comfortable in, or none said (the bed board)."""
-    return options(language_choices(), "Not said")
+    return options(language_choices(current_words().code), "Not said")
 
 
 def children_ages(text: str | None) -> list[int]:

@@ -13,13 +13,15 @@ from enum import StrEnum
 from urllib.parse import quote_plus
 
 from flask import Flask, current_app
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .. import plain_words
-from ..languages import language_name
+# Dates and times in the reader's language and the coalition's time zone; the pages import
+# them from here.
+from ..i18n import age_text, day_text, language_name, moment_text, time_text  # noqa: F401
 from ..models import Hold, Placement, Role
-from ..plain_words import age_text, day_text
 from ..request_context import acting
 from ..services import placements
 from ..services.access import knows_who_is_arriving
@@ -42,71 +44,55 @@ from ..vocabulary import (
 )
 
 TIER_LABELS = {
-    Tier.EMERGENCY: "Emergency shelter",
-    Tier.TRANSITIONAL: "Transitional housing",
-    Tier.LONG_TERM: "Long-term housing",
+    Tier.EMERGENCY: _l("Emergency shelter"),
+    Tier.TRANSITIONAL: _l("Transitional housing"),
+    Tier.LONG_TERM: _l("Long-term housing"),
 }
-GENDER_LABELS = {Gender.WOMAN: "Woman", Gender.MAN: "Man", Gender.NONBINARY: "Non-binary"}
+GENDER_LABELS = {Gender.WOMAN: _l("Woman"), Gender.MAN: _l("Man"), Gender.NONBINARY: _l("Non-binary")}
 AGE_GROUP_LABELS = {
-    AgeGroup.MINOR: "Minor (under 18)",
-    AgeGroup.YOUTH: "Youth (18 to 24)",
-    AgeGroup.ADULT: "Adult (25 and over)",
+    AgeGroup.MINOR: _l("Minor (under 18)"),
+    AgeGroup.YOUTH: _l("Youth (18 to 24)"),
+    AgeGroup.ADULT: _l("Adult (25 and over)"),
 }
 HOUSEHOLD_LABELS = {
-    HouseholdType.SINGLE_ADULTS: "Adults without children",
-    HouseholdType.ADULTS_WITH_CHILDREN: "Adults with children",
-    HouseholdType.MINORS_ONLY: "Minors on their own",
+    HouseholdType.SINGLE_ADULTS: _l("Adults without children"),
+    HouseholdType.ADULTS_WITH_CHILDREN: _l("Adults with children"),
+    HouseholdType.MINORS_ONLY: _l("Minors on their own"),
 }
 FEATURE_LABELS = {
-    SpaceFeature.WHEELCHAIR_ACCESSIBLE: "Wheelchair accessible",
-    SpaceFeature.GROUND_FLOOR: "Ground floor",
-    SpaceFeature.CRIB: "Crib",
+    SpaceFeature.WHEELCHAIR_ACCESSIBLE: _l("Wheelchair accessible"),
+    SpaceFeature.GROUND_FLOOR: _l("Ground floor"),
+    SpaceFeature.CRIB: _l("Crib"),
 }
 # What a survivor may need of a bed (a crib is a site's offer, not a survivor's need).
 ACCESSIBILITY_NEEDS = (SpaceFeature.WHEELCHAIR_ACCESSIBLE, SpaceFeature.GROUND_FLOOR)
-KIND_LABELS = {SpaceKind.BED: "Bed", SpaceKind.UNIT: "Unit"}
+KIND_LABELS = {SpaceKind.BED: _l("Bed"), SpaceKind.UNIT: _l("Unit")}
 POLICY_LABELS = {
-    SubstanceUsePolicy.HARM_REDUCTION: "Harm reduction",
-    SubstanceUsePolicy.SOBRIETY_REQUIRED: "Sobriety required",
+    SubstanceUsePolicy.HARM_REDUCTION: _l("Harm reduction"),
+    SubstanceUsePolicy.SOBRIETY_REQUIRED: _l("Sobriety required"),
 }
 PHASE_LABELS = {
-    CasePhase.CRISIS: "Crisis",
-    CasePhase.STABILISATION: "Stabilisation",
-    CasePhase.SUSTAINABILITY: "Sustainability",
+    CasePhase.CRISIS: _l("Crisis"),
+    CasePhase.STABILISATION: _l("Stabilisation"),
+    CasePhase.SUSTAINABILITY: _l("Sustainability"),
 }
 CHILD_AGE_LABELS = {
-    ChildAgeBracket.INFANT: "aged 0 to 2",
-    ChildAgeBracket.YOUNG_CHILD: "aged 3 to 5",
-    ChildAgeBracket.CHILD: "aged 6 to 12",
-    ChildAgeBracket.TEEN: "aged 13 to 17",
+    ChildAgeBracket.INFANT: _l("aged 0 to 2"),
+    ChildAgeBracket.YOUNG_CHILD: _l("aged 3 to 5"),
+    ChildAgeBracket.CHILD: _l("aged 6 to 12"),
+    ChildAgeBracket.TEEN: _l("aged 13 to 17"),
 }
 ROLE_LABELS = {
-    Role.ADMIN: "Admin",
-    Role.ADVOCATE: "Housing advocate",
-    Role.CASE_MANAGER: "Case manager",
-    Role.PARTNER: "Shelter partner",
+    Role.ADMIN: _l("Admin"),
+    Role.ADVOCATE: _l("Housing advocate"),
+    Role.CASE_MANAGER: _l("Case manager"),
+    Role.PARTNER: _l("Shelter partner"),
 }
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """English only: a page marked for translation uses {% trans count=n %}…{% pluralize %} instead."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
-# Dates and times, in the coalition's time zone ---------------------------------------------
-
-
-def _zone() -> str:
-    return current_app.config["COALITION_TIMEZONE"]
-
-
-def time_text(value: datetime | None) -> str:
-    """'4:05 pm', in the coalition's time zone."""
-    return plain_words.time_text(value, _zone())
-
-
-def moment_text(value: datetime | None, today: date | None = None) -> str:
-    """'4:05 pm today', '9:00 am tomorrow' or '4:05 pm on Wed, Mar 10, 2027'."""
-    return plain_words.moment_text(value, _zone(), today)
 
 
 # Freshness of a site's availability -------------------------------------------------------
@@ -122,11 +108,11 @@ def freshness(confirmed_at: datetime | None, now: datetime) -> Freshness:
     """How recently the site confirmed its beds, and whether that is too long ago to trust."""
     hours = freshness_hours(confirmed_at, now)
     if confirmed_at is None or hours is None:
-        return Freshness("Never confirmed: call the site before sending anyone", True)
+        return Freshness(gettext("Never confirmed: call the site before sending anyone"), True)
     ago = age_text(now - confirmed_at)
     if hours > current_app.config["STALE_AVAILABILITY_HOURS"]:
-        return Freshness(f"Out of date: confirmed {ago}; call the site to check", True)
-    return Freshness(f"Confirmed {ago}", False)
+        return Freshness(gettext("Out of date: confirmed %(ago)s; call the site to check", ago=ago), True)
+    return Freshness(gettext("Confirmed %(ago)s", ago=ago), False)
 
 
 # A stay against its limit -----------------------------------------------------------------
@@ -188,21 +174,29 @@ class StayBar:
 def stay_bar(placement: Placement, today: date) -> StayBar:
     progress = placements.progress(placement, today)
     if progress.limit_days is None or progress.days_left is None:
-        return StayBar(progress.day, None, f"Day {progress.day}: long-term housing has no end date", None)
-    head = f"Day {progress.day} of {progress.limit_days}"
+        text = gettext("Day %(day)s: long-term housing has no end date", day=progress.day)
+        return StayBar(progress.day, None, text, None)
+    head = gettext("Day %(day)s of %(limit)s", day=progress.day, limit=progress.limit_days)
     site_limit = placement.stay_limit_days
     if site_limit is not None and progress.limit_days > site_limit:
-        head += f" (extended past the site's {site_limit}-night limit)"
+        head = gettext(
+            "%(head)s (extended past the site's %(limit)s-night limit)", head=head, limit=site_limit
+        )
     level = urgency(progress.days_left)
     if progress.days_left > 0:
-        return StayBar(
-            progress.day, progress.limit_days, f"{head} — {plural(progress.days_left, 'day')} left", level
+        text = ngettext(
+            "%(head)s — %(num)s day left", "%(head)s — %(num)s days left", progress.days_left, head=head
         )
+        return StayBar(progress.day, progress.limit_days, text, level)
     if progress.days_left == 0:
-        text = f"{head} — the planned stay ends today; record the exit or an extension"
+        text = gettext("%(head)s — the planned stay ends today; record the exit or an extension", head=head)
     else:
-        late = plural(-progress.days_left, "day")
-        text = f"{head} — {late} past the planned end; record the exit or an extension"
+        text = ngettext(
+            "%(head)s — %(num)s day past the planned end; record the exit or an extension",
+            "%(head)s — %(num)s days past the planned end; record the exit or an extension",
+            -progress.days_left,
+            head=head,
+        )
     return StayBar(progress.day, progress.limit_days, text, level)
 
 
@@ -225,69 +219,71 @@ class ExitChoice:
         return self.destination == DESTINATION_NEEDING_SUBSIDY_TYPE
 
 
+# Stored with code 17 as the survivor's destination: kept in English, shown translated.
 HOME_COUNTRY = "Returned to home country"
+HOME_COUNTRY_LABEL = _l("Returned to home country")
 
 EXIT_CHOICE_GROUPS: tuple[tuple[str, tuple[ExitChoice, ...]], ...] = (
     (
-        "A home of their own",
+        _l("A home of their own"),
         (
-            ExitChoice("410", "Renting their own place, no ongoing subsidy", 410),
-            ExitChoice("435", "Renting their own place, with an ongoing subsidy", 435),
-            ExitChoice("411", "A home they own, no ongoing subsidy", 411),
-            ExitChoice("421", "A home they own, with an ongoing subsidy", 421),
-            ExitChoice("426", "HOPWA permanent housing", 426),
+            ExitChoice("410", _l("Renting their own place, no ongoing subsidy"), 410),
+            ExitChoice("435", _l("Renting their own place, with an ongoing subsidy"), 435),
+            ExitChoice("411", _l("A home they own, no ongoing subsidy"), 411),
+            ExitChoice("421", _l("A home they own, with an ongoing subsidy"), 421),
+            ExitChoice("426", _l("HOPWA permanent housing"), 426),
         ),
     ),
     (
-        "With family or friends",
+        _l("With family or friends"),
         (
-            ExitChoice("422", "Living with family, to stay", 422),
-            ExitChoice("423", "Living with friends, to stay", 423),
-            ExitChoice("312", "Staying with family for now", 312),
-            ExitChoice("313", "Staying with friends for now", 313),
+            ExitChoice("422", _l("Living with family, to stay"), 422),
+            ExitChoice("423", _l("Living with friends, to stay"), 423),
+            ExitChoice("312", _l("Staying with family for now"), 312),
+            ExitChoice("313", _l("Staying with friends for now"), 313),
         ),
     ),
     (
-        "Another programme or a temporary place",
+        _l("Another programme or a temporary place"),
         (
-            ExitChoice("302", "Transitional housing", 302),
+            ExitChoice("302", _l("Transitional housing"), 302),
             ExitChoice(
-                "101", "Another emergency shelter (or a shelter-paid hotel, or a host home shelter)", 101
+                "101", _l("Another emergency shelter (or a shelter-paid hotel, or a host home shelter)"), 101
             ),
-            ExitChoice("118", "Safe haven", 118),
-            ExitChoice("332", "Host home (not a crisis shelter)", 332),
-            ExitChoice("314", "Hotel or motel they pay for", 314),
-            ExitChoice("329", "Residential programme or halfway house", 329),
-            ExitChoice("327", "HOPWA transitional housing", 327),
+            ExitChoice("118", _l("Safe haven"), 118),
+            ExitChoice("332", _l("Host home (not a crisis shelter)"), 332),
+            ExitChoice("314", _l("Hotel or motel they pay for"), 314),
+            ExitChoice("329", _l("Residential programme or halfway house"), 329),
+            ExitChoice("327", _l("HOPWA transitional housing"), 327),
         ),
     ),
     (
-        "Care, treatment or custody",
+        _l("Care, treatment or custody"),
         (
-            ExitChoice("206", "Hospital or other medical facility", 206),
-            ExitChoice("204", "Psychiatric hospital or facility", 204),
-            ExitChoice("205", "Substance use treatment or detox", 205),
-            ExitChoice("225", "Long-term care or nursing home", 225),
-            ExitChoice("215", "Foster care", 215),
-            ExitChoice("207", "Jail, prison or juvenile detention", 207),
+            ExitChoice("206", _l("Hospital or other medical facility"), 206),
+            ExitChoice("204", _l("Psychiatric hospital or facility"), 204),
+            ExitChoice("205", _l("Substance use treatment or detox"), 205),
+            ExitChoice("225", _l("Long-term care or nursing home"), 225),
+            ExitChoice("215", _l("Foster care"), 215),
+            ExitChoice("207", _l("Jail, prison or juvenile detention"), 207),
         ),
     ),
     (
-        "Somewhere else",
+        _l("Somewhere else"),
         (
-            ExitChoice("17-home-country", HOME_COUNTRY, 17, HOME_COUNTRY),
-            ExitChoice("17", "Somewhere else (say where below)", 17),
-            ExitChoice("116", "A place not meant for living in (street, car, empty building)", 116),
-            ExitChoice("24", "Died", 24),
+            ExitChoice("17-home-country", HOME_COUNTRY_LABEL, 17, HOME_COUNTRY),
+            ExitChoice("17", _l("Somewhere else (say where below)"), 17),
+            ExitChoice("116", _l("A place not meant for living in (street, car, empty building)"), 116),
+            ExitChoice("24", _l("Died"), 24),
         ),
     ),
     (
-        "Not known",
+        _l("Not known"),
         (
-            ExitChoice("8", "The survivor doesn't know", 8),
-            ExitChoice("9", "The survivor prefers not to say", 9),
-            ExitChoice("30", "Left before an exit conversation", 30),
-            ExitChoice("99", "Not recorded", 99),
+            ExitChoice("8", _l("The survivor doesn't know"), 8),
+            ExitChoice("9", _l("The survivor prefers not to say"), 9),
+            ExitChoice("30", _l("Left before an exit conversation"), 30),
+            ExitChoice("99", _l("Not recorded"), 99),
         ),
     ),
 )
@@ -301,24 +297,24 @@ def exit_choice_options() -> dict[str, list[tuple[str, str]]]:
 
 # HUD 3.12.A's subsidy types in words a front desk uses; the acronyms people know stay.
 SUBSIDY_LABELS: dict[int, str] = {
-    419: "Veterans' housing voucher (HUD-VASH)",
-    420: "Another ongoing rent subsidy",
-    428: "Veterans' transition-in-place subsidy (GPD TIP)",
-    431: "Rapid re-housing (RRH) or similar",
-    433: "Housing Choice Voucher (Section 8)",
-    434: "A public housing unit",
-    436: "Housing Stability Voucher",
-    437: "Family Unification Program voucher (FUP)",
-    438: "Foster Youth to Independence voucher (FYI)",
-    439: "Permanent supportive housing",
-    440: "Other permanent housing for people who were homeless",
+    419: _l("Veterans' housing voucher (HUD-VASH)"),
+    420: _l("Another ongoing rent subsidy"),
+    428: _l("Veterans' transition-in-place subsidy (GPD TIP)"),
+    431: _l("Rapid re-housing (RRH) or similar"),
+    433: _l("Housing Choice Voucher (Section 8)"),
+    434: _l("A public housing unit"),
+    436: _l("Housing Stability Voucher"),
+    437: _l("Family Unification Program voucher (FUP)"),
+    438: _l("Foster Youth to Independence voucher (FYI)"),
+    439: _l("Permanent supportive housing"),
+    440: _l("Other permanent housing for people who were homeless"),
 }
 
 
 def subsidy_options() -> list[tuple[str, str]]:
     # Every code HUD lists, each in words (a code without words fails the exit page's tests).
     labelled = [(str(code), SUBSIDY_LABELS[code]) for code in RENTAL_SUBSIDY_TYPES]
-    return [("", "Choose the kind of subsidy"), *labelled]
+    return [("", _l("Choose the kind of subsidy")), *labelled]
 
 
 def destination_label(placement: Placement) -> str:
@@ -326,6 +322,8 @@ def destination_label(placement: Placement) -> str:
     if placement.destination is None:
         return ""
     if placement.destination == DESTINATION_NEEDING_TEXT:
+        if placement.destination_text == HOME_COUNTRY:
+            return str(HOME_COUNTRY_LABEL)
         return placement.destination_text or EXIT_DESTINATIONS[DESTINATION_NEEDING_TEXT]
     choice = EXIT_CHOICES.get(str(placement.destination))
     return (
@@ -337,23 +335,23 @@ def destination_label(placement: Placement) -> str:
 
 _NAVIGATION = {
     Role.ADVOCATE: (
-        ("web.bed_board", "Bed board"),
-        ("web.caseload", "My clients"),
-        ("web.referrals", "Referrals"),
+        ("web.bed_board", _l("Bed board")),
+        ("web.caseload", _l("My clients")),
+        ("web.referrals", _l("Referrals")),
     ),
     Role.CASE_MANAGER: (
-        ("web.caseload", "Caseload"),
-        ("web.bed_board", "Bed board"),
-        ("web.referrals", "Referrals"),
-        ("report_pages.index", "Reports"),
+        ("web.caseload", _l("Caseload")),
+        ("web.bed_board", _l("Bed board")),
+        ("web.referrals", _l("Referrals")),
+        ("report_pages.index", _l("Reports")),
     ),
-    Role.PARTNER: (("web.my_sites", "My sites"), ("web.referrals", "Referrals")),
+    Role.PARTNER: (("web.my_sites", _l("My sites")), ("web.referrals", _l("Referrals"))),
     Role.ADMIN: (
-        ("web.admin_index", "Admin"),
-        ("web.bed_board", "Bed board"),
-        ("web.my_sites", "Sites"),
-        ("web.caseload", "Clients"),
-        ("report_pages.index", "Reports"),
+        ("web.admin_index", _l("Admin")),
+        ("web.bed_board", _l("Bed board")),
+        ("web.my_sites", _l("Sites")),
+        ("web.caseload", _l("Clients")),
+        ("report_pages.index", _l("Reports")),
     ),
 }
 MAIN_PAGE = {role: links[0][0] for role, links in _NAVIGATION.items()}
@@ -368,18 +366,18 @@ def navigation() -> tuple[tuple[str, str], ...]:
 # Transition plans: the steps toward the move, in words --------------------------------------
 
 STEP_KIND_LABELS = {
-    "identity_documents": "Identity documents",
-    "income": "Income or a job offer",
-    "legal_status": "A legal status step",
-    "school_enrolment": "School enrolment for the children",
-    "housing_voucher": "A housing voucher application",
-    "other": "Something else",
+    "identity_documents": _l("Identity documents"),
+    "income": _l("Income or a job offer"),
+    "legal_status": _l("A legal status step"),
+    "school_enrolment": _l("School enrolment for the children"),
+    "housing_voucher": _l("A housing voucher application"),
+    "other": _l("Something else"),
 }
 STEP_STATUS_LABELS = {
-    "to_do": "To do",
-    "in_progress": "Under way",
-    "done": "Done",
-    "not_needed": "Not needed after all",
+    "to_do": _l("To do"),
+    "in_progress": _l("Under way"),
+    "done": _l("Done"),
+    "not_needed": _l("Not needed after all"),
 }
 
 
@@ -419,7 +417,7 @@ def map_link(address: str) -> str:
 
 def arriving(hold: Hold) -> str:
     """Who a hold is for, as the person reading may know it (a screened site: the household)."""
-    return hold.client.code if knows_who_is_arriving(acting(), hold) else "the referred household"
+    return hold.client.code if knows_who_is_arriving(acting(), hold) else gettext("the referred household")
 
 
 def two_step_due() -> datetime | None:
@@ -432,12 +430,8 @@ def two_step_due() -> datetime | None:
 def install(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters.update(
-        day=day_text,
-        time=time_text,
-        moment=moment_text,
-        language=language_name,
         tier=lambda value: TIER_LABELS.get(value, value),
-        gender=lambda value: GENDER_LABELS.get(value, "Not said") if value else "Not said",
+        gender=lambda value: GENDER_LABELS.get(value, _l("Not said")) if value else _l("Not said"),
         age_group=lambda value: AGE_GROUP_LABELS.get(value, value),
         feature=lambda value: FEATURE_LABELS.get(value, value),
         kind=lambda value: KIND_LABELS.get(value, value),

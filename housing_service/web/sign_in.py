@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -69,7 +70,10 @@ def sign_in_second_step() -> ResponseReturnValue:
         return see_other(target or url_for("web.home"))
     user = pending_second_step()
     if user is None:
-        flash("Please sign in again: the second step waits only a few minutes after the password.", "info")
+        flash(
+            gettext("Please sign in again: the second step waits only a few minutes after the password."),
+            "info",
+        )
         return see_other(url_for("web.sign_in", next=target))
     form = SecondStepForm()
     action = url_for("web.sign_in_second_step", next=target)
@@ -88,5 +92,7 @@ def sign_in_second_step() -> ResponseReturnValue:
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> ResponseReturnValue:
     end_session(acting())
-    flash("You are signed out. To keep survivors' information safe, close this browser tab.", "success")
+    flash(
+        gettext("You are signed out. To keep survivors' information safe, close this browser tab."), "success"
+    )
     return see_other(url_for("web.sign_in"))

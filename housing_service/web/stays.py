@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..errors import Conflict, InvalidInput
 from ..models import Placement
@@ -62,7 +63,11 @@ def record_exit(stay_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _exit_page(actor, stay, form, error.status, attach(form, error))
     flash(
-        f"The exit is recorded. {stay.space.label} is free from {day_text(stay.exited_on)}.",
+        gettext(
+            "The exit is recorded. %(space)s is free from %(day)s.",
+            space=stay.space.label,
+            day=day_text(stay.exited_on),
+        ),
         "success",
     )
     # The stay's row is gone from the site's page: back to its bed, free again.
@@ -110,7 +115,7 @@ def extend_stay(stay_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _stay_form_page("extension.html", actor, stay, form, error.status, attach(form, error))
     flash(
-        f"The stay now ends on {day_text(extension.new_end_on)}.",
+        gettext("The stay now ends on %(day)s.", day=day_text(extension.new_end_on)),
         "success",
     )
     return see_other(_back(actor, stay))
@@ -160,6 +165,11 @@ def undo_check_in(stay_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         flash(error.message, "error")
         return see_other(url_for("web.site", site_id=site_id, _anchor=f"stay-{stay_id}"))
-    flash(f"The check-in of {code} to {label} is undone; the hold is as it was.", "success")
+    flash(
+        gettext(
+            "The check-in of %(code)s to %(space)s is undone; the hold is as it was.", code=code, space=label
+        ),
+        "success",
+    )
     # The hold is back among the arrivals: its row there.
     return see_other(url_for("web.site", site_id=site_id, _anchor=f"hold-{hold_id}"))

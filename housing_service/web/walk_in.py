@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..errors import Conflict, InvalidInput
 from ..models import Site
@@ -69,8 +70,11 @@ def _place(actor: Actor, site: Site, form: WalkInForm) -> ResponseReturnValue:
         # Offered again as they are now: a bed just taken is no longer among the choices.
         return _walk_in_page(site, form, _offer(site, form), error.status, problems)
     flash(
-        f"The survivor is staying in {stay.space.label} from tonight. Their code is on this page, "
-        f"next to {stay.space.label}: write it down, it is how colleagues refer to them.",
+        gettext(
+            "The survivor is staying in %(space)s from tonight. Their code is on this page, next to"
+            " %(space)s: write it down, it is how colleagues refer to them.",
+            space=stay.space.label,
+        ),
         "success",
     )
     return see_other(url_for("web.site", site_id=site.id, _anchor=f"stay-{stay.id}"))

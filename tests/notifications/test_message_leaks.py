@@ -120,13 +120,14 @@ def test_no_message_of_any_kind_leaks(app, coalition, smtp, twilio):
     with app.app_context():
         written = outbox.notify_flags_raised(run_id, NOW)
         # The kinds produced elsewhere: a webhook stopped, and a referral (its producer is one call).
+        from housing_service.i18n import words_of
         from housing_service.notifications import messages
 
         users = [u.id for u in world.users.values()]
         written += outbox.notify(
             NotificationKind.WEBHOOK_STOPPED,
             users,
-            messages.webhook_stopped(1, 10, NOW, "America/Los_Angeles"),
+            lambda person: messages.webhook_stopped(1, 10, NOW, "America/Los_Angeles", words_of(person)),
             key="w:1",
             now=NOW,
         )
@@ -134,7 +135,7 @@ def test_no_message_of_any_kind_leaks(app, coalition, smtp, twilio):
             written += outbox.notify(
                 NotificationKind.REFERRAL,
                 users,
-                messages.referral(answered, "/caseload"),
+                lambda person, answered=answered: messages.referral(answered, "/caseload", words_of(person)),
                 key=f"referral:1:{answered}",
                 now=NOW,
             )

@@ -646,6 +646,7 @@ PAGE_ROWS = [
         },
     ),
     _page("web.sign_out_everywhere", "POST", codes(303, 303, 303, 303, 303, 303, 302)),
+    _page("web.choose_language", "POST", codes(303, 303, 303, 303, 303, 303, 302), body={"locale": "es"}),
     _page("web.two_step", "GET", codes(200, 200, 200, 200, 200, 200, 302)),
     _page(
         "web.start_two_step",

@@ -334,7 +334,7 @@ def test_a_bed_is_held_in_three_steps_and_the_confirmation_shows_address_and_exp
     assert make.reload(Hold, hold_id).status == HoldStatus.HELD
     confirmation = text_of(advocate.get(response.headers["Location"]))
     assert "7 Secret Road" in confirmation
-    assert "4:00 pm today" in confirmation  # noon + the site's 4-hour window
+    assert "4:00\u202fPM today" in confirmation  # noon + the site's 4-hour window
     assert "Bed 1 at Harbor House is held for S-AB2CD3" in confirmation
     # the case manager sees the hold, not the confidential address
     assert "7 Secret Road" not in text_of(pages(world.case_manager).get(response.headers["Location"]))
@@ -420,7 +420,7 @@ def test_the_site_page_shows_each_bed_and_units_state_in_words(pages, make, worl
     out = make.space(world.shelter, label="Bed 9", in_service=False, out_of_service_reason="Repairs")
     shown = text_of(pages(world.partner).get(f"/my-sites/{world.shelter.id}"))
     assert "Tonight: 1 free · 1 held · 1 occupied · 1 out of service." in shown
-    assert "for S-AB2CD3, arriving by 4:00 pm today" in shown
+    assert "for S-AB2CD3, arriving by 4:00\u202fPM today" in shown
     assert "by S-RES1DT since" in shown
     assert f"space-{out.id}" in shown and "Repairs" in shown
     assert "7 Secret Road" in shown  # the site's own staff see its address
@@ -434,7 +434,7 @@ def test_confirming_availability_is_one_click(pages, make, world):
     assert response.status_code == 303 and response.headers["Location"] == location
     assert make.reload(Site, world.shelter.id).availability_confirmed_at == NOW
     page = text_of(partner.get(f"/my-sites/{world.shelter.id}"))
-    assert "availability confirmed at 12:00 pm" in page and "Confirmed just now" in page
+    assert "availability confirmed at 12:00\u202fPM" in page and "Confirmed just now" in page
     beds_list, confirm = page.index("Beds and units tonight"), page.index('id="confirm-availability"')
     assert beds_list < page.index(f'id="space-{world.unit.id}"') < confirm < page.index("Staying now")
     assert "Confirm availability of the 3 beds and units above" in page
