@@ -114,7 +114,7 @@ class Who:
         """Who, in words: shown above the results and on the hold step."""
         words = [plural(self.adults, "adult")]
         if self.children:
-            ages = " and ".join(CHILD_AGE_LABELS[age] for age in ChildAgeBracket if age in self.children)
+            ages = " and ".join(str(CHILD_AGE_LABELS[age]) for age in ChildAgeBracket if age in self.children)
             words[0] += f", {plural(len(self.children), 'child', 'children')} ({ages})"
         words += [f"speaks {language_name(code)}" for code in self.languages[:1]]
         if self.gender:

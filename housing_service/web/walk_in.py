@@ -31,7 +31,7 @@ def _choice_label(row: SpaceRow) -> str:
     kind = KIND_LABELS.get(space.kind, str(space.kind)).lower()
     parts = [f"{kind} for up to {space.capacity}" if space.kind == SpaceKind.UNIT else kind]
     if space.features:
-        parts.append(", ".join(sorted(FEATURE_LABELS.get(f, str(f)) for f in space.features)).lower())
+        parts.append(", ".join(sorted(str(FEATURE_LABELS.get(f, f)) for f in space.features)).lower())
     if row.next_hold is not None:
         parts.append(f"held from {day_text(row.next_hold.starts_on)}")
     return f"{space.label} — {'; '.join(parts)}"

@@ -235,7 +235,7 @@ def test_flags_about_a_survivor_show_on_the_caseload_and_can_be_acknowledged(pag
     acknowledged = make.reload(Flag, flag.id)
     assert acknowledged.acknowledged_by_id == world.case_manager.id and acknowledged.acknowledged_at == NOW
     after = text_of(manager.get("/caseload"))
-    assert "Chris Case-Manager is on it, since 12:00 pm today." in after
+    assert "Chris Case-Manager is on it, since 12:00\u202fPM today." in after
     assert f'name="flag-{flag.id}-note"' in after and f'id="flag-{flag.id}"' in after
     assert "Needs attention</span>" in page and "Needs attention</span>" not in after
     noted = manager.post(
@@ -244,7 +244,7 @@ def test_flags_about_a_survivor_show_on_the_caseload_and_can_be_acknowledged(pag
     assert (
         noted.status_code == 303 and make.reload(Flag, flag.id).acknowledgement_note == "Calling Bridge today"
     )
-    assert "Chris Case-Manager is on it, since 12:00 pm today: “Calling Bridge today”" in text_of(
+    assert "Chris Case-Manager is on it, since 12:00\u202fPM today: “Calling Bridge today”" in text_of(
         manager.get("/caseload")
     )
     # The advocate on the case sees who is on it, and gets no note box of their own.

@@ -321,9 +321,9 @@ def test_partners_see_a_stay_past_its_end_but_not_the_case_teams_plan_the_move(p
         == f"/my-sites/{world.shelter.id}#flag-{over.id}"
     )
     after = text_of(partner.get(f"/my-sites/{world.shelter.id}"))
-    assert "Pat Partner is on it, since 12:00 pm today." in after
+    assert "Pat Partner is on it, since 12:00\u202fPM today." in after
     # The case manager sees the name too; another organisation's partner sees nothing of it.
-    assert "Pat Partner is on it, since 12:00 pm today." in text_of(
+    assert "Pat Partner is on it, since 12:00\u202fPM today." in text_of(
         pages(world.case_manager).get("/caseload")
     )
     assert pages(world.other_partner).post(f"/flags/{over.id}/acknowledge").status_code == 404
