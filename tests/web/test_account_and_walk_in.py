@@ -284,9 +284,9 @@ def test_a_walk_in_opens_a_minimal_record_and_starts_the_stay_tonight(pages, mak
         },
     )
     assert response.status_code == 303, text_of(response)
-    assert response.headers["Location"] == f"/my-sites/{world.shelter.id}"
-
     stay = make.reload(Placement, _only_id(make, Placement))
+    # Back to the new stay's row on the site's page.
+    assert response.headers["Location"] == f"/my-sites/{world.shelter.id}#stay-{stay.id}"
     client = make.reload(Client, stay.client_id)
     assert (stay.space_id, stay.site_id, stay.starts_on, stay.hold_id) == (
         ground_floor.id,
