@@ -11,6 +11,7 @@ from sqlalchemy.exc import DatabaseError
 from housing_service import clock
 from housing_service.extensions import db
 from housing_service.models import AuditEvent, Role
+from housing_service.services import audit
 
 from ..conftest import POSTGRES_URL
 from ..factories import PASSWORD
@@ -29,7 +30,17 @@ def _some_history(api, make):
     created = api(manager).post("/api/v1/clients", json={"age_group": "adult", "alias": "Rose"}).get_json()
     api(manager).get(f"/api/v1/clients/{created['id']}")
     api(admin).post("/api/v1/areas", json={"name": "Lakeside"})
+    seal(app_of(api))  # what the sealer does within seconds (PostgreSQL; SQLite seals at once)
     return admin, manager, created
+
+
+def app_of(api):
+    return api(None).http.application
+
+
+def seal(app) -> None:
+    with app.app_context():
+        audit.seal(db.engine)
 
 
 def _ids(app) -> list[int]:
