@@ -280,12 +280,14 @@ class Verified:
 def verify_chain(session: Session, batch: int = 5000) -> Verified:
     """Walk the chain in order: every sealed entry's link must hold, and no unsealed entry may
     come before a sealed one (that would be an entry the chain skipped)."""
-    previous, checked, waiting, last_id = GENESIS_HASH, 0, 0, 0
+    previous, checked, waiting = GENESIS_HASH, 0, 0
+    last_id: int | None = None  # no lower bound: an entry slipped in with id 0 or less is seen too
     first_unsealed: AuditEvent | None = None
     while True:
-        rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ).all()
+        query = select(AuditEvent).order_by(AuditEvent.id).limit(batch)
+        if last_id is not None:
+            query = query.where(AuditEvent.id > last_id)
+        rows = session.scalars(query).all()
         if not rows:
             return Verified(checked, None, waiting)
         for row in rows:

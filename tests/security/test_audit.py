@@ -70,6 +70,17 @@ def test_an_intact_trail_verifies(app, api, make):
     assert f"Audit trail intact: {count} entries verified." in result.output
 
 
+def test_sqlite_chains_each_entry_as_it_is_written(app, api, make):
+    if POSTGRES_URL:
+        pytest.skip("PostgreSQL writes entries unsealed: tests/security/test_audit_sealer.py")
+    api(make.user(Role.ADMIN)).post("/api/v1/areas", json={"name": "Lakeside"})
+    entries = len(_ids(app))
+    with app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM audit_events WHERE entry_hash IS NULL")) == 0
+        assert audit.verify_chain(db.session) == audit.Verified(checked=entries, broken=None, waiting=0)
+        db.session.rollback()
+
+
 def test_an_empty_trail_verifies(app):
     result = _verify(app)
     assert result.exit_code == 0 and "0 entries verified" in result.output
