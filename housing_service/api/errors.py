@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -69,7 +69,9 @@ def database_unreachable() -> ResponseReturnValue:
     if _wants_json():
         body, code = error_response(503, database_outage.MESSAGE)
         return body, code, retry_after
-    return render_template("unavailable.html"), 503, retry_after
+    # Rendered without the context processors: they would ask the database who is signed in.
+    page = current_app.jinja_env.get_template("unavailable.html").render()
+    return page, 503, retry_after
 
 
 def register_error_handlers(app: Flask) -> None:
