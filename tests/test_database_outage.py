@@ -3,6 +3,7 @@ shape and as a plain page; the first requests after it is back succeed."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -16,8 +17,6 @@ from sqlalchemy.engine import make_url
 from housing_service import create_app
 from housing_service.extensions import db
 from housing_service.models import Role
-
-from .conftest import POSTGRES_URL
 
 SESSION = {"_user_id": "1.0", "signed_in_at": time.time()}
 
@@ -84,17 +83,13 @@ class Proxy:
 
     def stop(self) -> None:
         if self.listener is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (Linux)
-            except OSError:
-                pass
             self.listener.close()
             self.listener = None
         for sock in self.sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         self.sockets.clear()
 
@@ -118,10 +113,8 @@ class Proxy:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 @pytest.fixture
@@ -167,7 +160,8 @@ def test_connections_ended_by_the_server_are_replaced_before_a_request_uses_them
         ended = admin.scalar(
             text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
             )
         )
     assert ended >= 1

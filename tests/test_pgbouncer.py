@@ -61,20 +61,20 @@ def pooled_app(app) -> Iterator[Flask]:
     (workdir / "users.txt").write_text(f'"{url.username}" ""\n')
     (workdir / "pgbouncer.ini").write_text(
         f"""[databases]
-housing = host={url.host or '127.0.0.1'} port={url.port or 5432} dbname={url.database} user={url.username}
+housing = host={url.host or "127.0.0.1"} port={url.port or 5432} dbname={url.database} user={url.username}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = {port}
 unix_socket_dir =
 auth_type = trust
-auth_file = {workdir / 'users.txt'}
+auth_file = {workdir / "users.txt"}
 pool_mode = transaction
 server_round_robin = 1
 default_pool_size = {SERVER_CONNECTIONS}
 max_client_conn = 200
-logfile = {workdir / 'pgbouncer.log'}
-pidfile = {workdir / 'pgbouncer.pid'}
+logfile = {workdir / "pgbouncer.log"}
+pidfile = {workdir / "pgbouncer.pid"}
 """
     )
     command = [binary, str(workdir / "pgbouncer.ini")]
@@ -83,7 +83,7 @@ pidfile = {workdir / 'pgbouncer.pid'}
         for path in workdir.iterdir():
             shutil.chown(path, "postgres")
         command[1:1] = ["-u", "postgres"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -92,7 +92,9 @@ pidfile = {workdir / 'pgbouncer.pid'}
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"pgbouncer did not start: {process.stderr.read().decode() if process.stderr else ''}")
+                pytest.fail(
+                    f"pgbouncer did not start: {process.stderr.read().decode() if process.stderr else ''}"
+                )
             time.sleep(0.1)
     # Open every server connection now, and keep their clients connected (idle): each
     # transaction below then hops between them.
@@ -142,7 +144,9 @@ def test_holds_through_pgbouncer_in_transaction_mode(app, api, make, pooled_app)
     # statements on, one made on one server connection is missing on the next.
     for survivor, bed in zip(survivors, beds, strict=True):
         answer = http.post(
-            "/api/v1/holds", json={"client_id": survivor.id, "space_id": bed.id, "starts_on": today}, headers=headers
+            "/api/v1/holds",
+            json={"client_id": survivor.id, "space_id": bed.id, "starts_on": today},
+            headers=headers,
         )
         assert answer.status_code == 201, answer.get_json()
         assert http.get(f"/api/v1/holds/{answer.get_json()['id']}", headers=headers).status_code == 200

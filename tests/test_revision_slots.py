@@ -34,7 +34,9 @@ def _hold_in_background(app, api, advocate, survivor, bed) -> tuple[threading.Th
     client = api(advocate)
     statuses: list[int] = []
     body = {"client_id": survivor.id, "space_id": bed.id, "starts_on": str(today)}
-    thread = threading.Thread(target=lambda: statuses.append(client.post("/api/v1/holds", json=body).status_code))
+    thread = threading.Thread(
+        target=lambda: statuses.append(client.post("/api/v1/holds", json=body).status_code)
+    )
     thread.start()
     return thread, statuses
 
@@ -64,4 +66,3 @@ def test_a_hold_waits_for_another_change_only_when_it_shares_its_slot(app, api, 
     thread.join(timeout=10)
     assert statuses == [201]
     assert _current(app) == before + 2
-

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
-from typing import Any
-
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, event, insert, select, text
 from sqlalchemy.orm import Session
@@ -245,9 +244,7 @@ def _ended(connection: Any, transactions: list[str], wait_seconds: float) -> boo
 
 def _seal_batch(connection: Any, up_to: int) -> int:
     head = connection.execute(
-        text(
-            "SELECT id, entry_hash FROM audit_events WHERE entry_hash IS NOT NULL ORDER BY id DESC LIMIT 1"
-        )
+        text("SELECT id, entry_hash FROM audit_events WHERE entry_hash IS NOT NULL ORDER BY id DESC LIMIT 1")
     ).one_or_none()
     head_id, previous = (head.id, head.entry_hash) if head is not None else (0, GENESIS_HASH)
     table = AuditEvent.__table__
@@ -264,7 +261,9 @@ def _seal_batch(connection: Any, up_to: int) -> int:
         previous = digest
     if seals:
         connection.execute(
-            text("UPDATE audit_events SET previous_hash = :previous, entry_hash = :digest WHERE id = :row_id"),
+            text(
+                "UPDATE audit_events SET previous_hash = :previous, entry_hash = :digest WHERE id = :row_id"
+            ),
             seals,
         )
     return len(seals)

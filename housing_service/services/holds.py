@@ -95,7 +95,9 @@ def overdue_stay_exists(space_id: Any, today: date) -> Any:
     """SQL: a stay in the space passed its end date with no exit recorded."""
     return (
         select(Placement.id)
-        .where(Placement.space_id == space_id, Placement.exited_on.is_(None), Placement.expected_end_on <= today)
+        .where(
+            Placement.space_id == space_id, Placement.exited_on.is_(None), Placement.expected_end_on <= today
+        )
         .exists()
     )
 
@@ -170,7 +172,9 @@ def create_hold(
         raise InvalidInput.field("client_id", "No survivor on your caseload has this id.")
     # The space, its site and whether a stay there is overdue: one statement.
     found = db.session.execute(
-        select(Space, overdue_stay_exists(Space.id, today)).options(joinedload(Space.site)).where(Space.id == space_id)
+        select(Space, overdue_stay_exists(Space.id, today))
+        .options(joinedload(Space.site))
+        .where(Space.id == space_id)
     ).one_or_none()
     if found is None:
         raise InvalidInput.field("space_id", "No bed or unit has this id.")

@@ -82,7 +82,9 @@ def upgrade():
         op.execute("ALTER TABLE audit_events ALTER COLUMN id SET DEFAULT audit_events_next_id()")
         # A half-sealed entry is neither: both hashes or none (SQLite writes both at once).
         op.create_check_constraint(
-            op.f("ck_audit_events_sealed_whole"), "audit_events", "(previous_hash IS NULL) = (entry_hash IS NULL)"
+            op.f("ck_audit_events_sealed_whole"),
+            "audit_events",
+            "(previous_hash IS NULL) = (entry_hash IS NULL)",
         )
     else:
         # The batch copy drops the table's triggers: put them back.
@@ -96,7 +98,9 @@ def upgrade():
 
 
 def downgrade():
-    revisions = sa.table("coalition_revisions", sa.column("id", sa.Integer), sa.column("revision", sa.BigInteger))
+    revisions = sa.table(
+        "coalition_revisions", sa.column("id", sa.Integer), sa.column("revision", sa.BigInteger)
+    )
     op.execute(
         revisions.update()
         .where(revisions.c.id == 1)
@@ -104,7 +108,9 @@ def downgrade():
     )
     op.execute(revisions.delete().where(revisions.c.id > 1))
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("ALTER TABLE audit_events ALTER COLUMN id SET DEFAULT nextval('audit_events_id_seq'::regclass)")
+        op.execute(
+            "ALTER TABLE audit_events ALTER COLUMN id SET DEFAULT nextval('audit_events_id_seq'::regclass)"
+        )
         op.execute("DROP FUNCTION audit_events_next_id()")
         op.execute(APPEND_ONLY)
         op.drop_constraint(op.f("ck_audit_events_sealed_whole"), "audit_events", type_="check")

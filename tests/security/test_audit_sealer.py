@@ -52,7 +52,9 @@ def _seal(app, wait_seconds: float = 2.0) -> audit.Sealed:
 
 def _rows(app) -> list[tuple[int, str | None]]:
     with app.app_context(), db.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(text("SELECT id, action FROM audit_events ORDER BY id"))]
+        return [
+            tuple(row) for row in connection.execute(text("SELECT id, action FROM audit_events ORDER BY id"))
+        ]
 
 
 def _verified(app) -> audit.Verified:
@@ -64,7 +66,9 @@ def _verified(app) -> audit.Verified:
 
 def _unsealed(app) -> list[int]:
     with app.app_context(), db.engine.connect() as connection:
-        return list(connection.scalars(text("SELECT id FROM audit_events WHERE entry_hash IS NULL ORDER BY id")))
+        return list(
+            connection.scalars(text("SELECT id FROM audit_events WHERE entry_hash IS NULL ORDER BY id"))
+        )
 
 
 def test_entries_are_written_unsealed_and_the_sealer_chains_them_in_order(app, api, make):
@@ -177,3 +181,16 @@ def test_an_unsealed_entry_before_a_sealed_one_breaks_the_chain(app, api, make):
         )
     result = app.test_cli_runner().invoke(args=["audit-verify"])
     assert result.exit_code == 1 and "BROKEN at entry id" in result.output
+
+
+def test_every_scheduler_process_seals_every_few_seconds(app, api, make):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from housing_service.scheduling.scheduler import configure
+
+    job = configure(BackgroundScheduler(timezone="UTC"), app).get_job("audit_seal")
+    assert job.trigger.interval.total_seconds() == app.config["AUDIT_SEAL_SECONDS"] == 5
+    _history(api, make, areas=1)
+    assert _unsealed(app)
+    job.func(*job.args)
+    assert _unsealed(app) == []
