@@ -37,7 +37,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
         # Parameters (survivor data among them) never appear in errors or logs.
         "hide_parameters": True,
         "pool_pre_ping": True,
-        **_dialect_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **_dialect_options(app.config["SQLALCHEMY_DATABASE_URI"], pooler=app.config["DATABASE_POOLER"]),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     app.config["TESTING"] = app.config["HOUSING_ENV"] == "testing"
@@ -96,11 +96,17 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _dialect_options(url: str) -> dict[str, Any]:
-    if url.startswith("postgresql"):
-        # Timestamps rendered as text (flag keys, logs) are always in UTC.
-        return {"connect_args": {"options": "-c timezone=UTC"}}
-    return {}
+def _dialect_options(url: str, *, pooler: bool) -> dict[str, Any]:
+    if not url.startswith("postgresql"):
+        return {}
+    if pooler:
+        # PgBouncer in transaction mode hands each transaction to any server connection: a
+        # statement psycopg prepared on one is unknown on the next, so prepare none, and
+        # PgBouncer refuses the `options` start-up parameter (the time zone is SET on
+        # connect instead: PgBouncer keeps it for the client on every server connection).
+        return {"connect_args": {"prepare_threshold": None}}
+    # Timestamps rendered as text (flag keys, logs) are always in UTC.
+    return {"connect_args": {"options": "-c timezone=UTC"}}
 
 
 def _install_request_lifecycle(app: Flask) -> None:

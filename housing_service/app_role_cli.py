@@ -3,8 +3,10 @@
 The migrations run as the schema's owner, who can alter, disable or drop the audit
 trail's triggers. The app itself should run as a role that can read and write the app's
 tables but can't do any of that: a role that doesn't own the tables can't ALTER them,
-and without the UPDATE, DELETE and TRUNCATE privileges on audit_events it can only add
-to the trail. Run this as the owner after every `db upgrade` (it is idempotent).
+and without the DELETE and TRUNCATE privileges on audit_events, nor UPDATE beyond the two
+hash columns, it can only add to the trail and seal it (the sealer fills an unsealed entry's
+hashes once; the append-only trigger refuses every other change). Run this as the owner
+after every `db upgrade` (it is idempotent).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.engine import Connection
 from .extensions import db
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-APPEND_ONLY_TABLES = ("audit_events",)
+APPEND_ONLY_TABLES = {"audit_events": "SELECT, INSERT, UPDATE (previous_hash, entry_hash)"}
 READ_ONLY_TABLES = ("alembic_version",)
 
 
@@ -56,7 +58,7 @@ def grant_app_role(connection: Connection, name: str) -> list[str]:
     for table in sorted(inspect(connection).get_table_names(schema="public")):
         quoted = connection.dialect.identifier_preparer.quote(table)
         if table in APPEND_ONLY_TABLES:
-            privileges = "SELECT, INSERT"
+            privileges = APPEND_ONLY_TABLES[table]
         elif table in READ_ONLY_TABLES:
             privileges = "SELECT"
         else:

@@ -37,13 +37,16 @@ def _parse_expectation(
 @click.pass_context
 @with_appcontext
 def audit_verify_command(context: click.Context, expectations: list[tuple[int, str]]) -> None:
-    """Check every audit entry's hash link; exit with status 1 at the first broken one.
+    """Seal what can be sealed, then check every sealed entry's hash link; exit with status 1
+    at the first broken one.
 
-    The chain proves that no entry before the last was changed, inserted or removed; to
-    prove the tail too, keep the printed last id and hash somewhere else and pass them
-    later with --expect.
+    The chain proves that no entry before the last sealed one was changed, inserted or
+    removed; to prove the tail too, keep the printed last id and hash somewhere else and pass
+    them later with --expect.
     """
-    checked, broken = audit.verify_chain(db.session)
+    sealed = audit.seal(db.engine)
+    verified = audit.verify_chain(db.session)
+    checked, broken = verified.checked, verified.broken
     if broken is not None:
         db.session.rollback()
         click.echo(
@@ -69,6 +72,13 @@ def audit_verify_command(context: click.Context, expectations: list[tuple[int, s
             )
         context.exit(1)
     click.echo(f"Audit trail intact: {checked} entries verified.")
+    if sealed.sealed:
+        click.echo(f"{sealed.sealed} of them were sealed just now.")
+    if verified.waiting:
+        click.echo(
+            f"{verified.waiting} newer entries wait to be sealed (their transactions were still "
+            "committing); the sealer chains them within seconds."
+        )
     for entry_id, _hash in expectations:
         click.echo(f"It still holds entry id {entry_id} with the expected hash.")
     if last is not None:

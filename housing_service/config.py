@@ -167,6 +167,13 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # "auto" runs the scheduler inside `flask run` only; gunicorn workers set it off.
         "SCHEDULER": env.get("SCHEDULER", "auto"),
         "HOLD_WINDOW_HOURS": _int(env, "HOLD_WINDOW_HOURS", 4),
+        # How often the scheduler seals (hash-chains) new audit entries on PostgreSQL.
+        "AUDIT_SEAL_SECONDS": _int(env, "AUDIT_SEAL_SECONDS", 5),
+        # A connection pooler in transaction mode (PgBouncer) between the app and PostgreSQL:
+        # no server-side prepared statements, and the session's time zone set by SET.
+        "DATABASE_POOLER": _switch(env, "DATABASE_POOLER"),
+        # While the database can't be reached, answers are 503 with this Retry-After.
+        "DATABASE_RETRY_AFTER_SECONDS": _int(env, "DATABASE_RETRY_AFTER_SECONDS", 5),
         "HOLD_WARNING_MINUTES": _int(env, "HOLD_WARNING_MINUTES", 60),
         # A planned move needs no more notice than this; a far-future hold only ties a bed up.
         "HOLD_MAX_DAYS_AHEAD": _int(env, "HOLD_MAX_DAYS_AHEAD", 120),

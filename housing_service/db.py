@@ -119,6 +119,19 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "connect")
+def _utc_on_postgresql(dbapi_connection: Any, _record: Any) -> None:
+    # Timestamps rendered as text are in UTC. Directly, the start-up `options` say so; behind
+    # PgBouncer (which refuses them) a SET does, and PgBouncer repeats it on every server
+    # connection it lends this client.
+    status = getattr(getattr(dbapi_connection, "info", None), "parameter_status", None)
+    if status is None or status("TimeZone") == "UTC":
+        return
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.commit()
+
+
 @event.listens_for(Engine, "begin")
 def _serialise_sqlite_writes(connection: Connection) -> None:
     # SQLite has no exclusion constraints and no row locks: every transaction takes the

@@ -42,8 +42,12 @@ class AuditEventSchema(Schema):
     record_id = fields.String(allow_none=True)
     address = fields.String(allow_none=True, metadata={"description": "The client address of the request."})
     details = fields.Dict(metadata={"description": "Field names and ids; never a survivor's field values."})
-    previous_hash = fields.String()
-    entry_hash = fields.String()
+    previous_hash = fields.String(
+        allow_none=True, metadata={"description": "Null until the entry is sealed."}
+    )
+    entry_hash = fields.String(
+        allow_none=True, metadata={"description": "Null until the sealer chains the entry (within seconds)."}
+    )
 
 
 @blp.route("/audit-events", methods=["GET"])

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from .. import database_outage
 from ..errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,18 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def database_unreachable() -> ResponseReturnValue:
+    """503 with Retry-After: the API's error shape, or a plain page that reads nothing from the database."""
+    log.warning("request %s: the database can't be reached", g.get("request_id", "-"))
+    retry_after = {"Retry-After": str(current_app.config["DATABASE_RETRY_AFTER_SECONDS"])}
+    if _wants_json():
+        body, code = error_response(503, database_outage.MESSAGE)
+        return body, code, retry_after
+    # Rendered without the context processors: they would ask the database who is signed in.
+    page = current_app.jinja_env.get_template("unavailable.html").render()
+    return page, 503, retry_after
+
+
 def register_error_handlers(app: Flask) -> None:
     """JSON errors for /api/; pages register their own handlers on their blueprint."""
 
@@ -71,6 +84,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
+        if database_outage.unreachable(error):  # a 500 raised around a lost connection (at commit)
+            return unexpected_error(error)
         if not _wants_json():
             page = current_app.extensions.get("html_error_page")
             return page(error) if page is not None else error
@@ -91,9 +106,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> ResponseReturnValue:
+        request_id = g.get("request_id", "-")
+        if database_outage.unreachable(error):
+            return database_unreachable()
         # The traceback goes to the log (SQL parameters are hidden by the engine); the
         # person asking gets only a request id to quote.
-        request_id = g.get("request_id", "-")
         log.exception("request %s failed", request_id)
         message = gettext(
             "Something went wrong on our side. Nothing was changed. Quote request id %(request_id)s.",

@@ -26,5 +26,6 @@ class AuditEvent(Base):
     record_id: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    previous_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Both None until the sealer chains the entry (PostgreSQL, within seconds; see services/audit.py).
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

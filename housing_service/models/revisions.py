@@ -1,5 +1,6 @@
 """A revision number of the coalition's beds: bumped by every committed change to sites,
-beds and units, or bookings, so that a process can tell whether what it keeps is current."""
+beds and units, or bookings, so that a process can tell whether what it keeps is current.
+It is the sum of the rows' counters (slots, see services/revision.py)."""
 
 from __future__ import annotations
 
@@ -12,5 +13,5 @@ from ..db import Base
 class CoalitionRevision(Base):
     __tablename__ = "coalition_revisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # a single row, id 1
+    id: Mapped[int] = mapped_column(primary_key=True)  # a slot, ids 1..services.revision.SLOTS
     revision: Mapped[int] = mapped_column(BigInteger, default=0)

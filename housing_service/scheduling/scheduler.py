@@ -18,6 +18,8 @@ from flask import Flask
 from flask.helpers import get_debug_flag
 
 from .. import clock
+from ..extensions import db
+from ..services import audit
 from .jobs import JOBS
 from .runner import run_job
 
@@ -29,6 +31,11 @@ def _run_in_app(app: Flask, job_name: str) -> None:
         report = run_job(job_name, clock.now())
         if not report.ran:
             log.debug("job %s slot %s skipped: %s", job_name, report.slot, report.reason)
+
+
+def _seal_audit_trail(app: Flask) -> None:
+    with app.app_context():
+        audit.seal(db.engine)
 
 
 def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
@@ -44,6 +51,18 @@ def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
             misfire_grace_time=int(job.every.total_seconds()),
             next_run_time=clock.now(),  # catch up at start: the jobs judge by state
         )
+    # Not a claimed job: sealing is idempotent and sealers take turns (services/audit.py),
+    # so every scheduler process seals, with no run to record every few seconds.
+    scheduler.add_job(
+        _seal_audit_trail,
+        "interval",
+        seconds=app.config["AUDIT_SEAL_SECONDS"],
+        args=(app,),
+        id="audit_seal",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=clock.now(),
+    )
     return scheduler
 
 

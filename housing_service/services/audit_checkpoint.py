@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def record_checkpoint(now: datetime) -> int:
-    """Log the trail's head and email it to admins; return how many emails went out."""
+    """Seal the trail, log its head and email it to admins; return how many emails went out."""
+    audit.seal(db.engine)
     head = audit.chain_head(db.session)
     if head is None:
         log.info("audit checkpoint at %s: the trail is empty", now.isoformat())

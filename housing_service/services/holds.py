@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..db import lock_for_change, savepoint, violated_constraint
@@ -116,14 +118,25 @@ def stay_end(site: Site, starts_on: date, ends_on: date | None) -> date | None:
     return ends_on
 
 
-def require_no_overdue_stay(space: Space, today: date) -> None:
-    """Someone whose stay passed its end without an exit is presumably still in this bed."""
-    overdue = db.session.scalar(
-        select(Placement.id).where(
-            Placement.space_id == space.id, Placement.exited_on.is_(None), Placement.expected_end_on <= today
+def overdue_stay_exists(space_id: Any, today: date) -> Any:
+    """SQL: a stay in the space passed its end date with no exit recorded."""
+    return (
+        select(Placement.id)
+        .where(
+            Placement.space_id == space_id, Placement.exited_on.is_(None), Placement.expected_end_on <= today
         )
+        .exists()
     )
-    if overdue is not None:
+
+
+def require_no_overdue_stay(space: Space, today: date, *, known: bool | None = None) -> None:
+    """Someone whose stay passed its end without an exit is presumably still in this bed.
+
+    `known`: the answer, when the caller read it with the space (one statement fewer).
+    """
+    if known is None:
+        known = bool(db.session.scalar(select(overdue_stay_exists(space.id, today))))
+    if known:
         raise Conflict(
             gettext(
                 "%(space)s still has a stay past its end date with no exit recorded; the site must record"
@@ -187,9 +200,15 @@ def create_hold(
     client = db.session.get(Client, client_id, options=[joinedload(Client.team)])
     if client is None or not works_case(actor, client):
         raise InvalidInput.field("client_id", gettext("No survivor on your caseload has this id."))
-    space = db.session.get(Space, space_id, options=[joinedload(Space.site)])
-    if space is None:
+    # The space, its site and whether a stay there is overdue: one statement.
+    found = db.session.execute(
+        select(Space, overdue_stay_exists(Space.id, today))
+        .options(joinedload(Space.site))
+        .where(Space.id == space_id)
+    ).one_or_none()
+    if found is None:
         raise InvalidInput.field("space_id", gettext("No bed or unit has this id."))
+    space, overdue = found
     if space.site.screened:
         raise Conflict(
             gettext(
@@ -198,7 +217,7 @@ def create_hold(
             ),
             {"space_id": [gettext("This site takes screened referrals, not holds.")]},
         )
-    return hold_space(
+    hold = hold_space(
         actor,
         actor.signed_in_user,
         client,
@@ -208,7 +227,11 @@ def create_hold(
         override_reason=override_reason,
         now=now,
         today=today,
+        overdue_stay=overdue,
     )
+    # Made directly, so it answers no screened referral: nothing to load to say so.
+    set_committed_value(hold, "referral", None)
+    return hold
 
 
 def check_start(starts_on: date, today: date) -> None:
@@ -236,12 +259,16 @@ def hold_space(
     override_reason: str | None,
     now: datetime,
     today: date,
+    overdue_stay: bool | None = None,
 ) -> Hold:
-    """Hold `space` for `client` on behalf of `holder`: the rules every hold obeys, however made."""
+    """Hold `space` for `client` on behalf of `holder`: the rules every hold obeys, however made.
+
+    `overdue_stay`: whether a stay in the space is overdue, when the caller read it already.
+    """
     check_dates(starts_on, ends_on, today)
     check_start(starts_on, today)
     check_fit(client, space)
-    require_no_overdue_stay(space, today)
+    require_no_overdue_stay(space, today, known=overdue_stay)
     nights_end = stay_end(space.site, starts_on, ends_on)
     override_reason = (override_reason or "").strip() or None
 

@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..api.errors import with_allow
+from .. import database_outage
+from ..api.errors import database_unreachable, with_allow
 from ..errors import DomainError
 from ..extensions import db
 from .blueprint import bp
@@ -103,6 +104,8 @@ def out_of_range(_error: Exception) -> ResponseReturnValue:
 
 @bp.errorhandler(Exception)
 def unexpected_error(error: Exception) -> ResponseReturnValue:
+    if database_outage.unreachable(error):
+        return database_unreachable()
     # The traceback goes to the log (SQL parameters are hidden by the engine); the person
     # sees only a request id to quote. The request's changes are rolled back (status 500).
     request_id = g.get("request_id", "-")

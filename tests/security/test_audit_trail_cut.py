@@ -19,6 +19,7 @@ from sqlalchemy.exc import DatabaseError, ProgrammingError
 from housing_service import create_app
 from housing_service.extensions import db
 from housing_service.models import AuditEvent, Role
+from housing_service.services import audit
 from housing_service.services.audit import entry_hash
 
 from ..conftest import POSTGRES_URL
@@ -232,6 +233,7 @@ def app_role(app):
         "TRUNCATE audit_events",
         "DELETE FROM audit_events",
         "UPDATE audit_events SET action = 'nothing.happened'",
+        "UPDATE audit_events SET action = 'nothing.happened', entry_hash = NULL, previous_hash = NULL",
     ],
 )
 def test_the_app_role_cannot_lift_the_guards_or_cut_the_trail(app, api, make, app_role, statement):
@@ -239,6 +241,25 @@ def test_the_app_role_cannot_lift_the_guards_or_cut_the_trail(app, api, make, ap
     engine = create_engine(app_role)
     try:
         with pytest.raises(ProgrammingError, match=r"must be owner|permission denied"), engine.begin() as c:
+            c.execute(text(statement))
+    finally:
+        engine.dispose()
+    assert _verify(app).exit_code == 0 and len(_ids(app)) >= 3
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET entry_hash = repeat('a', 64), previous_hash = repeat('b', 64)",
+        "UPDATE audit_events SET entry_hash = NULL, previous_hash = NULL",
+    ],
+)
+def test_the_app_role_cannot_change_a_sealed_entrys_hashes(app, api, make, app_role, statement):
+    _some_history(api, make)  # sealed
+    engine = create_engine(app_role)
+    try:
+        with pytest.raises(DatabaseError, match="audit_events is append-only"), engine.begin() as c:
             c.execute(text(statement))
     finally:
         engine.dispose()
@@ -257,6 +278,8 @@ def test_the_app_runs_as_the_app_role(app, make, app_role):
         created = browser.post("/api/v1/clients", json={"age_group": "adult"})
         assert created.status_code == 201, created.get_json()
         assert browser.get(f"/api/v1/clients/{created.get_json()['id']}").status_code == 200
+        with as_role.app_context():  # the role's scheduler seals what its requests wrote
+            assert audit.seal(db.engine) == audit.Sealed(sealed=2, waiting=0)
     finally:
         with as_role.app_context():
             db.session.remove()
