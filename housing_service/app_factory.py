@@ -17,6 +17,7 @@ from . import (
     request_limits,
     security_headers,
     server_banner,
+    shared_cache,
 )
 from .config import load_config
 from .extensions import db, migrate
@@ -46,6 +47,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     audit.install(db.session)
     revision.install(db.session)
+    shared_cache.install(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY))
     authentication.install(app)
     devices.install(app)

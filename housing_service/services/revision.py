@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from .. import shared_cache
 from ..extensions import db
 from ..models import Area, Booking, CoalitionRevision, Organisation, Site, SiteLanguage, Space
 
@@ -39,22 +40,54 @@ _kept: list[KeptWhileCurrent[Any]] = []
 
 class KeptWhileCurrent(Generic[T]):
     """Answers built from the coalition's data, kept (least recently used first out) for as
-    long as the revision they were built at is the current one."""
+    long as the revision they were built at is the current one.
 
-    def __init__(self, size: int) -> None:
+    With a `shared_as` name, answers are also kept in the shared cache (when there is one)
+    for every worker and host: the key and the answer must then be made of values registered
+    with shared_cache, and `to_share` turns an answer into what may be kept there.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        *,
+        shared_as: str | None = None,
+        shared_seconds: int = 600,
+        to_share: Callable[[T], Any] | None = None,
+        from_shared: Callable[[Any], T] | None = None,
+    ) -> None:
         self.size = size
+        self.shared_as = shared_as
+        # Entries expire even while current: a database restored from a backup goes back to
+        # older revision numbers (clear the prefix then: `flask shared-cache-clear`).
+        self.shared_seconds = shared_seconds
+        self._to_share = to_share or (lambda answer: answer)
+        self._from_shared = from_shared or (lambda kept: kept)
         self._answers: OrderedDict[tuple[Hashable, int], T] = OrderedDict()
         self._lock = threading.Lock()
         _kept.append(self)
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         # The revision is read before the data: whatever the data then shows is at least as new.
-        full_key = (key, current())
+        number = current()
+        if db.session.info.get(_CHANGED):
+            # This transaction changed the coalition and has not committed: what it reads is
+            # nobody else's yet (and may be rolled back), so it is neither kept nor shared.
+            return build()
+        full_key = (key, number)
         with self._lock:
             if full_key in self._answers:
                 self._answers.move_to_end(full_key)
                 return self._answers[full_key]
-        answer = build()
+        cache = shared_cache.shared() if self.shared_as else None
+        name = f"{self.shared_as}:{number}:{shared_cache.key_digest(key)}" if cache else ""
+        kept = cache.get(name) if cache else shared_cache.MISSING
+        if kept is not shared_cache.MISSING:
+            answer = self._from_shared(kept)
+        else:
+            answer = build()
+            if cache:
+                cache.put(name, self._to_share(answer), self.shared_seconds)
         with self._lock:
             self._answers[full_key] = answer
             while len(self._answers) > self.size:
@@ -67,9 +100,13 @@ class KeptWhileCurrent(Generic[T]):
 
 
 def forget_everything_kept() -> None:
-    """Drop every kept answer (tests, whose database starts afresh, revision included)."""
+    """Drop every kept answer, the shared ones too (tests, whose database starts afresh,
+    revision included)."""
     for kept in _kept:
         kept.clear()
+    cache = shared_cache.shared()
+    if cache is not None:
+        cache.clear()
 
 
 def _note_changes(session: Session, *_args: Any) -> None:
