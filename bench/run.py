@@ -574,7 +574,8 @@ def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
         if with_bare:
             bare_rps = _median(rounds, "health_vs_bare", "trivial", "throughput")
             bare_p99 = _median(rounds, "health_vs_bare", "trivial", "latency_ms", "p99")
-            add("bare Flask app (bench/bare_app.py)", f"{bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms", None, None)
+            bare = f"{bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms"
+            add("bare Flask app (bench/bare_app.py)", bare, None, None)
         add("trivial GET /health, 32 conn", f"{trivial_rps:.0f} req/s, p99 {trivial_p99:.1f} ms", None, None)
         if with_bare:
             add(

@@ -46,8 +46,9 @@ def install(app: Flask) -> None:
     """Add the headers to every response, errors and redirects included."""
 
     # Worked out once, not per response: on a developer's machine (plain HTTP) without HSTS.
-    over_https = {name.lower(): (name, value) for name, value in {**HEADERS, "Strict-Transport-Security": HSTS}.items()}
-    over_http = {lower: header for lower, header in over_https.items() if lower != "strict-transport-security"}
+    every = {**HEADERS, "Strict-Transport-Security": HSTS}
+    over_https = {name.lower(): (name, value) for name, value in every.items()}
+    over_http = {lower: pair for lower, pair in over_https.items() if lower != "strict-transport-security"}
     never_kept = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
     @app.after_request

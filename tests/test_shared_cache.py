@@ -12,10 +12,12 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import event
 
 from housing_service import shared_cache
 from housing_service.extensions import db
@@ -23,7 +25,14 @@ from housing_service.matching import SiteOption
 from housing_service.matching import Space as SpaceOption
 from housing_service.models import Role
 from housing_service.services import availability, revision, suggestions
-from housing_service.vocabulary import Gender, HouseholdType, SpaceFeature, SpaceKind, SubstanceUsePolicy, Tier
+from housing_service.vocabulary import (
+    Gender,
+    HouseholdType,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
 
 @dataclass(frozen=True)
 class Unlisted:
@@ -68,6 +77,23 @@ def _forget_in_process() -> None:
 def _stored(cache: shared_cache.SharedCache) -> dict[str, bytes]:
     keys = cache._redis.scan_iter(match=f"{cache.prefix}:*")
     return {key.decode(): cache._redis.get(key) for key in keys}
+
+
+@contextmanager
+def _statements(app) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def _search(session, **params):
@@ -208,8 +234,56 @@ def test_redis_down_answers_from_the_database_and_logs_no_personal_data(api, mak
             elapsed = time.monotonic() - started
     finally:
         app.extensions.pop(shared_cache.EXTENSION, None)
-    warnings = [record.getMessage() for record in caplog.records if record.name == "housing_service.shared_cache"]
+    logger = "housing_service.shared_cache"
+    warnings = [record.getMessage() for record in caplog.records if record.name == logger]
     assert len(warnings) == 1, warnings  # said once, then the database alone for a while
     assert "ConnectionError" in warnings[0]
     assert "woman" not in warnings[0] and "board" not in warnings[0]
     assert elapsed < 5
+
+
+def test_deactivation_a_role_change_and_a_revoked_token_take_effect_at_once_everywhere(api, make, app, shared):
+    admin = make.user(Role.ADMIN)
+    leaving, moving, careful = (
+        make.user(Role.ADVOCATE, email=f"{name}@example.org", display_name=f"Person {name}")
+        for name in ("leaving", "moving", "careful")
+    )
+    tokens = {}
+    for user in (leaving, moving, careful):
+        created = api(user).post("/api/v1/tokens", json={"name": "script"})
+        assert created.status_code == 201, created.get_json()
+        tokens[user.id] = created.get_json()
+
+    def me(user) -> int:
+        bearer = {"Authorization": f"Bearer {tokens[user.id]['token']}"}
+        return app.test_client().get("/api/v1/users/me", headers=bearer).status_code
+
+    assert [me(user) for user in (leaving, moving, careful)] == [200, 200, 200]
+    stored = _stored(shared)
+    assert [key for key in stored if ":token:" in key]
+    everything = b" ".join(stored.values())
+    for user in (leaving, moving, careful):
+        assert tokens[user.id]["token"].encode() not in everything
+        assert user.email.encode() not in everything and user.display_name.encode() not in everything
+
+    # Changed through this process; the lookups kept here and in Redis were made before.
+    assert api(admin).patch(f"/api/v1/users/{leaving.id}", json={"active": False}).status_code == 200
+    assert api(admin).patch(f"/api/v1/users/{moving.id}", json={"role": "case_manager"}).status_code == 200
+    assert api(careful).delete(f"/api/v1/tokens/{tokens[careful.id]['id']}").status_code == 200
+    assert [me(user) for user in (leaving, moving, careful)] == [401, 401, 401]
+    _forget_in_process()  # another host, with nothing of its own
+    assert [me(user) for user in (leaving, moving, careful)] == [401, 401, 401]
+
+
+def test_a_token_lookup_kept_elsewhere_needs_no_statement_for_the_token(api, make, app, shared):
+    user = make.user(Role.ADVOCATE)
+    token = api(user).post("/api/v1/tokens", json={"name": "script"}).get_json()["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    # The first use writes the token's last-used time (hourly), which moves the accounts' revision.
+    for _ in range(2):
+        assert app.test_client().get("/api/v1/users/me", headers=bearer).status_code == 200
+    _forget_in_process()
+    with _statements(app) as seen:
+        answer = app.test_client().get("/api/v1/users/me", headers=bearer)
+    assert answer.status_code == 200 and answer.get_json()["id"] == user.id
+    assert not [sql for sql in seen if "api_tokens" in sql], seen

@@ -12,5 +12,5 @@ from ..db import Base
 class CoalitionRevision(Base):
     __tablename__ = "coalition_revisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # a single row, id 1
+    id: Mapped[int] = mapped_column(primary_key=True)  # 1: the coalition; 2: accounts (services/revision.py)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)

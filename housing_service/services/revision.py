@@ -4,7 +4,15 @@
 A transaction that changes any of them bumps the number just before it commits, in the
 same transaction, so that the number and the data change together for every reader. A
 process may keep what it built from the data (the matcher's indexes) for as long as the
-number it read before building stays the same.
+number it read before building stays the same; with REDIS_URL set, every worker and host
+shares what one of them built (housing_service/shared_cache.py), under the same number.
+
+A second number, the accounts' revision, changes whenever an account or an API token does
+(deactivation, a role change, a token revoked or used): the bearer-token lookup is kept under
+it, so that such a change takes effect at once on every host.
+
+Everything that keeps answers reads the numbers through `revisions()` (one statement for both,
+once per transaction): change how the numbers are stored there, and the caches follow.
 """
 
 from __future__ import annotations
@@ -14,15 +22,24 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import shared_cache
 from ..extensions import db
-from ..models import Area, Booking, CoalitionRevision, Organisation, Site, SiteLanguage, Space
+from ..models import ApiToken, Area, Booking, CoalitionRevision, Organisation, Site, SiteLanguage, Space, User
 
 _CHANGED = "coalition_changed"
+_ACCOUNTS_CHANGED = "accounts_changed"
+_READ = "revisions_read"
 _WATCHED = (Area, Booking, Organisation, Site, SiteLanguage, Space)
+_ACCOUNTS = (User, ApiToken)
+# The accounts' number is kept beside the coalition's, in a row of its own (made by its first bump).
+COALITION_ROW, ACCOUNTS_ROW = 1, 2
+_BUMP_ACCOUNTS = text(
+    "INSERT INTO coalition_revisions (id, revision) VALUES (:row, 1)"
+    " ON CONFLICT (id) DO UPDATE SET revision = coalition_revisions.revision + 1"
+)
 
 
 def mark_changed(session: Session | None = None) -> None:
@@ -30,8 +47,39 @@ def mark_changed(session: Session | None = None) -> None:
     (session or db.session).info[_CHANGED] = True
 
 
+def mark_accounts_changed(session: Session | None = None) -> None:
+    """Say that this transaction changed accounts or tokens without the ORM (bulk SQL)."""
+    (session or db.session).info[_ACCOUNTS_CHANGED] = True
+
+
+def revisions() -> tuple[int, int]:
+    """The coalition's and the accounts' numbers, read together once per transaction.
+
+    Read before whatever the transaction reads next, so anything built from that data is at
+    least as new as the numbers say (under READ COMMITTED, newer still): it may be kept under them.
+    """
+    session = db.session()
+    known = session.info.get(_READ)
+    if known is None:
+        rows = dict(
+            session.execute(
+                select(CoalitionRevision.id, CoalitionRevision.revision).where(
+                    CoalitionRevision.id.in_((COALITION_ROW, ACCOUNTS_ROW))
+                )
+            ).all()
+        )
+        known = session.info[_READ] = (rows.get(COALITION_ROW) or 0, rows.get(ACCOUNTS_ROW) or 0)
+    return known
+
+
 def current() -> int:
-    return db.session.scalar(select(CoalitionRevision.revision).where(CoalitionRevision.id == 1)) or 0
+    """The coalition's revision."""
+    return revisions()[0]
+
+
+def accounts_current() -> int:
+    """The accounts' revision."""
+    return revisions()[1]
 
 
 T = TypeVar("T")
@@ -51,12 +99,14 @@ class KeptWhileCurrent(Generic[T]):
         self,
         size: int,
         *,
+        revision: Callable[[], int] = current,
         shared_as: str | None = None,
         shared_seconds: int = 600,
         to_share: Callable[[T], Any] | None = None,
         from_shared: Callable[[Any], T] | None = None,
     ) -> None:
         self.size = size
+        self._revision = revision
         self.shared_as = shared_as
         # Entries expire even while current: a database restored from a backup goes back to
         # older revision numbers (clear the prefix then: `flask shared-cache-clear`).
@@ -69,8 +119,8 @@ class KeptWhileCurrent(Generic[T]):
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         # The revision is read before the data: whatever the data then shows is at least as new.
-        number = current()
-        if db.session.info.get(_CHANGED):
+        number = self._revision()
+        if db.session.info.get(_CHANGED) or db.session.info.get(_ACCOUNTS_CHANGED):
             # This transaction changed the coalition and has not committed: what it reads is
             # nobody else's yet (and may be rolled back), so it is neither kept nor shared.
             return build()
@@ -110,28 +160,39 @@ def forget_everything_kept() -> None:
 
 
 def _note_changes(session: Session, *_args: Any) -> None:
-    if any(isinstance(record, _WATCHED) for record in (*session.new, *session.dirty, *session.deleted)):
+    records = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(record, _WATCHED) for record in records):
         session.info[_CHANGED] = True
+    if any(isinstance(record, _ACCOUNTS) for record in records):
+        session.info[_ACCOUNTS_CHANGED] = True
 
 
 def _bump_before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
     session.flush()  # changes still pending are flushed now, and noted by _note_changes
-    if not session.info.pop(_CHANGED, False):
-        return
-    session.execute(
-        update(CoalitionRevision)
-        .where(CoalitionRevision.id == 1)
-        .values(revision=CoalitionRevision.revision + 1)
-    )
+    if session.info.pop(_CHANGED, False):
+        session.execute(
+            update(CoalitionRevision)
+            .where(CoalitionRevision.id == COALITION_ROW)
+            .values(revision=CoalitionRevision.revision + 1)
+        )
+    if session.info.pop(_ACCOUNTS_CHANGED, False):
+        session.execute(_BUMP_ACCOUNTS, {"row": ACCOUNTS_ROW})
 
 
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_ACCOUNTS_CHANGED, None)
+
+
+def _forget_numbers(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the next transaction reads the numbers afresh
+        session.info.pop(_READ, None)
 
 
 def install(session_factory: Any) -> None:
     event.listen(session_factory, "before_flush", _note_changes)
     event.listen(session_factory, "before_commit", _bump_before_commit)
     event.listen(session_factory, "after_rollback", _forget)
+    event.listen(session_factory, "after_transaction_end", _forget_numbers)

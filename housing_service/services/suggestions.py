@@ -178,7 +178,8 @@ _inputs: revision.KeptWhileCurrent[list[SiteOption]] = revision.KeptWhileCurrent
     size=4, shared_as="matcher-inputs", shared_seconds=600
 )
 shared_cache.register(
-    SiteOption, SpaceOption, Tier, HouseholdType, Gender, AgeGroup, SpaceFeature, SpaceKind, SubstanceUsePolicy
+    SiteOption, SpaceOption, Tier, HouseholdType, Gender, AgeGroup, SpaceFeature, SpaceKind,
+    SubstanceUsePolicy,
 )
 
 
