@@ -7,7 +7,10 @@ Starts the production server (gunicorn, wsgi:app, production settings, scheduler
 127.0.0.1 against a generated database (bench/generate.py; built first if missing) and drives
 it with wrk in its own process. In every round the trivial endpoint GET /api/v1/health runs
 right before each measured load, on the same server, and each figure is reported as a ratio
-to it; the table shows the median over rounds. Results: bench/results/run-<size>-<time>.json.
+to it; a bare Flask app (bench/bare_app.py, same gunicorn settings, its own port) is measured
+at the start of each round, and every figure is reported as a ratio to it as well. The table
+shows the median over rounds. Results: bench/results/run-<size>-<time>.json.
+With --redis URL (or REDIS_URL) the service keeps its shared cache there.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ HEALTH_PATH = "/api/v1/health"
 CONTENDED_BEDS = 10
 
 TARGETS = {
+    "health_vs_bare_ratio": (">=", 0.85),
     "search_throughput_ratio": (">=", 0.3),
     "search_p99_ratio": ("<=", 3.0),
     "holds_throughput_ratio": (">=", 0.15),
@@ -276,15 +280,24 @@ def measure_http(
     paths = search_paths(today, info["shape"]["areas"])
     wrk_options = {"connections": options.connections, "threads": options.wrk_threads, "workdir": workdir}
     since = _db_now(url)  # holds made from here on are the benchmark's: released after each load
+    settings = {
+        "workers": options.workers,
+        "worker_class": options.worker_class,
+        "threads": options.worker_threads,
+        "timezone": info["timezone"],
+    }
+    # Never a REDIS_URL from the shell unless asked for: the run says whether it had Redis.
+    redis_env = {"REDIS_URL": options.redis, "REDIS_KEY_PREFIX": f"hs-bench-{os.getpid()}"}
     srv = server.start(
-        url,
-        workers=options.workers,
-        worker_class=options.worker_class,
-        threads=options.worker_threads,
-        timezone=info["timezone"],
-        log_path=workdir / "gunicorn.log",
-        app_dir=options.app_dir,
+        url, log_path=workdir / "gunicorn.log", app_dir=options.app_dir, extra_env=redis_env, **settings
     )
+    try:
+        bare_srv = server.start(
+            url, log_path=workdir / "bare.log", app_spec="bench.bare_app:app", **settings
+        )
+    except BaseException:
+        srv.stop()
+        raise
     rounds: list[dict[str, Any]] = []
 
     def run_load(url_: str, script: str, *, seconds: float, name: str) -> load.Load:
@@ -295,6 +308,7 @@ def measure_http(
     try:
         pids = srv.worker_pids()
         health = srv.base_url + HEALTH_PATH
+        bare_health = bare_srv.base_url + HEALTH_PATH
         search = load.get_script(paths, advocate)
         trivial = load.get_script([HEALTH_PATH], None)
         # Holds created per second so far: the holds load stops before its distinct pairs
@@ -302,6 +316,7 @@ def measure_http(
         hold_rates: list[float] = []
         if options.warmup:
             log(f"warm-up: {options.warmup} s trivial, {options.warmup} s search, {options.warmup} s holds")
+            run_load(bare_health, trivial, seconds=options.warmup, name="warmup-bare")
             run_load(health, trivial, seconds=options.warmup, name="warmup-health")
             run_load(health, search, seconds=options.warmup, name="warmup-search")
             pairs, _ = hold_pairs(url, today, info["advocate_id"], "warmup")
@@ -318,10 +333,13 @@ def measure_http(
             figures: dict[str, Any] = {"round": number}
             seconds = options.duration
 
+            bare = run_load(bare_health, trivial, seconds=seconds, name=f"r{number}-bare")
             base = run_load(health, trivial, seconds=seconds, name=f"r{number}-health-search")
+            figures["health_vs_bare"] = _versus(base, bare)
+            log(_line("health", figures["health_vs_bare"], label="bare"))
             with server.MemorySampler(pids) as memory:
                 found = run_load(health, search, seconds=seconds, name=f"r{number}-search")
-            figures["search"] = _versus(found, base)
+            figures["search"] = _versus(found, base, bare)
             figures["search"]["worker_peak_rss_mb"] = max(memory.peaks.values()) / MB
             figures["search"]["worker_vmhwm_mb"] = max(server.peak_rss_bytes(pid) or 0 for pid in pids) / MB
             log(_line("search", figures["search"]))
@@ -336,7 +354,7 @@ def measure_http(
                 name=f"r{number}-holds",
             )
             hold_rates.append(held.rate_of(201))
-            figures["holds"] = _versus(held, base)
+            figures["holds"] = _versus(held, base, bare)
             figures["holds"]["distinct_pairs"] = len(bodies)
             figures["holds"]["released_after"] = release_bench_holds(url, info["advocate_id"], since)
             log(_line("holds", figures["holds"]))
@@ -350,7 +368,7 @@ def measure_http(
                 seconds=seconds,
                 name=f"r{number}-contention",
             )
-            figures["contention"] = _versus(contended, base)
+            figures["contention"] = _versus(contended, base, bare)
             figures["contention"]["beds"] = len(beds)
             figures["contention"]["overlaps_on_contended_beds"] = overlapping_bookings(url, beds)
             figures["contention"]["overlaps_all_bookings"] = overlapping_bookings(url)
@@ -359,11 +377,13 @@ def measure_http(
             rounds.append(figures)
     finally:
         srv.stop()
+        bare_srv.stop()
         release_bench_holds(url, info["advocate_id"], since)
     return {
         "rounds": rounds,
         "worker_rss_after_warmup_mb": max(rss_after_warmup.values(), default=0) / MB,
         "search_paths": len(paths),
+        "redis": bool(options.redis),
         "server": {
             "workers": options.workers,
             "worker_class": options.worker_class,
@@ -384,25 +404,41 @@ def holds_seconds(seconds: float, pairs: int, rates: list[float]) -> float:
     return max(1.0, min(seconds, round(HOLDS_PAIRS_MARGIN * pairs / max(rates), 1)))
 
 
-def _versus(measured: load.Load, trivial: load.Load) -> dict[str, Any]:
-    """A load's figures and their ratios to the trivial endpoint measured just before it."""
-    return {
+def _versus(measured: load.Load, trivial: load.Load, bare: load.Load | None = None) -> dict[str, Any]:
+    """A load's figures and their ratios to the trivial endpoint measured just before it (and
+    to the bare Flask app measured at the start of the round)."""
+    figures = {
         "load": measured.as_dict(),
         "trivial": trivial.as_dict(),
-        "throughput_ratio": measured.throughput / trivial.throughput,
-        "p99_ratio": measured.latency_us["p99"] / trivial.latency_us["p99"],
-        "p50_ratio": measured.latency_us["p50"] / trivial.latency_us["p50"],
+        **_ratios(measured, trivial, ""),
+    }
+    if bare is not None:
+        figures["bare"] = bare.as_dict()
+        figures.update(_ratios(measured, bare, "_vs_bare"))
+    return figures
+
+
+def _ratios(measured: load.Load, base: load.Load, suffix: str) -> dict[str, float]:
+    return {
+        f"throughput_ratio{suffix}": measured.throughput / base.throughput,
+        f"p99_ratio{suffix}": measured.latency_us["p99"] / base.latency_us["p99"],
+        f"p50_ratio{suffix}": measured.latency_us["p50"] / base.latency_us["p50"],
     }
 
 
-def _line(name: str, figures: dict[str, Any]) -> str:
-    loaded, trivial = figures["load"], figures["trivial"]
-    return (
-        f"  {name:<10} {loaded['throughput']:8.1f} req/s (trivial {trivial['throughput']:8.1f}; "
+def _line(name: str, figures: dict[str, Any], label: str = "trivial") -> str:
+    loaded, base = figures["load"], figures["trivial"]
+    line = (
+        f"  {name:<10} {loaded['throughput']:8.1f} req/s ({label} {base['throughput']:8.1f}; "
         f"ratio {figures['throughput_ratio']:.3f})  p99 {loaded['latency_ms']['p99']:8.1f} ms "
-        f"(trivial {trivial['latency_ms']['p99']:.1f}; ratio {figures['p99_ratio']:.2f})  "
-        f"statuses {loaded['statuses']}"
+        f"({label} {base['latency_ms']['p99']:.1f}; ratio {figures['p99_ratio']:.2f})  "
     )
+    if "bare" in figures:
+        line += (
+            f"vs bare: ratio {figures['throughput_ratio_vs_bare']:.3f}, "
+            f"p99 {figures['p99_ratio_vs_bare']:.2f}  "
+        )
+    return line + f"statuses {loaded['statuses']}"
 
 
 # Stay review and matching --------------------------------------------------------------------
@@ -534,7 +570,20 @@ def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
         n = len(rounds)
         trivial_rps = _median(rounds, "search", "trivial", "throughput")
         trivial_p99 = _median(rounds, "search", "trivial", "latency_ms", "p99")
+        with_bare = all("health_vs_bare" in r for r in rounds)
+        if with_bare:
+            bare_rps = _median(rounds, "health_vs_bare", "trivial", "throughput")
+            bare_p99 = _median(rounds, "health_vs_bare", "trivial", "latency_ms", "p99")
+            bare = f"{bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms"
+            add("bare Flask app (bench/bare_app.py)", bare, None, None)
         add("trivial GET /health, 32 conn", f"{trivial_rps:.0f} req/s, p99 {trivial_p99:.1f} ms", None, None)
+        if with_bare:
+            add(
+                "GET /health vs the bare app (the per-request hooks)",
+                f"p99 ratio {_median(rounds, 'health_vs_bare', 'p99_ratio'):.2f}",
+                _median(rounds, "health_vs_bare", "throughput_ratio"),
+                "health_vs_bare_ratio",
+            )
         rps = _median(rounds, "search", "load", "throughput")
         add(
             "bed search throughput",
@@ -544,6 +593,14 @@ def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
         )
         p99 = _median(rounds, "search", "load", "latency_ms", "p99")
         add("bed search p99", f"{p99:.1f} ms", _median(rounds, "search", "p99_ratio"), "search_p99_ratio")
+        if with_bare:
+            for load_name, label in (("search", "bed search"), ("holds", "holds")):
+                add(
+                    f"{label} vs the bare app: throughput (p99 ratio)",
+                    f"p99 ratio {_median(rounds, load_name, 'p99_ratio_vs_bare'):.2f}",
+                    _median(rounds, load_name, "throughput_ratio_vs_bare"),
+                    None,
+                )
         p50 = _median(rounds, "search", "load", "latency_ms", "p50")
         add("bed search p50", f"{p50:.1f} ms", _median(rounds, "search", "p50_ratio"), None)
         rps = _median(rounds, "holds", "load", "throughput")
@@ -676,6 +733,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--worker-threads", type=int, default=1)
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("REDIS_URL", ""),
+        help="the service's shared cache (default: REDIS_URL; none: each worker keeps its own)",
+    )
     parser.add_argument("--only", choices=["http", "stay-review", "matching"], action="append")
     parser.add_argument(
         "--stay-review", action="store_true", help="also the stay review (builds hs_bench_review)"

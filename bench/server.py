@@ -97,8 +97,10 @@ def start(
     log_path: Path,
     app_dir: Path = REPOSITORY,
     extra_env: dict[str, str] | None = None,
+    app_spec: str = "wsgi:app",
 ) -> Server:
-    """gunicorn wsgi:app in production mode, with a fresh SECRET_KEY and the scheduler off."""
+    """gunicorn wsgi:app in production mode, with a fresh SECRET_KEY and the scheduler off
+    (or, with `app_spec`, another app on the same settings: bench/bare_app.py)."""
     port = free_port()
     env = {
         key: value
@@ -121,7 +123,7 @@ def start(
         sys.executable,
         "-m",
         "gunicorn",
-        "wsgi:app",
+        app_spec,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

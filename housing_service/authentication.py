@@ -113,6 +113,8 @@ def session_expired(now: float) -> bool:
 
 def _check_session_lifetime() -> None:
     """End a timed-out session before anyone reads `current_user`; keep a live one fresh."""
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return  # no session to check (a script's token, /health): the session is left unopened
     if "_user_id" not in session:
         return
     now = wall_clock()

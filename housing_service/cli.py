@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(run_job_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(translations_command)
+    app.cli.add_command(shared_cache_clear_command)
     # Flask-Migrate's `db` group: the owner's commands for the database stay together.
     from flask_migrate.cli import db as db_commands
 
@@ -142,3 +143,17 @@ def scheduler_command() -> None:
 
     click.echo(f"Scheduler running jobs: {', '.join(sorted(JOBS))}. Stop with Ctrl+C.")
     run_blocking(current_app._get_current_object())
+
+
+@click.command("shared-cache-clear")
+@with_appcontext
+def shared_cache_clear_command() -> None:
+    """Empty the shared cache (REDIS_URL): after restoring the database from a backup, whose
+    revision numbers start again below those the cache has seen."""
+    from . import shared_cache
+
+    cache = shared_cache.shared()
+    if cache is None:
+        click.echo("No shared cache here (REDIS_URL is not set): each worker's own empties when it restarts.")
+        return
+    click.echo(f"{cache.clear()} entries removed from the shared cache.")

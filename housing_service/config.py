@@ -245,6 +245,12 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # base64 in JSON, is about 6.7 MB.
         "MAX_UPLOAD_LENGTH": _int(env, "MAX_UPLOAD_LENGTH", 8 * 1024 * 1024),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # The cache shared by every worker and host (housing_service/shared_cache.py): off
+        # without a URL (each worker keeps its own). Keys live under the prefix (one per
+        # coalition sharing a Redis); a call that takes longer than the timeout is a miss.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "REDIS_KEY_PREFIX": env.get("REDIS_KEY_PREFIX", "housing_service"),
+        "REDIS_TIMEOUT_MS": _int(env, "REDIS_TIMEOUT_MS", 100),
         "JSON_SORT_KEYS": False,
         # Password hashing cost: argon2id, RFC 9106's second recommended option.
         "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 3),

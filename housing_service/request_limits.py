@@ -124,16 +124,18 @@ def _nul_refusal(fields: list[str]) -> ResponseReturnValue | None:
     return _refuse(422, f"Please check: {', '.join(names)}.", {name: [NUL_PROBLEM] for name in names})
 
 
-def _check_text_fields() -> ResponseReturnValue | None:
+def _check_text_fields(has_body: bool) -> ResponseReturnValue | None:
     fields = [key for key, value in request.args.items(multi=True) if NUL in key or NUL in value]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if has_body and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += [key for key, value in request.form.items(multi=True) if NUL in key or NUL in value]
     return _nul_refusal([name.replace(NUL, "\\u0000") for name in fields])
 
 
 def check_request() -> ResponseReturnValue | None:
     """Refuse a request over the limits before any view reads it."""
-    return _too_large() or _check_json() or _check_text_fields()
+    # Most requests (every GET) have no body: nothing to parse but the query string.
+    has_body = bool(request.content_length) or "Transfer-Encoding" in request.headers
+    return _too_large() or (has_body and _check_json()) or _check_text_fields(has_body)
 
 
 def install(app: Flask) -> None:

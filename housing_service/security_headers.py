@@ -45,14 +45,23 @@ def is_public_directory() -> bool:
 def install(app: Flask) -> None:
     """Add the headers to every response, errors and redirects included."""
 
+    # Worked out once, not per response: on a developer's machine (plain HTTP) without HSTS.
+    every = {**HEADERS, "Strict-Transport-Security": HSTS}
+    over_https = {name.lower(): (name, value) for name, value in every.items()}
+    over_http = {lower: pair for lower, pair in over_https.items() if lower != "strict-transport-security"}
+    never_kept = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if current_app.config["HOUSING_ENV"] != "development":
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers = response.headers
+        present = {name.lower() for name, _ in headers.items()}
+        always = over_http if current_app.config["HOUSING_ENV"] == "development" else over_https
+        # A view's own value (the public directory's Cache-Control, say) stays as it set it.
+        headers.extend([header for lower, header in always.items() if lower not in present])
         if not is_static_file() and not (is_public_directory() and response.status_code in (200, 304)):
             # Survivor data may be in any page or API answer: never kept by a browser or proxy.
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Pragma"] = "no-cache"
+            if "cache-control" in present or "pragma" in present:
+                headers.remove("Cache-Control")
+                headers.remove("Pragma")
+            headers.extend(never_kept)
         return response

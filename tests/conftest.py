@@ -94,8 +94,8 @@ def _reset_database(application: Flask) -> None:
 
     # A fresh SQLite copy starts the revision at 0 again: answers kept from an earlier test
     # (matchers, bed board pages) must not be taken for this one's.
-    forget_everything_kept()
     with application.app_context():
+        forget_everything_kept()
         db.session.remove()
         if POSTGRES_URL:
             # The coalition's revision keeps counting up across tests, as it does in production.

@@ -13,5 +13,6 @@ from ..db import Base
 class CoalitionRevision(Base):
     __tablename__ = "coalition_revisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # a slot, ids 1..services.revision.SLOTS
+    # a slot, ids 1..services.revision.SLOTS; the accounts' revision is row 0 (services/revision.py)
+    id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
+from .. import shared_cache
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import ApiToken, Organisation, Role, User
-from . import audit, passwords, sign_in_rules
+from . import audit, passwords, revision, sign_in_rules
 from .access import require_admin
 from .actor import Actor
 
@@ -191,6 +194,7 @@ def end_access(user: User, now: datetime) -> int:
         .values(revoked_at=now)
         .execution_options(synchronize_session="fetch")
     )
+    revision.mark_accounts_changed()  # the tokens' lookups kept anywhere end with this commit
     db.session.flush()
     return result.rowcount or 0
 
@@ -255,17 +259,75 @@ def revoke_token(actor: Actor, token_id: int, now: datetime) -> ApiToken:
     return token
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """What a bearer token stands for, kept while the accounts' revision holds (and, with a
+    shared cache, in Redis under the token's digest): no name, email or secret of the person."""
+
+    token_id: int
+    expires_at: datetime
+    last_used_at: datetime | None
+    user_id: int
+    role: Role
+    organisation_id: int | None
+    session_version: int
+
+
+shared_cache.register(TokenHolder, Role)
+# Any change to an account or a token (deactivation, role, revocation, the hourly last-used
+# time) moves the accounts' revision: the next request reads the token afresh, on every host.
+_holders: revision.KeptWhileCurrent[TokenHolder | None] = revision.KeptWhileCurrent(
+    size=1024, revision=revision.accounts_current, shared_as="token", shared_seconds=300
+)
+LAST_USED_RESOLUTION = timedelta(hours=1)  # precise enough, and spares a write per request
+
+
 def user_for_token(plain: str, now: datetime) -> User | None:
     """The active account behind a bearer token that is neither expired nor revoked."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _token_digest(plain))
-    )
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+    digest = _token_digest(plain)
+    holder = _holders.get(digest, lambda: _holder(digest))
+    if holder is None or holder.expires_at <= now:
         return None
-    if not token.user.active:
-        return None
-    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
-        token.last_used_at = now  # hourly is precise enough, and spares a write per request
-    return token.user
+    if holder.last_used_at is None or now - holder.last_used_at > LAST_USED_RESOLUTION:
+        token = db.session.get(ApiToken, holder.token_id)
+        if token is not None:
+            token.last_used_at = now
+    return _account(holder)
+
+
+def _holder(digest: str) -> TokenHolder | None:
+    row = db.session.execute(
+        select(
+            ApiToken.id,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            User.id,
+            User.role,
+            User.organisation_id,
+            User.session_version,
+        )
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None), User.active)
+    ).first()
+    return None if row is None else TokenHolder(*row)
+
+
+def _account(holder: TokenHolder) -> User:
+    """The account as a record of this session, without reading it: what a request needs of it
+    (id, role, organisation, session version) is in hand; anything else is read if asked for."""
+    loaded = db.session.identity_map.get(identity_key(User, holder.user_id))
+    if loaded is not None:
+        return loaded  # already read in this transaction
+    known = {
+        "id": holder.user_id,
+        "role": holder.role,
+        "organisation_id": holder.organisation_id,
+        "session_version": holder.session_version,
+        "active": True,
+    }
+    user = User(**known)
+    make_transient_to_detached(user)  # as if read from the database: the rest loads when touched
+    db.session.add(user)
+    return user

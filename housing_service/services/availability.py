@@ -14,8 +14,9 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, literal, not_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from .. import shared_cache
 from ..db import has_all, has_any, plus_days
 from ..errors import InvalidInput
 from ..extensions import db
@@ -79,7 +80,9 @@ class Named:
 
 @dataclass(frozen=True)
 class SiteSnapshot:
-    """What the bed board shows of a site: plain values, kept across requests and sessions."""
+    """What the bed board shows of a site: plain values, kept across requests and sessions
+    (and hosts: in the shared cache). Never a confidential site's address: the people who may
+    search never see one on a list (services/addresses.py), so the board does not carry it."""
 
     id: int
     organisation_id: int
@@ -114,6 +117,8 @@ class SiteSnapshot:
     @classmethod
     def of(cls, site: Site) -> SiteSnapshot:
         plain = {name: getattr(site, name) for name in cls.__dataclass_fields__ if name not in _RELATED}
+        if site.confidential:
+            plain["address"] = ""
         return cls(
             **plain,
             organisation=Named(site.organisation.id, site.organisation.name),
@@ -155,6 +160,12 @@ class AvailabilityPage:
     has_more: bool  # another page follows (no total: counting means looking at every site)
     page: int
     per_page: int
+
+
+shared_cache.register(
+    AvailabilityQuery, Household, BoardEntry, SiteSnapshot, FreeSpace, Named,
+    Tier, Gender, AgeGroup, SpaceFeature, SpaceKind, ReferralMode, SubstanceUsePolicy, HouseholdType,
+)
 
 
 def check_dates(starts_on: date, ends_on: date | None, today: date) -> None:
@@ -255,8 +266,12 @@ def site_matches(query: AvailabilityQuery) -> list[ColumnElement[bool]]:
 
 
 # Pages of the bed board, kept while the coalition's beds and bookings are unchanged: any hold,
-# stay, exit or change of a bed moves the revision, and the next search reads afresh.
-_pages: revision.KeptWhileCurrent[tuple[tuple[BoardEntry, ...], bool]] = revision.KeptWhileCurrent(size=256)
+# stay, exit or change of a bed moves the revision, and the next search reads afresh. Shared
+# by every worker and host where there is a shared cache: a page is the same for everyone
+# who may search (no survivor in it, no confidential address).
+_pages: revision.KeptWhileCurrent[tuple[tuple[BoardEntry, ...], bool]] = revision.KeptWhileCurrent(
+    size=256, shared_as="board", shared_seconds=600
+)
 
 
 def search(actor: Actor, query: AvailabilityQuery, today: date, now: datetime) -> AvailabilityPage:
@@ -318,7 +333,8 @@ def _board_page(query: AvailabilityQuery, today: date) -> tuple[tuple[BoardEntry
         for site in db.session.scalars(
             select(Site)
             .where(Site.id.in_(site_ids))
-            .options(selectinload(Site.languages), selectinload(Site.area), selectinload(Site.organisation))
+            # Area and organisation in the same statement (one each per site); languages in one more.
+            .options(selectinload(Site.languages), joinedload(Site.area), joinedload(Site.organisation))
         )
     }
     entries = tuple(

@@ -16,6 +16,7 @@ from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import shared_cache
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import current_words
@@ -35,7 +36,16 @@ from ..matching import (
 )
 from ..matching.next_step import plan_next_step
 from ..models import Booking, Client, Decision, Placement, Role, Site, SiteLanguage, Space, SuggestionDecision
-from ..vocabulary import ChildAgeBracket, Tier
+from ..vocabulary import (
+    AgeGroup,
+    ChildAgeBracket,
+    Gender,
+    HouseholdType,
+    SpaceFeature,
+    SpaceKind,
+    SubstanceUsePolicy,
+    Tier,
+)
 from . import audit, revision
 from .access import clients_visible_to, require_case_worker, require_role
 from .actor import Actor
@@ -163,15 +173,26 @@ def site_options(tiers: Iterable[Tier], today: date) -> list[SiteOption]:
 
 # A matcher is built from every bed of a tier (a load that takes a while at city scale) and
 # answers a placement in a fraction of a millisecond: keep it while the coalition is unchanged.
+# Its inputs (sites, spaces, booked nights: no survivor, no address) are read once for every
+# worker and host where there is a shared cache; each worker builds its indexes from them.
 _matchers: revision.KeptWhileCurrent[Matcher] = revision.KeptWhileCurrent(size=4)
+_inputs: revision.KeptWhileCurrent[list[SiteOption]] = revision.KeptWhileCurrent(
+    size=4, shared_as="matcher-inputs", shared_seconds=600
+)
+shared_cache.register(
+    SiteOption, SpaceOption, Tier, HouseholdType, Gender, AgeGroup, SpaceFeature, SpaceKind,
+    SubstanceUsePolicy,
+)
 
 
 def matcher_for(tiers: set[Tier], today: date) -> Matcher:
     """A matcher over the sites of these tiers, reused while the coalition's revision holds."""
     rules = policy()
     settings = (tuple(sorted(rules.planning_thresholds.items())), rules.stale_after_hours)
+    chosen = frozenset(tiers)
     return _matchers.get(
-        (frozenset(tiers), today, settings), lambda: Matcher(site_options(tiers, today), rules)
+        (chosen, today, settings),
+        lambda: Matcher(_inputs.get((chosen, today), lambda: site_options(chosen, today)), rules),
     )
 
 

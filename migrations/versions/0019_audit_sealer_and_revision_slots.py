@@ -104,9 +104,12 @@ def downgrade():
     op.execute(
         revisions.update()
         .where(revisions.c.id == 1)
-        .values(revision=sa.select(sa.func.sum(revisions.c.revision)).scalar_subquery())
+        .values(
+            revision=sa.select(sa.func.sum(revisions.c.revision)).where(revisions.c.id >= 1).scalar_subquery()
+        )
     )
-    op.execute(revisions.delete().where(revisions.c.id > 1))
+    # The slots 2..SLOTS, and the accounts' revision (row 0), which the code before knew nothing of.
+    op.execute(revisions.delete().where(revisions.c.id != 1))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "ALTER TABLE audit_events ALTER COLUMN id SET DEFAULT nextval('audit_events_id_seq'::regclass)"

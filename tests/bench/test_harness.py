@@ -25,6 +25,21 @@ import pytest
 from bench import generate, load, run
 
 pytestmark = pytest.mark.postgres_only
+SHARED_CACHE_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+def _shared_cache_url() -> str:
+    """The tests' Redis for the service's shared cache; '' (none) where no Redis runs, unless
+    REQUIRE_REDIS=1 (CI), where that fails."""
+    import redis
+
+    try:
+        redis.Redis.from_url(SHARED_CACHE_URL, socket_connect_timeout=0.5).ping()
+        return SHARED_CACHE_URL
+    except (redis.RedisError, OSError):
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis at {SHARED_CACHE_URL}")
+        return ""
 
 
 def _server_url() -> str:
@@ -90,15 +105,20 @@ def test_the_generator_builds_the_coalition_it_promises(tiny: dict[str, Any]) ->
 def test_the_load_benchmarks_run_and_report_every_figure(
     load_tools: None, tiny: dict[str, Any], results: Path
 ) -> None:
+    shared_cache = _shared_cache_url()
     result = run.main(
         [
             "--size", "tiny", "--database", tiny["database"], "--server", _server_url(),
             "--results", str(results), "--rounds", "1", "--duration", "1", "--warmup", "0",
-            "--workers", "2",
+            "--workers", "2", "--redis", shared_cache,
         ]
     )  # fmt: skip
 
+    assert result["http"]["redis"] is bool(shared_cache)
     [figures] = result["http"]["rounds"]
+    # The bare Flask app beside the service: every figure against it too.
+    assert figures["health_vs_bare"]["throughput_ratio"] > 0
+    assert figures["search"]["throughput_ratio_vs_bare"] > 0 and figures["holds"]["p99_ratio_vs_bare"] > 0
     search, holds, contention = figures["search"], figures["holds"], figures["contention"]
     assert search["load"]["requests"] > 0 and set(search["load"]["statuses"]) == {200}
     assert search["throughput_ratio"] > 0 and search["p99_ratio"] > 0
@@ -112,6 +132,7 @@ def test_the_load_benchmarks_run_and_report_every_figure(
     assert _query(tiny, "SELECT count(*) FROM holds WHERE status = 'held'") == tiny["shape"]["holds"]
     figures_named = {row["figure"] for row in result["summary"]}
     assert {"bed search throughput", "bed search p99", "holds throughput"} <= figures_named
+    assert "GET /health vs the bare app (the per-request hooks)" in figures_named
     assert json.loads(next(results.glob("run-tiny-*.json")).read_text())["environment"]["cores"] >= 1
 
 
