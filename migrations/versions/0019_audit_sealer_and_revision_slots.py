@@ -1,7 +1,7 @@
 """audit entries are appended without a lock and sealed in order; the revision has slots
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-01
 
 Two rows every change used to queue on:
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
