@@ -45,8 +45,8 @@ def test_a_hold_takes_a_fixed_number_of_statements(app, api, make):
     advocate = make.user(Role.ADVOCATE)
     token = api(advocate).post("/api/v1/tokens", json={"name": "load"}).get_json()["token"]
     site = make.site()
-    beds = [make.space(site) for _ in range(2)]
-    survivors = [make.client(advocates=(advocate,)) for _ in range(2)]
+    beds = [make.space(site) for _ in range(3)]
+    survivors = [make.client(advocates=(advocate,)) for _ in range(3)]
     http = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     today = str(clock.local_date(clock.now(), app.config["COALITION_TIMEZONE"]))
@@ -55,8 +55,10 @@ def test_a_hold_takes_a_fixed_number_of_statements(app, api, make):
         body = {"client_id": survivors[index].id, "space_id": beds[index].id, "starts_on": today}
         return http.post("/api/v1/holds", json=body, headers=headers)
 
-    assert hold(0).status_code == 201  # warms the caches a running worker has warm
+    # Two holds warm the caches a running worker has warm: the first notes the token's first
+    # use (which moves the accounts' revision, so the token is looked up again once).
+    assert hold(0).status_code == 201 and hold(1).status_code == 201
     with counted(app) as statements:
-        answer = hold(1)
+        answer = hold(2)
     assert answer.status_code == 201, answer.get_json()
     assert len(statements) == STATEMENTS_PER_HOLD, "\n".join(statements)
