@@ -28,9 +28,10 @@ def _free_tonight(site: Site) -> list[SpaceRow]:
 def _choice_label(row: SpaceRow) -> str:
     """'Unit A — unit for up to 4; ground floor, wheelchair accessible; held from Fri, Mar 12, 2027'."""
     space = row.space
-    kind = KIND_LABELS.get(space.kind, str(space.kind)).lower()
+    kind = str(KIND_LABELS.get(space.kind, space.kind)).lower()
     parts = [f"{kind} for up to {space.capacity}" if space.kind == SpaceKind.UNIT else kind]
     if space.features:
+        # The labels are lazy (in the reader's language): str() before joining.
         parts.append(", ".join(sorted(str(FEATURE_LABELS.get(f, f)) for f in space.features)).lower())
     if row.next_hold is not None:
         parts.append(f"held from {day_text(row.next_hold.starts_on)}")

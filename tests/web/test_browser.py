@@ -55,7 +55,7 @@ def test_an_advocate_finds_a_bed_and_holds_it_in_two_steps(tab, world, make):
     assert heading(tab) == "Bed 1 at Harbor House is held for S-AB2CD3"
     facts = tab.page.locator("dl.facts").inner_text()
     assert "7 Secret Road" in facts
-    assert re.search(r"Hold expires\s+\d{1,2}:\d\d [ap]m (today|tomorrow)", facts), facts
+    assert re.search(r"Hold expires\s+\d{1,2}:\d\d\s[AP]M (today|tomorrow)", facts), facts  # CLDR: 2:24 PM
     tab.screenshot("hold")
     assert make.count(Hold, status=HoldStatus.HELD) == 1
 
