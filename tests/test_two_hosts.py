@@ -98,6 +98,9 @@ def hosts(
     shared = {"SECRET_KEY": secrets.token_hex(32)}  # one key signs sessions for every host
     if request.param == "Redis":
         shared["REDIS_URL"] = _redis_for_tests()
+    # The servers copy this process's environment: a developer's own REDIS_URL must not
+    # turn the in-process run into a second Redis run.
+    own_redis = os.environ.pop("REDIS_URL", None)
     logs = tmp_path_factory.mktemp("hosts")
 
     def start(name: str) -> Any:
@@ -121,6 +124,8 @@ def hosts(
     finally:
         for each in started:
             each.stop()
+        if own_redis is not None:
+            os.environ["REDIS_URL"] = own_redis
 
 
 def _call(host: Any, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:
