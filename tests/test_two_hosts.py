@@ -26,11 +26,13 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +45,7 @@ from housing_service.extensions import db
 from housing_service.models import Role
 from housing_service.vocabulary import Tier
 
+from .factories import PASSWORD
 from .test_concurrency import OVERLAPS
 
 pytestmark = pytest.mark.postgres_only
@@ -57,9 +60,15 @@ BEDS = 10
 
 
 def _redis_for_tests() -> str:
-    """TEST_REDIS_URL, emptied for this run; skipped without it, failed with REQUIRE_REDIS=1."""
+    """TEST_REDIS_URL, if Redis answers there; skipped without it, failed with REQUIRE_REDIS=1."""
     url = os.environ.get("TEST_REDIS_URL", "")
-    problem = "TEST_REDIS_URL is not set" if not url else _redis_problem(url)
+    problem = "TEST_REDIS_URL is not set" if not url else None
+    if url:
+        try:
+            if _redis(url, "PING") != "PONG":
+                problem = f"Redis at {url} did not answer PING"
+        except OSError as error:
+            problem = f"Redis at {url} can't be reached ({error})"
     if problem and os.environ.get("REQUIRE_REDIS") == "1":
         pytest.fail(f"REQUIRE_REDIS=1 but {problem}")
     if problem:
@@ -67,25 +76,43 @@ def _redis_for_tests() -> str:
     return url
 
 
-def _redis_problem(url: str) -> str | None:
-    """Empties the test's own Redis database (FLUSHDB, never FLUSHALL): keys kept by an earlier
-    run against another database at the same revision must not answer for this one."""
+def _redis(url: str, *command: str) -> Any:
+    """One command to the Redis database in `url` (RESP over a socket: the test needs no client)."""
     parts = urlsplit(url)
-    number = parts.path.strip("/") or "0"
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=5) as conn:
-            conn.sendall(f"SELECT {number}\r\nFLUSHDB\r\n".encode())
-            answer = b""
-            while answer.count(b"\r\n") < 2:
-                chunk = conn.recv(1024)
-                if not chunk:
-                    break
-                answer += chunk
-    except OSError as error:
-        return f"Redis at {url} can't be reached ({error})"
-    if answer != b"+OK\r\n+OK\r\n":
-        return f"Redis at {url} did not empty database {number}: {answer!r}"
-    return None
+    with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=5) as conn:
+        stream = conn.makefile("rb")
+        for each in (("SELECT", parts.path.strip("/") or "0"), command):
+            conn.sendall(
+                f"*{len(each)}\r\n".encode()
+                + b"".join(f"${len(arg.encode())}\r\n{arg}\r\n".encode() for arg in each)
+            )
+            answer = _resp(stream)
+        return answer
+
+
+def _resp(stream: Any) -> Any:
+    line = stream.readline().rstrip(b"\r\n")
+    kind, rest = line[:1], line[1:].decode()
+    if kind == b"-":
+        raise OSError(f"Redis said {rest}")
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        return None if rest == "-1" else stream.read(int(rest) + 2)[:-2].decode()
+    if kind == b"*":
+        return [_resp(stream) for _ in range(int(rest))]
+    return rest
+
+
+def _forget_keys(url: str, prefix: str) -> None:
+    """Delete the keys the hosts kept under this run's prefix."""
+    cursor = "0"
+    while True:
+        cursor, keys = _redis(url, "SCAN", cursor, "MATCH", f"{prefix}:*", "COUNT", "1000")
+        if keys:
+            _redis(url, "DEL", *keys)
+        if cursor == "0":
+            return
 
 
 @pytest.fixture(scope="module", params=["in-process cache", "Redis"])
@@ -97,7 +124,10 @@ def hosts(
 
     shared = {"SECRET_KEY": secrets.token_hex(32)}  # one key signs sessions for every host
     if request.param == "Redis":
+        # A prefix of this run's own: keys another run kept at the same revision numbers (of
+        # another database) are never taken for this one's.
         shared["REDIS_URL"] = _redis_for_tests()
+        shared["REDIS_KEY_PREFIX"] = f"hs-test-two-hosts-{secrets.token_hex(4)}"
     # The servers copy this process's environment: a developer's own REDIS_URL must not
     # turn the in-process run into a second Redis run.
     own_redis = os.environ.pop("REDIS_URL", None)
@@ -124,6 +154,8 @@ def hosts(
     finally:
         for each in started:
             each.stop()
+        if "REDIS_URL" in shared:
+            _forget_keys(shared["REDIS_URL"], shared["REDIS_KEY_PREFIX"])
         if own_redis is not None:
             os.environ["REDIS_URL"] = own_redis
 
@@ -202,6 +234,61 @@ def test_a_token_revoked_on_one_host_stops_working_on_the_other_at_once(hosts, a
     for _ in range(2 * WORKERS):
         assert _call(b, "GET", "/api/v1/tokens", revoked)[0] == 401, "host B still took the revoked token"
         assert _call(b, "GET", "/api/v1/tokens", keeper)[0] == 200
+
+
+class _Browser:
+    """A browser without a load balancer's stickiness: it keeps its cookies, whichever host it
+    asks, and follows no redirect by itself (the cookies are Secure; we send them anyway)."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+            return None
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+        self._opener = urllib.request.build_opener(self._NoRedirect)
+
+    def open(self, host: Any, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
+        """(status, Location, body)."""
+        request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
+            host.base_url + path,
+            data=None if form is None else urllib.parse.urlencode(form).encode(),
+            headers={"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())},
+        )
+        try:
+            answer = self._opener.open(request, timeout=60)
+        except urllib.error.HTTPError as error:
+            answer = error
+        with answer:
+            for header in answer.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return answer.status, answer.headers.get("Location", ""), answer.read().decode()
+
+
+def test_a_browser_signed_in_on_one_host_is_signed_in_on_the_other(hosts, make):
+    """No sticky sessions: the session is a cookie signed with the hosts' one SECRET_KEY and
+    checked against the account in the database, so any host answers any request."""
+    a, b = hosts
+    advocate = make.user(Role.ADVOCATE)
+    browser = _Browser()
+    status, _, form_page = browser.open(a, "/sign-in")
+    assert status == 200
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form_page)
+    assert csrf, "no CSRF token on the sign-in page"
+
+    # The form's CSRF token, from host A's page, is accepted by host B.
+    status, location, _ = browser.open(
+        b, "/sign-in", {"email": advocate.email, "password": PASSWORD, "csrf_token": csrf.group(1)}
+    )
+    assert status == 303 and "sign-in" not in location, (status, location)
+    for host in (a, b):
+        status, location, _ = browser.open(host, "/")
+        assert status == 303 and "sign-in" not in location, f"{host.base_url} did not know the session"
+        status, _, main_page = browser.open(host, urlsplit(location).path)
+        assert status == 200 and advocate.display_name in main_page
+    stranger = _Browser().open(b, "/")
+    assert urlsplit(stranger[1]).path == "/sign-in", f"a browser without the cookie got {stranger[:2]}"
 
 
 # A race over both hosts ----------------------------------------------------------------------
