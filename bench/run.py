@@ -2,6 +2,7 @@
 
 Usage: python -m bench.run --size L [--rounds 3] [--duration 20] [--warmup 5]
        python -m bench.run --size L --only stay-review     (or: --only matching)
+       python -m bench.run --size S --hosts 2 --workers 2  (two servers, the load spread over them)
 
 Starts the production server (gunicorn, wsgi:app, production settings, scheduler off) on
 127.0.0.1 against a generated database (bench/generate.py; built first if missing) and drives
@@ -353,11 +354,11 @@ def measure_http(
                 alone_base = run_load(
                     trivial, seconds=seconds, name=f"r{number}-one-health-h", hosts=servers[:1]
                 )
-                pairs, _ = hold_pairs(url, today, info["advocate_id"], f"round{number}-one")
-                bodies = hold_bodies(pairs)
+                alone_pairs, _ = hold_pairs(url, today, info["advocate_id"], f"round{number}-one")
+                alone_bodies = hold_bodies(alone_pairs)
                 alone = run_load(
-                    load.post_script(HOLDS_PATH, bodies, advocate, options.wrk_threads),
-                    seconds=holds_seconds(seconds, len(bodies), hold_rates),
+                    load.post_script(HOLDS_PATH, alone_bodies, advocate, options.wrk_threads),
+                    seconds=holds_seconds(seconds, len(alone_bodies), hold_rates),
                     name=f"r{number}-one-holds",
                     hosts=servers[:1],
                 )
