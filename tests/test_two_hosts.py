@@ -8,9 +8,10 @@ machine they are two processes on two ports of 127.0.0.1, not two network namesp
 PostgreSQL and Redis listen on 127.0.0.1 only, and giving each server an address of its own
 would mean reconfiguring both for every developer and CI.
 
-What must hold: a change made through one host is never answered stale by the other (at
-once, no waiting), a race of clients spread over both hosts books each bed once, and the
-scheduler running beside each host raises each flag once.
+What must hold: a change made through one host (a hold, a release, a revoked token) is never
+answered stale by the other, at once, with no waiting; a browser signed in through one is
+signed in on the other (no sticky sessions); a race of clients spread over both hosts books
+each bed once; and the scheduler running beside each host raises each flag once.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import sys
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -35,7 +35,7 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy import text
@@ -252,7 +252,7 @@ class _Browser:
         """(status, Location, body)."""
         request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
             host.base_url + path,
-            data=None if form is None else urllib.parse.urlencode(form).encode(),
+            data=None if form is None else urlencode(form).encode(),
             headers={"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())},
         )
         try:
