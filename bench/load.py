@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,4 +181,52 @@ def run_wrk(
         statuses={int(status): count for status, count in raw["statuses"].items()},
         socket_errors=raw["connect_errors"] + raw["read_errors"] + raw["write_errors"],
         timeouts=raw["timeouts"],
+    )
+
+
+def run_wrk_on_hosts(
+    urls: list[str],
+    scripts: list[str],
+    *,
+    seconds: float,
+    connections: int,
+    threads: int,
+    workdir: Path,
+    name: str,
+) -> list[Load]:
+    """The same load on several hosts at once, one wrk per host, sharing `connections`
+    between them (as a load balancer would spread them); one host gets them all."""
+    share = max(1, connections // len(urls))
+    names = [name] if len(urls) == 1 else [f"{name}-host{number}" for number in range(1, len(urls) + 1)]
+    with ThreadPoolExecutor(len(urls)) as pool:
+        running = [
+            pool.submit(
+                run_wrk, url, script, seconds=seconds, connections=share, threads=threads,
+                workdir=workdir, name=each,
+            )
+            for url, script, each in zip(urls, scripts, names, strict=True)
+        ]  # fmt: skip
+    return [future.result() for future in running]
+
+
+def combined(loads: list[Load]) -> Load:
+    """Loads that ran at the same time on several hosts, as one: requests, statuses and
+    throughput add up; each latency percentile is the slowest host's (wrk can't merge its
+    histograms, so the aggregate p99 is an upper bound), the mean is weighted by requests."""
+    if len(loads) == 1:
+        return loads[0]
+    requests = sum(each.requests for each in loads)
+    throughput = sum(each.throughput for each in loads)
+    latency = {key: max(each.latency_us[key] for each in loads) for key in loads[0].latency_us}
+    latency["mean"] = sum(each.latency_us["mean"] * each.requests for each in loads) / max(1, requests)
+    statuses: Counter[int] = Counter()
+    for each in loads:
+        statuses.update(each.statuses)
+    return Load(
+        requests=requests,
+        seconds=requests / throughput if throughput else max(each.seconds for each in loads),
+        latency_us=latency,
+        statuses=dict(statuses),
+        socket_errors=sum(each.socket_errors for each in loads),
+        timeouts=sum(each.timeouts for each in loads),
     )

@@ -2,6 +2,7 @@
 
 Usage: python -m bench.run --size L [--rounds 3] [--duration 20] [--warmup 5]
        python -m bench.run --size L --only stay-review     (or: --only matching)
+       python -m bench.run --size S --hosts 2 --workers 2  (two servers, the load spread over them)
 
 Starts the production server (gunicorn, wsgi:app, production settings, scheduler off) on
 127.0.0.1 against a generated database (bench/generate.py; built first if missing) and drives
@@ -22,6 +23,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -288,27 +290,39 @@ def measure_http(
     }
     # Never a REDIS_URL from the shell unless asked for: the run says whether it had Redis.
     redis_env = {"REDIS_URL": options.redis, "REDIS_KEY_PREFIX": f"hs-bench-{os.getpid()}"}
-    srv = server.start(
-        url, log_path=workdir / "gunicorn.log", app_dir=options.app_dir, extra_env=redis_env, **settings
-    )
+    servers = start_hosts(info, options, workdir, redis_env)
     try:
         bare_srv = server.start(
             url, log_path=workdir / "bare.log", app_spec="bench.bare_app:app", **settings
         )
     except BaseException:
-        srv.stop()
+        for host in servers:
+            host.stop()
         raise
     rounds: list[dict[str, Any]] = []
 
-    def run_load(url_: str, script: str, *, seconds: float, name: str) -> load.Load:
-        result = load.run_wrk(url_, script, seconds=seconds, name=name, **wrk_options)
-        srv.settle()  # the next load starts on idle workers
-        return result
+    def run_load(
+        script: str | list[str], *, seconds: float, name: str, hosts: list[server.Server] | None = None
+    ) -> list[load.Load]:
+        """One load on every host at once (or on `hosts`); one script each, or the same for all."""
+        hosts = hosts or servers
+        scripts = script if isinstance(script, list) else [script] * len(hosts)
+        urls = [host.base_url + HEALTH_PATH for host in hosts]  # the scripts set each request's path
+        results = load.run_wrk_on_hosts(urls, scripts, seconds=seconds, name=name, **wrk_options)
+        for host in servers:
+            host.settle()  # the next load starts on idle workers
+        return results
+
+    def holds_scripts(bodies: list[str]) -> list[str]:
+        """Each host its own share of the bodies: no pair is sent twice, whichever host takes it."""
+        share = len(servers)
+        return [
+            load.post_script(HOLDS_PATH, bodies[i::share], advocate, options.wrk_threads)
+            for i in range(share)
+        ]
 
     try:
-        pids = srv.worker_pids()
-        health = srv.base_url + HEALTH_PATH
-        bare_health = bare_srv.base_url + HEALTH_PATH
+        pids = [pid for host in servers for pid in host.worker_pids()]
         search = load.get_script(paths, advocate)
         trivial = load.get_script([HEALTH_PATH], None)
         # Holds created per second so far: the holds load stops before its distinct pairs
@@ -316,59 +330,83 @@ def measure_http(
         hold_rates: list[float] = []
         if options.warmup:
             log(f"warm-up: {options.warmup} s trivial, {options.warmup} s search, {options.warmup} s holds")
-            run_load(bare_health, trivial, seconds=options.warmup, name="warmup-bare")
-            run_load(health, trivial, seconds=options.warmup, name="warmup-health")
-            run_load(health, search, seconds=options.warmup, name="warmup-search")
+            run_load(trivial, seconds=options.warmup, name="warmup-bare", hosts=[bare_srv])
+            run_load(trivial, seconds=options.warmup, name="warmup-health")
+            run_load(search, seconds=options.warmup, name="warmup-search")
             pairs, _ = hold_pairs(url, today, info["advocate_id"], "warmup")
-            warm = run_load(
-                health,
-                load.post_script(HOLDS_PATH, hold_bodies(pairs), advocate, options.wrk_threads),
-                seconds=options.warmup,
-                name="warmup-holds",
-            )
-            hold_rates.append(warm.rate_of(201))
+            warm = run_load(holds_scripts(hold_bodies(pairs)), seconds=options.warmup, name="warmup-holds")
+            hold_rates.append(load.combined(warm).rate_of(201))
             release_bench_holds(url, info["advocate_id"], since)
         rss_after_warmup = {pid: server.peak_rss_bytes(pid) or 0 for pid in pids}
         for number in range(1, options.rounds + 1):
             figures: dict[str, Any] = {"round": number}
             seconds = options.duration
 
-            bare = run_load(bare_health, trivial, seconds=seconds, name=f"r{number}-bare")
-            base = run_load(health, trivial, seconds=seconds, name=f"r{number}-health-search")
-            figures["health_vs_bare"] = _versus(base, bare)
+            # The bare app on its one server, with every connection (as one host has them).
+            [bare] = run_load(trivial, seconds=seconds, name=f"r{number}-bare", hosts=[bare_srv])
+            base = run_load(trivial, seconds=seconds, name=f"r{number}-health-search")
+            figures["health_vs_bare"] = _versus(load.combined(base), bare)
             log(_line("health", figures["health_vs_bare"], label="bare"))
             with server.MemorySampler(pids) as memory:
-                found = run_load(health, search, seconds=seconds, name=f"r{number}-search")
-            figures["search"] = _versus(found, base, bare)
+                found = run_load(search, seconds=seconds, name=f"r{number}-search")
+            figures["search"] = _versus_hosts(found, base, bare)
             figures["search"]["worker_peak_rss_mb"] = max(memory.peaks.values()) / MB
             figures["search"]["worker_vmhwm_mb"] = max(server.peak_rss_bytes(pid) or 0 for pid in pids) / MB
             log(_line("search", figures["search"]))
+            if len(servers) > 1:
+                # The same load on the first host alone, with every connection: what the others add.
+                alone_base = run_load(
+                    trivial, seconds=seconds, name=f"r{number}-one-health", hosts=servers[:1]
+                )
+                alone = run_load(search, seconds=seconds, name=f"r{number}-one-search", hosts=servers[:1])
+                _compare_with_one_host(figures["search"], alone, alone_base)
+                log(_line("  1 host", figures["search"]["one_host"]))
 
-            base = run_load(health, trivial, seconds=seconds, name=f"r{number}-health-holds")
+            base = run_load(trivial, seconds=seconds, name=f"r{number}-health-holds")
             pairs, left = hold_pairs(url, today, info["advocate_id"], f"round{number}")
             bodies = hold_bodies(pairs)
             held = run_load(
-                health,
-                load.post_script(HOLDS_PATH, bodies, advocate, options.wrk_threads),
+                holds_scripts(bodies),
                 seconds=holds_seconds(seconds, len(bodies), hold_rates),
                 name=f"r{number}-holds",
             )
-            hold_rates.append(held.rate_of(201))
-            figures["holds"] = _versus(held, base, bare)
+            hold_rates.append(load.combined(held).rate_of(201))
+            figures["holds"] = _versus_hosts(held, base, bare)
             figures["holds"]["distinct_pairs"] = len(bodies)
             figures["holds"]["released_after"] = release_bench_holds(url, info["advocate_id"], since)
             log(_line("holds", figures["holds"]))
+            if len(servers) > 1:
+                alone_base = run_load(
+                    trivial, seconds=seconds, name=f"r{number}-one-health-h", hosts=servers[:1]
+                )
+                alone_pairs, _ = hold_pairs(url, today, info["advocate_id"], f"round{number}-one")
+                alone_bodies = hold_bodies(alone_pairs)
+                alone = run_load(
+                    load.post_script(HOLDS_PATH, alone_bodies, advocate, options.wrk_threads),
+                    seconds=holds_seconds(seconds, len(alone_bodies), hold_rates),
+                    name=f"r{number}-one-holds",
+                    hosts=servers[:1],
+                )
+                _compare_with_one_host(figures["holds"], alone, alone_base)
+                release_bench_holds(url, info["advocate_id"], since)
+                log(_line("  1 host", figures["holds"]["one_host"]))
 
-            # Beds every eligible client may hold (all genders, youth and adults), still free.
+            # Beds every eligible client may hold (all genders, youth and adults), still free;
+            # with several hosts, each host's clients race the others' for the same beds.
             beds = left[:CONTENDED_BEDS]
             clients = [client_id for client_id, _ in pairs]
+            share = len(servers)
             contended = run_load(
-                health,
-                load.post_script(HOLDS_PATH, contention_bodies(clients, beds), advocate, options.wrk_threads),
+                [
+                    load.post_script(
+                        HOLDS_PATH, contention_bodies(clients[i::share], beds), advocate, options.wrk_threads
+                    )
+                    for i in range(share)
+                ],
                 seconds=seconds,
                 name=f"r{number}-contention",
             )
-            figures["contention"] = _versus(contended, base, bare)
+            figures["contention"] = _versus_hosts(contended, base, bare)
             figures["contention"]["beds"] = len(beds)
             figures["contention"]["overlaps_on_contended_beds"] = overlapping_bookings(url, beds)
             figures["contention"]["overlaps_all_bookings"] = overlapping_bookings(url)
@@ -376,7 +414,8 @@ def measure_http(
             log(_line("contention", figures["contention"]))
             rounds.append(figures)
     finally:
-        srv.stop()
+        for host in servers:
+            host.stop()
         bare_srv.stop()
         release_bench_holds(url, info["advocate_id"], since)
     return {
@@ -385,16 +424,46 @@ def measure_http(
         "search_paths": len(paths),
         "redis": bool(options.redis),
         "server": {
-            "workers": options.workers,
+            "hosts": len(servers),
+            "workers": options.workers,  # per host
             "worker_class": options.worker_class,
             "threads": options.worker_threads,
         },
         "wrk": {
-            "connections": options.connections,
+            "connections": options.connections,  # in all, shared between the hosts
             "threads": options.wrk_threads,
             "seconds": options.duration,
         },
     }
+
+
+def start_hosts(
+    info: dict[str, Any], options: argparse.Namespace, workdir: Path, extra_env: dict[str, str]
+) -> list[server.Server]:
+    """`--hosts` gunicorn servers on the one database, each with `--workers` workers and the
+    same SECRET_KEY (as app hosts behind a load balancer) and the same shared cache, if any;
+    all stopped if one fails to start."""
+    shared = {"SECRET_KEY": secrets.token_hex(32), **extra_env}
+    servers: list[server.Server] = []
+    try:
+        for number in range(1, options.hosts + 1):
+            servers.append(
+                server.start(
+                    info["database_url"],
+                    workers=options.workers,
+                    worker_class=options.worker_class,
+                    threads=options.worker_threads,
+                    timezone=info["timezone"],
+                    log_path=workdir / ("gunicorn.log" if options.hosts == 1 else f"gunicorn-{number}.log"),
+                    app_dir=options.app_dir,
+                    extra_env=shared,
+                )
+            )
+    except BaseException:
+        for started in servers:
+            started.stop()
+        raise
+    return servers
 
 
 def holds_seconds(seconds: float, pairs: int, rates: list[float]) -> float:
@@ -424,6 +493,21 @@ def _ratios(measured: load.Load, base: load.Load, suffix: str) -> dict[str, floa
         f"p99_ratio{suffix}": measured.latency_us["p99"] / base.latency_us["p99"],
         f"p50_ratio{suffix}": measured.latency_us["p50"] / base.latency_us["p50"],
     }
+
+
+def _versus_hosts(
+    measured: list[load.Load], trivial: list[load.Load], bare: load.Load | None = None
+) -> dict[str, Any]:
+    """`_versus` for the hosts together; with several, each host's own figures as well."""
+    figures = _versus(load.combined(measured), load.combined(trivial), bare)
+    if len(measured) > 1:
+        figures["per_host"] = [_versus(each, base) for each, base in zip(measured, trivial, strict=True)]
+    return figures
+
+
+def _compare_with_one_host(figures: dict[str, Any], alone: list[load.Load], base: list[load.Load]) -> None:
+    figures["one_host"] = _versus(alone[0], base[0])
+    figures["ratio_to_one_host"] = figures["load"]["throughput"] / max(0.1, alone[0].throughput)
 
 
 def _line(name: str, figures: dict[str, Any], label: str = "trivial") -> str:
@@ -576,7 +660,14 @@ def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
             bare_p99 = _median(rounds, "health_vs_bare", "trivial", "latency_ms", "p99")
             bare = f"{bare_rps:.0f} req/s, p99 {bare_p99:.1f} ms"
             add("bare Flask app (bench/bare_app.py)", bare, None, None)
-        add("trivial GET /health, 32 conn", f"{trivial_rps:.0f} req/s, p99 {trivial_p99:.1f} ms", None, None)
+        hosts = http["server"].get("hosts", 1)
+        spread = f" over {hosts} hosts" if hosts > 1 else ""
+        add(
+            f"trivial GET /health, {http['wrk']['connections']} conn{spread}",
+            f"{trivial_rps:.0f} req/s, p99 {trivial_p99:.1f} ms",
+            None,
+            None,
+        )
         if with_bare:
             add(
                 "GET /health vs the bare app (the per-request hooks)",
@@ -644,6 +735,9 @@ def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
         )
         rss = max(r["search"]["worker_peak_rss_mb"] for r in rounds)
         add("worker peak RSS after bed search", f"{rss:.0f} MB", None, "worker_peak_rss_mb", rss)
+        if "one_host" in rounds[0]["search"]:
+            for load_name, label in (("search", "bed search"), ("holds", "holds")):
+                _hosts_rows(rounds, load_name, label, add)
     review = result.get("stay_review")
     if review and "set_based_s" in review:
         add(
@@ -711,6 +805,27 @@ def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _hosts_rows(rounds: list[dict[str, Any]], name: str, label: str, add: Callable[..., None]) -> None:
+    """With several hosts: each host's share, and the hosts together against the first alone."""
+    shares = []
+    for number in range(len(rounds[0][name]["per_host"])):
+        host = [r[name]["per_host"][number] for r in rounds]
+        shares.append(
+            f"host {number + 1}: {_median(host, 'load', 'throughput'):.0f} req/s"
+            f" (p99 {_median(host, 'load', 'latency_ms', 'p99'):.0f} ms)"
+        )
+    hosts = len(shares)
+    add(f"{label}, each host's share", ", ".join(shares), None, None)
+    alone = _median(rounds, name, "one_host", "load", "throughput")
+    add(
+        f"{label}, {hosts} hosts against host 1 alone (all connections)",
+        f"{_median(rounds, name, 'load', 'throughput'):.0f} vs {alone:.0f} req/s "
+        f"(host 1 alone: ratio to its trivial {_median(rounds, name, 'one_host', 'throughput_ratio'):.3f})",
+        _median(rounds, name, "ratio_to_one_host"),
+        None,
+    )
+
+
 def print_table(rows: list[dict[str, Any]], write: Callable[[str], None]) -> None:
     write("| figure | measured (median) | ratio | target | |")
     write("|---|---|---|---|---|")
@@ -730,7 +845,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--warmup", type=float, default=5, help="seconds per warm-up load (0: none)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="sync workers per host")
+    parser.add_argument(
+        "--hosts",
+        type=int,
+        default=1,
+        help="gunicorn servers on the one database, the load spread over them (connections shared)",
+    )
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--worker-threads", type=int, default=1)
     parser.add_argument(
@@ -790,17 +911,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         log(f"database {name}: {json.dumps(info['shape'])}")
         with tempfile.TemporaryDirectory(prefix="hs-bench-") as scratch:
             workdir = Path(scratch)
+            hosts = f"{options.hosts} hosts, each " if options.hosts > 1 else ""
             log(
-                f"gunicorn wsgi:app, {options.workers} {options.worker_class} workers; "
+                f"{hosts}gunicorn wsgi:app, {options.workers} {options.worker_class} workers; "
                 f"wrk {options.connections} connections, {options.wrk_threads} thread(s), "
                 f"{options.duration:g} s per load, {options.rounds} rounds"
             )
             try:
                 result["http"] = measure_http(info, options, workdir, log)
             finally:
-                log_text = (
-                    (workdir / "gunicorn.log").read_text() if (workdir / "gunicorn.log").exists() else ""
-                )
+                log_text = "".join(path.read_text() for path in sorted(workdir.glob("gunicorn*.log")))
                 if log_text.strip():
                     result["gunicorn_log_tail"] = log_text[-4000:]
     if "stay-review" in parts:

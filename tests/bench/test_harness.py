@@ -136,6 +136,37 @@ def test_the_load_benchmarks_run_and_report_every_figure(
     assert json.loads(next(results.glob("run-tiny-*.json")).read_text())["environment"]["cores"] >= 1
 
 
+def test_the_load_benchmarks_spread_over_two_hosts_report_each_host_and_one_alone(
+    load_tools: None, tiny: dict[str, Any], results: Path
+) -> None:
+    result = run.main(
+        [
+            "--size", "tiny", "--database", tiny["database"], "--server", _server_url(),
+            "--results", str(results), "--rounds", "1", "--duration", "2", "--warmup", "0",
+            "--workers", "1", "--hosts", "2",
+        ]
+    )  # fmt: skip
+
+    assert result["http"]["server"]["hosts"] == 2
+    [figures] = result["http"]["rounds"]
+    search, holds, contention = figures["search"], figures["holds"], figures["contention"]
+    # Each host's figures, and the hosts together as the sum of their shares.
+    assert len(search["per_host"]) == 2 and all(
+        set(host["load"]["statuses"]) <= {200} for host in search["per_host"]
+    )
+    assert search["load"]["requests"] == sum(host["load"]["requests"] for host in search["per_host"])
+    assert set(search["load"]["statuses"]) == {200}
+    assert search["one_host"]["load"]["requests"] > 0 and search["ratio_to_one_host"] > 0
+    assert holds["load"]["statuses"].get(201, 0) > 0 and set(holds["load"]["statuses"]) <= {201, 409}
+    assert holds["one_host"]["load"]["statuses"].get(201, 0) > 0
+    # Each host's clients race the other's for the same ten beds: still one hold per bed.
+    assert 0 < contention["load"]["statuses"].get(201, 0) <= contention["beds"]
+    assert contention["overlaps_on_contended_beds"] == 0 and contention["overlaps_all_bookings"] == 0
+    assert _query(tiny, "SELECT count(*) FROM holds WHERE status = 'held'") == tiny["shape"]["holds"]
+    figures_named = {row["figure"] for row in result["summary"]}
+    assert "bed search, 2 hosts against host 1 alone (all connections)" in figures_named
+
+
 def test_the_stay_review_benchmark_compares_with_an_orm_loop(tiny: dict[str, Any], results: Path) -> None:
     result = run.main(
         [
