@@ -257,9 +257,12 @@ def test_admins_pages_after_an_action_are_accessible(coalition: Coalition, open_
     tab.page.get_by_role("button", name="Add the area").click()
     assert tab.page.get_by_role("status").count() > 0, "no flash message"
     found += check(tab, ADMIN)
-    # A new password, shown once.
+    # A password reset: its confirmation page (the warning button), then the new password, shown once.
     tab.page.goto("/admin/accounts")
-    tab.page.get_by_role("button", name="Set a new password for Advocate").click()
+    tab.page.get_by_role("button", name="Reset password for Advocate").click()
+    found += check(tab, ADMIN)
+    tab.page.get_by_role("button", name="Reset password").click()
+    assert tab.page.get_by_role("heading", name="New password for Advocate").count() == 1, "no new password"
     found += check(tab, ADMIN)
     # A change of the sign-in rules, to review before it is made.
     tab.page.goto("/admin/sign-in-rules")
