@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+
 from ..errors import Forbidden
 from ..models import Area, Organisation, Site, SiteFunder
 from ..services import inventory
@@ -32,7 +34,7 @@ blp = Blueprint("inventory", __name__, description="Organisations, areas and sit
 def require_site_visible(actor: Actor, site: Site) -> None:
     """Partners see their own organisation's sites only; the bed board is for advocates."""
     if actor.is_partner and not manages_site(actor, site):
-        raise Forbidden("This site belongs to another organisation.")
+        raise Forbidden(gettext("This site belongs to another organisation."))
 
 
 @blp.route("/organisations", methods=["GET"])
@@ -135,7 +137,7 @@ def list_funders(site_id: int) -> list[dict[str, Any]]:
     actor = acting()
     site = inventory.get_site(site_id)
     if not (actor.is_admin or manages_site(actor, site)):
-        raise Forbidden("Only admins and the site's own staff see its funders.")
+        raise Forbidden(gettext("Only admins and the site's own staff see its funders."))
     return [_present_funder(funder) for funder in site.funders]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, url_for
+from flask_babel import gettext
 from flask.typing import ResponseReturnValue
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -70,7 +71,7 @@ def review_address_pause(pause_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         attach(form, error)
         return _pause_page(pause_id, form, error.status)
-    flash("Reviewed: addresses resume for this person, counted afresh from now.", "success")
+    flash(gettext("Reviewed: addresses resume for this person, counted afresh from now."), "success")
     return see_other(url_for("web.admin_address_pauses"))
 
 

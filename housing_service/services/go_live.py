@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import or_, select
 
 from ..errors import Conflict, Forbidden, InvalidInput
@@ -41,33 +42,34 @@ def record_go_live_stay(
     """A current stay that began before today, with its real first night and episode."""
     space = db.session.get(Space, space_id)
     if space is None:
-        raise InvalidInput.field("space_id", "No bed or unit has this id.")
+        raise InvalidInput.field("space_id", gettext("No bed or unit has this id."))
     site = space.site
     if not manages_site(actor, site):
-        raise Forbidden("Only an admin or the site's own staff record a stay that began before go-live.")
+        raise Forbidden(gettext("Only an admin or the site's own staff record a stay that began before go-live."))
     reason = reason.strip()
     if not reason:
-        raise InvalidInput.field("reason", "Say why the stay is recorded after the fact (e.g. go-live).")
+        raise InvalidInput.field("reason", gettext("Say why the stay is recorded after the fact (e.g. go-live)."))
     if starts_on >= today:
         raise InvalidInput.field(
-            "starts_on", "A go-live stay began before today; a stay from tonight is a walk-in or a check-in."
+            "starts_on",
+            gettext("A go-live stay began before today; a stay from tonight is a walk-in or a check-in."),
         )
     if starts_on < today - OLDEST_FIRST_NIGHT:
         raise InvalidInput.field(
-            "starts_on", f"Give a first night within the last {OLDEST_FIRST_NIGHT.days} days."
+            "starts_on", _within_the_last()
         )
     episode_starts_on = episode_starts_on or starts_on
     if episode_starts_on > starts_on:
         raise InvalidInput.field(
-            "episode_starts_on", "The first night in the tier can't come after this stay's first night."
+            "episode_starts_on", gettext("The first night in the tier can't come after this stay's first night.")
         )
     if episode_starts_on < today - OLDEST_FIRST_NIGHT:
         raise InvalidInput.field(
-            "episode_starts_on", f"Give a first night within the last {OLDEST_FIRST_NIGHT.days} days."
+            "episode_starts_on", _within_the_last()
         )
     end = _end(site.tier, site.stay_limit_days, starts_on, episode_starts_on, ends_on)
     if (client_id is None) == (new_client is None):
-        raise InvalidInput.field("client", "Give either client_id or a new client's household and needs.")
+        raise InvalidInput.field("client", gettext("Give either client_id or a new client's household and needs."))
     if new_client is not None:
         client = clients.create_client(actor, new_client, now)
     else:
@@ -75,7 +77,7 @@ def record_go_live_stay(
         if client is None or not (works_case(actor, client)):
             raise InvalidInput.field(
                 "client_id",
-                "No survivor on your caseload has this id; a site's staff give the new record instead.",
+                gettext("No survivor on your caseload has this id; a site's staff give the new record instead."),
             )
     _require_no_other_stay(client, starts_on)
     check_fit(client, space)
@@ -108,30 +110,46 @@ def record_go_live_stay(
     return placement
 
 
+def _within_the_last() -> str:
+    return ngettext(
+        "Give a first night within the last %(num)s day.",
+        "Give a first night within the last %(num)s days.",
+        OLDEST_FIRST_NIGHT.days,
+    )
+
+
 def _end(
     tier: Tier, limit_days: int | None, starts_on: date, episode_starts_on: date, ends_on: date | None
 ) -> date | None:
     if tier == Tier.LONG_TERM:
         if ends_on is not None:
-            raise InvalidInput.field("ends_on", "Long-term housing has no end date.")
+            raise InvalidInput.field("ends_on", gettext("Long-term housing has no end date."))
         return None
     limit_end = episode_starts_on + timedelta(days=limit_days or 0)
     if limit_end <= starts_on:
         raise InvalidInput.field(
             "episode_starts_on",
-            f"The {limit_days}-night limit counted from {episode_starts_on} ended on {limit_end}, "
-            "before this "
-            "stay began; record the stay from its own first night, and any extension with its reason.",
+            ngettext(
+                "The %(num)s-night limit counted from %(start)s ended on %(end)s, before this stay began; "
+                "record the stay from its own first night, and any extension with its reason.",
+                "The %(num)s-night limit counted from %(start)s ended on %(end)s, before this stay began; "
+                "record the stay from its own first night, and any extension with its reason.",
+                limit_days or 0,
+                start=episode_starts_on.isoformat(),
+                end=limit_end.isoformat(),
+            ),
         )
     if ends_on is None:
         return limit_end
     if ends_on <= starts_on:
-        raise InvalidInput.field("ends_on", "The stay must end after its first night.")
+        raise InvalidInput.field("ends_on", gettext("The stay must end after its first night."))
     if ends_on > limit_end:
         raise InvalidInput.field(
             "ends_on",
-            f"The limit counted from the episode's first night ends on {limit_end}; "
-            "end by then, then extend.",
+            gettext(
+                "The limit counted from the episode's first night ends on %(end)s; end by then, then extend.",
+                end=limit_end.isoformat(),
+            ),
         )
     return ends_on
 
@@ -148,9 +166,19 @@ def _require_no_other_stay(client: Client, starts_on: date) -> None:
         .limit(1)
     )
     if clash is not None:
-        until = f"until {clash.exited_on}" if clash.exited_on else "and it is still current"
-        raise Conflict(
-            f"This survivor has a stay at {clash.site.name} from {clash.starts_on} {until}; "
-            "a go-live stay can't overlap another stay.",
-            {"starts_on": ["Overlaps another stay."]},
-        )
+        if clash.exited_on:
+            message = gettext(
+                "This survivor has a stay at %(site)s from %(start)s until %(end)s; "
+                "a go-live stay can't overlap another stay.",
+                site=clash.site.name,
+                start=clash.starts_on.isoformat(),
+                end=clash.exited_on.isoformat(),
+            )
+        else:
+            message = gettext(
+                "This survivor has a stay at %(site)s from %(start)s and it is still current; "
+                "a go-live stay can't overlap another stay.",
+                site=clash.site.name,
+                start=clash.starts_on.isoformat(),
+            )
+        raise Conflict(message, {"starts_on": [gettext("Overlaps another stay.")]})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -121,7 +122,7 @@ def set_required_roles(actor: Actor, wanted: frozenset[str], now: datetime) -> C
                 rule.changed_at = now
                 rule.changed_by_id = actor.signed_in_user.id
     except IntegrityError as error:  # another admin set the rule first, at the same moment
-        raise Conflict("Another admin changed the sign-in rules just now. Look at them again.") from error
+        raise Conflict(gettext("Another admin changed the sign-in rules just now. Look at them again.")) from error
     restarted = 0
     if change.newly_required:
         result = db.session.execute(

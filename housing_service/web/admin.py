@@ -5,6 +5,7 @@ Accounts have their own module (admin_accounts.py)."""
 from __future__ import annotations
 
 from flask import flash, url_for
+from flask_babel import gettext, ngettext
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
@@ -64,7 +65,7 @@ def admin_organisations() -> ResponseReturnValue:
         )
     except (InvalidInput, Conflict) as error:
         return _organisations_page(form, error.status, attach(form, error))
-    flash(f"{organisation.name} is added.", "success")
+    flash(gettext("%(name)s is added.", name=organisation.name), "success")
     return see_other(url_for("web.admin_organisations"))
 
 
@@ -83,7 +84,7 @@ def admin_areas() -> ResponseReturnValue:
         area = inventory.create_area(actor, form.name.data or "")
     except (InvalidInput, Conflict) as error:
         return _areas_page(form, error.status, attach(form, error))
-    flash(f"{area.name} is added.", "success")
+    flash(gettext("%(name)s is added.", name=area.name), "success")
     return see_other(url_for("web.admin_areas"))
 
 
@@ -147,7 +148,7 @@ def admin_new_site() -> ResponseReturnValue:
         site = inventory.create_site(actor, _site_data(form))
     except (InvalidInput, Conflict) as error:
         return page("admin/site_new.html", error.status, form=form, problems=attach(form, error))
-    flash("The site is added. Now add its beds and units.", "success")
+    flash(gettext("The site is added. Now add its beds and units."), "success")
     return see_other(url_for("web.admin_site", site_id=site.id))
 
 
@@ -188,9 +189,18 @@ def admin_add_space(site_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _site_page(site_id, form, error.status, attach(form, error))
     if len(spaces) == 1:
-        flash(f"{spaces[0].label} is added.", "success")
+        flash(gettext("%(name)s is added.", name=spaces[0].label), "success")
     else:
-        flash(f"{len(spaces)} are added: {spaces[0].label} to {spaces[-1].label}.", "success")
+        flash(
+            ngettext(
+                "%(num)s is added: %(first)s to %(last)s.",
+                "%(num)s are added: %(first)s to %(last)s.",
+                len(spaces),
+                first=spaces[0].label,
+                last=spaces[-1].label,
+            ),
+            "success",
+        )
     return see_other(url_for("web.admin_site", site_id=site_id))
 
 
@@ -222,11 +232,13 @@ def admin_sign_in_rules() -> ResponseReturnValue:
         change = sign_in_rules.set_required_roles(actor, wanted, now())
     except Conflict as error:
         return _sign_in_rules_page(form, error.status, attach(None, error))
-    message = "The sign-in rules are saved."
     if change.newly_required:
-        message += (
-            " Whoever is newly asked to sign in in two steps and has not set it up sees a reminder on "
-            "every page, and can sign in with their password alone until their grace period ends."
+        message = gettext(
+            "The sign-in rules are saved. Whoever is newly asked to sign in in two steps and has not set it up "
+            "sees a reminder on every page, and can sign in with their password alone until their grace period "
+            "ends."
         )
+    else:
+        message = gettext("The sign-in rules are saved.")
     flash(message, "success")
     return see_other(url_for("web.admin_sign_in_rules"))

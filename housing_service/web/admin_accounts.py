@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, url_for
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
@@ -36,7 +38,16 @@ class Consequences:
     keep: dict[str, Any]  # the first post's fields, posted again
 
 
-ACCESS_ENDS = "Every session of theirs ends now and their API tokens are revoked: they must sign in again."
+ACCESS_ENDS = _l("Every session of theirs ends now and their API tokens are revoked: they must sign in again.")
+
+# A role as a person holding it ("is now a case manager"): one phrase per role, so a language
+# can write its own article and gender rather than English's a/an.
+ROLE_HOLDER = {
+    Role.ADMIN: _l("an admin"),
+    Role.ADVOCATE: _l("a housing advocate"),
+    Role.CASE_MANAGER: _l("a case manager"),
+    Role.PARTNER: _l("a shelter partner"),
+}
 
 
 def _confirm(consequences: Consequences, person: User) -> ResponseReturnValue:
@@ -57,7 +68,7 @@ def _organisation_choices(empty: str) -> list[Any]:
 
 def _account_form(**kwargs: object) -> AccountForm:
     form = AccountForm(**kwargs)
-    form.organisation_id.choices = _organisation_choices("None")
+    form.organisation_id.choices = _organisation_choices(gettext("None"))
     return form
 
 
@@ -79,7 +90,10 @@ def admin_accounts() -> ResponseReturnValue:
         )
     except (InvalidInput, Conflict) as error:
         return _accounts_page(form, error.status, attach(form, error))
-    flash(f"Account for {user.display_name} is ready. Give them their first password in person.", "success")
+    flash(
+        gettext("Account for %(name)s is ready. Give them their first password in person.", name=user.display_name),
+        "success",
+    )
     return see_other(url_for("web.admin_accounts"))
 
 
@@ -101,14 +115,16 @@ def admin_set_active(user_id: int, action: str) -> ResponseReturnValue:
     if action == "deactivate" and not _confirmed():
         return _confirm(
             Consequences(
-                heading=f"Deactivate {user.display_name}'s account?",
+                heading=gettext("Deactivate %(name)s's account?", name=user.display_name),
                 points=[
-                    f"{user.display_name} can no longer sign in, with their password or an API token.",
-                    ACCESS_ENDS,
-                    "What they recorded stays: holds, stays and notes are kept as they are.",
-                    "You can reactivate the account later; their password stays the same.",
+                    gettext(
+                        "%(name)s can no longer sign in, with their password or an API token.", name=user.display_name
+                    ),
+                    str(ACCESS_ENDS),
+                    gettext("What they recorded stays: holds, stays and notes are kept as they are."),
+                    gettext("You can reactivate the account later; their password stays the same."),
                 ],
-                button="Deactivate account",
+                button=gettext("Deactivate account"),
                 action=url_for("web.admin_set_active", user_id=user.id, action="deactivate"),
                 keep={},
             ),
@@ -117,12 +133,14 @@ def admin_set_active(user_id: int, action: str) -> ResponseReturnValue:
     accounts.update_user(actor, user, change, now())
     if action == "deactivate":
         flash(
-            f"{user.display_name} can no longer sign in; their sessions have ended and their API tokens "
-            "are revoked.",
+            gettext(
+                "%(name)s can no longer sign in; their sessions have ended and their API tokens are revoked.",
+                name=user.display_name,
+            ),
             "success",
         )
     else:
-        flash(f"{user.display_name} can sign in again.", "success")
+        flash(gettext("%(name)s can sign in again.", name=user.display_name), "success")
     return see_other(url_for("web.admin_accounts"))
 
 
@@ -135,14 +153,16 @@ def admin_new_password(user_id: int) -> ResponseReturnValue:
     if not _confirmed():
         return _confirm(
             Consequences(
-                heading=f"Reset {user.display_name}'s password?",
+                heading=gettext("Reset %(name)s's password?", name=user.display_name),
                 points=[
-                    "Their current password stops working at once.",
-                    ACCESS_ENDS,
-                    "The new password is shown to you once, on the next page: give it to them in person "
-                    "or by phone, never by email.",
+                    gettext("Their current password stops working at once."),
+                    str(ACCESS_ENDS),
+                    gettext(
+                        "The new password is shown to you once, on the next page: give it to them in person "
+                        "or by phone, never by email."
+                    ),
                 ],
-                button="Reset password",
+                button=gettext("Reset password"),
                 action=url_for("web.admin_new_password", user_id=user.id),
                 keep={},
             ),
@@ -162,14 +182,13 @@ def admin_reset_two_step(user_id: int) -> ResponseReturnValue:
     if not _confirmed():
         return _confirm(
             Consequences(
-                heading=f"Reset two-step sign-in for {user.display_name}?",
+                heading=gettext("Reset two-step sign-in for %(name)s?", name=user.display_name),
                 points=[
-                    "The codes from their authenticator app and their recovery codes stop working.",
-                    ACCESS_ENDS,
-                    "They sign in with their password and set two-step sign-in up again on their "
-                    f"account page{_within_grace(user.role)}.",
+                    gettext("The codes from their authenticator app and their recovery codes stop working."),
+                    str(ACCESS_ENDS),
+                    _set_up_again(user.role),
                 ],
-                button="Reset two-step sign-in",
+                button=gettext("Reset two-step sign-in"),
                 action=url_for("web.admin_reset_two_step", user_id=user.id),
                 keep={},
             ),
@@ -177,24 +196,32 @@ def admin_reset_two_step(user_id: int) -> ResponseReturnValue:
         )
     two_factor.reset(actor, user, now())
     flash(
-        f"Two-step sign-in is reset for {user.display_name}: their sessions have ended and their API "
-        "tokens are revoked. They can sign in with their password and set it up again on their account page.",
+        gettext(
+            "Two-step sign-in is reset for %(name)s: their sessions have ended and their API tokens are revoked. "
+            "They can sign in with their password and set it up again on their account page.",
+            name=user.display_name,
+        ),
         "success",
     )
     return see_other(url_for("web.admin_accounts"))
 
 
-def _within_grace(role: Role) -> str:
-    """', within 7 days' where the role must sign in in two steps (the grace period restarts)."""
+def _set_up_again(role: Role) -> str:
+    """Where the role must sign in in two steps, the grace period restarts: say how long it is."""
     if role.value not in sign_in_rules.required_roles():
-        return ""
-    days = sign_in_rules.current().grace_days
-    return f", within {days} day{'s' if days != 1 else ''}"
+        return gettext("They sign in with their password and set two-step sign-in up again on their account page.")
+    return ngettext(
+        "They sign in with their password and set two-step sign-in up again on their account page, "
+        "within %(num)s day.",
+        "They sign in with their password and set two-step sign-in up again on their account page, "
+        "within %(num)s days.",
+        sign_in_rules.current().grace_days,
+    )
 
 
 def _role_form(**kwargs: Any) -> RoleForm:
     form = RoleForm(**kwargs)
-    form.organisation_id.choices = _organisation_choices("None")
+    form.organisation_id.choices = _organisation_choices(gettext("None"))
     return form
 
 
@@ -220,49 +247,65 @@ def admin_change_role(user_id: int) -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return _role_page(user, form, error.status, attach(form, error))
     if changes["role"] == user.role and changes["organisation_id"] == user.organisation_id:
-        flash(f"Nothing changed: {user.display_name} keeps their role.", "info")
+        flash(gettext("Nothing changed: %(name)s keeps their role.", name=user.display_name), "info")
         return see_other(url_for("web.admin_accounts"))
     if form.confirmed.data != "yes":
         return _confirm(_role_consequences(user, changes), user)
     accounts.update_user(actor, user, changes, now())
     flash(
-        f"{user.display_name} is now {_a(ROLE_LABELS[user.role].lower())}; their sessions have ended and "
-        "their API tokens are revoked.",
+        gettext(
+            "%(name)s is now %(role)s; their sessions have ended and their API tokens are revoked.",
+            name=user.display_name,
+            role=ROLE_HOLDER[user.role],
+        ),
         "success",
     )
     return see_other(url_for("web.admin_accounts"))
 
 
-def _a(label: str) -> str:
-    """'an admin', 'a case manager'."""
-    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
-
-
 def _role_consequences(user: User, changes: dict[str, Any]) -> Consequences:
     new_role: Role = changes["role"]
-    new_label, old_label = ROLE_LABELS[new_role].lower(), ROLE_LABELS[user.role].lower()
-    new_one, old_one = _a(new_label), _a(old_label)
     points = []
     if new_role != user.role:
         points.append(
-            f"They can do what {new_one} does, and no longer what {old_one} does, from their next sign-in."
+            gettext(
+                "They can do what %(new_role)s does, and no longer what %(old_role)s does, from their next sign-in.",
+                new_role=ROLE_HOLDER[new_role],
+                old_role=ROLE_HOLDER[user.role],
+            )
         )
     organisation = changes["organisation_id"]
     if organisation != user.organisation_id:
         name = inventory.get_organisation(organisation).name if organisation is not None else None
-        was = user.organisation.name if user.organisation else "none"
-        points.append(f"Organisation: {name or 'none'} (was {was}).")
-    points.append(ACCESS_ENDS)
+        was = user.organisation.name if user.organisation else None
+        points.append(_organisation_change(name, was))
+    points.append(str(ACCESS_ENDS))
     required = sign_in_rules.required_roles()
     if new_role.value in required and user.role.value not in required and user.totp_enabled_at is None:
-        points.append(
-            f"{new_one.capitalize()} must sign in in two steps: they have "
-            f"{sign_in_rules.current().grace_days} days to set it up, with a reminder on every page."
+        must = ngettext(
+            "%(role)s must sign in in two steps: they have %(num)s day to set it up, with a reminder on every page.",
+            "%(role)s must sign in in two steps: they have %(num)s days to set it up, with a reminder on every page.",
+            sign_in_rules.current().grace_days,
+            role=ROLE_HOLDER[new_role],
         )
+        points.append(must[:1].upper() + must[1:])  # the sentence may start with the role
     return Consequences(
-        heading=f"Change {user.display_name}'s role to {new_label}?",
+        heading=gettext(
+            "Change %(name)s's role to %(role)s?", name=user.display_name, role=ROLE_LABELS[new_role].lower()
+        ),
         points=points,
-        button="Change role",
+        button=gettext("Change role"),
         action=url_for("web.admin_change_role", user_id=user.id),
         keep={"role": new_role.value, "organisation_id": "" if organisation is None else organisation},
     )
+
+
+def _organisation_change(name: str | None, was: str | None) -> str:
+    """The organisation's line on the confirmation page; a name is data, 'none' is a word."""
+    if name and was:
+        return gettext("Organisation: %(name)s (was %(was)s).", name=name, was=was)
+    if name:
+        return gettext("Organisation: %(name)s (was none).", name=name)
+    if was:
+        return gettext("Organisation: none (was %(was)s).", was=was)
+    return gettext("Organisation: none.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, url_for
+from flask_babel import gettext
 from flask.typing import ResponseReturnValue
 
 from ..errors import InvalidInput
@@ -58,7 +59,7 @@ def admin_save_site_hud(site_id: int) -> ResponseReturnValue:
         inventory.update_site(actor, site, changes)
     except InvalidInput as error:
         return hud_page(site_id, form, status=error.status, problems=attach(form, error))
-    flash("The site's HUD details are saved.", "success")
+    flash(gettext("The site's HUD details are saved."), "success")
     return see_other(url_for("web.admin_site_hud", site_id=site_id))
 
 
@@ -74,7 +75,7 @@ def admin_add_funder(site_id: int) -> ResponseReturnValue:
         inventory.add_funder(actor, inventory.get_site(site_id), data)
     except InvalidInput as error:
         return hud_page(site_id, funder_form=form, status=error.status, problems=attach(form, error))
-    flash("The funder is added.", "success")
+    flash(gettext("The funder is added."), "success")
     return see_other(url_for("web.admin_site_hud", site_id=site_id))
 
 
@@ -83,5 +84,5 @@ def admin_remove_funder(site_id: int, funder_id: int) -> ResponseReturnValue:
     actor = acting()
     require_admin(actor)
     inventory.remove_funder(actor, inventory.get_site(site_id), funder_id)
-    flash("The funder is removed.", "success")
+    flash(gettext("The funder is removed."), "success")
     return see_other(url_for("web.admin_site_hud", site_id=site_id))
