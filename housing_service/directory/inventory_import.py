@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..errors import InvalidInput
@@ -131,7 +132,7 @@ def fingerprint(content: bytes) -> str:
 
 
 def _refuse_file(problem: str) -> InvalidInput:
-    return InvalidInput(f"file: {problem}", {"file": [problem]})
+    return InvalidInput.field("file", problem)
 
 
 def require_importer(actor: Actor) -> None:
@@ -144,9 +145,21 @@ def plan_import(actor: Actor, sheet: Sheet, content_fingerprint: str) -> ImportP
     require_importer(actor)
     present = frozenset(sheet.header)
     if missing := sorted(columns.REQUIRED_COLUMNS - present):
-        raise _refuse_file(f"{sheet.file_name} has no column {', '.join(missing)} (see the template).")
+        raise _refuse_file(
+            gettext(
+                "%(file)s has no column %(columns)s (see the template).",
+                file=sheet.file_name,
+                columns=", ".join(missing),
+            )
+        )
     if unknown := sorted(name for name in present if name and name not in columns.COLUMN_NAMES):
-        raise _refuse_file(f"{sheet.file_name} has columns the import doesn't know: {', '.join(unknown)}.")
+        raise _refuse_file(
+            gettext(
+                "%(file)s has columns the import doesn't know: %(columns)s.",
+                file=sheet.file_name,
+                columns=", ".join(unknown),
+            )
+        )
     plan = ImportPlan(sheet.file_name, content_fingerprint, len(sheet.rows))
     rows = []
     for number, cells in sheet.rows:
