@@ -84,7 +84,7 @@ def apply_planned(
             {"file": [gettext("Changed by someone else meanwhile.")]},
         ) from error
     audit.record(actor, action, "import", None, {"file": plan.fingerprint[:16], **plan.counts}, now=now)
-    return ImportResult(plan.counts, plan.summary.replace("Will create", "Created", 1))
+    return ImportResult(plan.counts, plan.done_summary)
 
 
 IMPORT_LOCK_ID = 7_460_016  # pg advisory lock id: one inventory import at a time
