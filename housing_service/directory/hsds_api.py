@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
+from flask_babel import gettext
 from marshmallow import fields, validate
 
 from ..api.common import A_PAGE, Blueprint, StrictSchema, today
@@ -40,7 +41,7 @@ class HsdsPageArgs(StrictSchema):
 
 def _directory() -> Directory:
     if not current_app.config["HSDS_FEED"]:
-        raise NotFound("The directory feed is turned off here (HSDS_FEED).")
+        raise NotFound(gettext("The directory feed is turned off here (HSDS_FEED)."))
     secret = current_app.config["HSDS_ID_SECRET"]
     on = today()
     offset = _utc_offset_hours(current_app.config["COALITION_TIMEZONE"], now())
@@ -87,11 +88,11 @@ def _page(records: list[dict[str, Any]], args: dict[str, Any]) -> Response:
     )
 
 
-def _one(records: list[dict[str, Any]], record_id: str, what: str) -> Response:
+def _one(records: list[dict[str, Any]], record_id: str, not_found: str) -> Response:
     for record in records:
         if record["id"] == record_id:
             return _json(record)
-    raise NotFound(f"No {what} has this id.")
+    raise NotFound(not_found)
 
 
 ANY_OBJECT = {"type": "object"}
@@ -117,7 +118,7 @@ def services(args: dict[str, Any]) -> Response:
 @blp.response(200, ANY_OBJECT)
 def service(service_id: str) -> Response:
     """One service, in full."""
-    return _one(_directory().services, service_id, "service")
+    return _one(_directory().services, service_id, gettext("No service has this id."))
 
 
 @blp.route("/organizations", methods=["GET"])
@@ -131,7 +132,7 @@ def organizations(args: dict[str, Any]) -> Response:
 @blp.route("/organizations/<string:organization_id>", methods=["GET"])
 @blp.response(200, ANY_OBJECT)
 def organization(organization_id: str) -> Response:
-    return _one(_directory().organizations, organization_id, "organization")
+    return _one(_directory().organizations, organization_id, gettext("No organization has this id."))
 
 
 @blp.route("/locations", methods=["GET"])
@@ -145,7 +146,7 @@ def locations(args: dict[str, Any]) -> Response:
 @blp.route("/locations/<string:location_id>", methods=["GET"])
 @blp.response(200, ANY_OBJECT)
 def location(location_id: str) -> Response:
-    return _one(_directory().locations, location_id, "location")
+    return _one(_directory().locations, location_id, gettext("No location has this id."))
 
 
 @blp.route("/export.zip", methods=["GET"])

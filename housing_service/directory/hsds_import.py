@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from flask_babel import format_number, gettext
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..errors import InvalidInput
@@ -73,7 +74,7 @@ def fingerprint(content: bytes, defaults: Defaults) -> str:
 
 
 def _refuse(problem: str) -> InvalidInput:
-    return InvalidInput(f"file: {problem}", {"file": [problem]})
+    return InvalidInput.field("file", problem)
 
 
 def _no_constant(name: str) -> None:
@@ -83,19 +84,29 @@ def _no_constant(name: str) -> None:
 def services_of(file_name: str, content: bytes) -> list[Any]:
     """The services of an HSDS document: a list of services, or a page of them (`contents`)."""
     if len(content) > LARGEST_FILE_BYTES:
-        raise _refuse(f"{file_name} is larger than 5 MB: split it into several files.")
+        raise _refuse(gettext("%(file)s is larger than 5 MB: split it into several files.", file=file_name))
     try:
         document = json.loads(content.decode("utf-8-sig"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _refuse(f"{file_name} is not JSON in UTF-8.") from None
+        raise _refuse(gettext("%(file)s is not JSON in UTF-8.", file=file_name)) from None
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         document = document["contents"]
     elif isinstance(document, dict) and "id" in document:
         document = [document]
     if not isinstance(document, list) or not document:
-        raise _refuse(f"{file_name} holds no services: give a list of HSDS services or a page of them.")
+        raise _refuse(
+            gettext(
+                "%(file)s holds no services: give a list of HSDS services or a page of them.", file=file_name
+            )
+        )
     if len(document) > LARGEST_ROW_COUNT:
-        raise _refuse(f"{file_name} has more than {LARGEST_ROW_COUNT:,} services: split it.")
+        raise _refuse(
+            gettext(
+                "%(file)s has more than %(most)s services: split it.",
+                file=file_name,
+                most=format_number(LARGEST_ROW_COUNT),
+            )
+        )
     return document
 
 

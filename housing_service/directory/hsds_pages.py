@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..errors import DomainError, InvalidInput
 from ..request_context import acting, now
@@ -28,24 +29,24 @@ CHOICES = {
 def _one(name: str) -> str:
     value = request.form.get(name, "")
     if value not in {member.value for member in CHOICES[name]}:
-        raise InvalidInput.field(name, "Choose one.")
+        raise InvalidInput.field(name, gettext("Choose one."))
     return value
 
 
 def _some(name: str) -> frozenset[str]:
     values = frozenset(request.form.getlist(name))
     if not values or not values <= {member.value for member in CHOICES[name]}:
-        raise InvalidInput.field(name, "Choose at least one.")
+        raise InvalidInput.field(name, gettext("Choose at least one."))
     return values
 
 
 def _defaults() -> hsds_import.Defaults:
     area = " ".join(request.form.get("area", "").split())
     if not area or len(area) > 120:
-        raise InvalidInput.field("area", "Name the area (up to 120 characters).")
+        raise InvalidInput.field("area", gettext("Name the area (up to 120 characters)."))
     capacity = request.form.get("unit_capacity", "4").strip()
     if not capacity.isdigit() or not 1 <= int(capacity) <= 30:
-        raise InvalidInput.field("unit_capacity", "A whole number from 1 to 30.")
+        raise InvalidInput.field("unit_capacity", gettext("A whole number from 1 to 30."))
     return hsds_import.Defaults(
         tier=Tier(_one("tier")),
         households_served=frozenset(map(HouseholdType, _some("households_served"))),
@@ -60,7 +61,7 @@ def _defaults() -> hsds_import.Defaults:
 def _document() -> tuple[str, bytes]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidInput.field("file", "Choose an HSDS .json file.")
+        raise InvalidInput.field("file", gettext("Choose an HSDS .json file."))
     return upload.filename, upload.stream.read(LARGEST_FILE_BYTES + 1)
 
 

@@ -11,6 +11,7 @@ import binascii
 from typing import Any
 
 from flask import Response
+from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
 from ..api.common import Blueprint, EnumList, StrictSchema, WholeNumber, acting, now
@@ -115,7 +116,9 @@ def decoded(args: dict[str, Any]) -> bytes:
     try:
         return base64.b64decode(args["content"], validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput.field("content", "Not base64: encode the file's bytes in base64.") from None
+        raise InvalidInput.field(
+            "content", gettext("Not base64: encode the file's bytes in base64.")
+        ) from None
 
 
 def _csv(text: str, file_name: str) -> Response:

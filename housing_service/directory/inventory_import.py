@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_number, gettext, ngettext
 from sqlalchemy import func, select
 
 from ..errors import InvalidInput
@@ -94,13 +95,36 @@ class ImportPlan:
 
     @property
     def summary(self) -> str:
-        c = self.counts
-        return (
-            f"Will create {_many(c['sites_created'], 'site')}, {_many(c['beds_created'], 'bed')} and "
-            f"{_many(c['units_created'], 'unit')} ({_many(c['organisations_created'], 'new organisation')}, "
-            f"{_many(c['areas_created'], 'new area')}); update {c['sites_updated']}, "
-            f"leave {c['sites_unchanged']} unchanged; {_many(c['rows_refused'], 'row')} refused."
+        """What the import will do, in the reader's words (the dry run's account)."""
+        return gettext(
+            "Will create %(sites)s, %(beds)s and %(units)s (%(organisations)s, %(areas)s); "
+            "update %(updated)s, leave %(unchanged)s unchanged; %(refused)s refused.",
+            **self._counted(),
         )
+
+    @property
+    def done_summary(self) -> str:
+        """What the import did, once written."""
+        return gettext(
+            "Created %(sites)s, %(beds)s and %(units)s (%(organisations)s, %(areas)s); "
+            "updated %(updated)s, left %(unchanged)s unchanged; %(refused)s refused.",
+            **self._counted(),
+        )
+
+    def _counted(self) -> dict[str, str]:
+        c = self.counts
+        return {
+            "sites": ngettext("%(num)s site", "%(num)s sites", c["sites_created"]),
+            "beds": ngettext("%(num)s bed", "%(num)s beds", c["beds_created"]),
+            "units": ngettext("%(num)s unit", "%(num)s units", c["units_created"]),
+            "organisations": ngettext(
+                "%(num)s new organisation", "%(num)s new organisations", c["organisations_created"]
+            ),
+            "areas": ngettext("%(num)s new area", "%(num)s new areas", c["areas_created"]),
+            "updated": format_number(c["sites_updated"]),
+            "unchanged": format_number(c["sites_unchanged"]),
+            "refused": ngettext("%(num)s row", "%(num)s rows", c["rows_refused"]),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -118,10 +142,6 @@ class ImportPlan:
         }
 
 
-def _many(count: int, thing: str) -> str:
-    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
-
-
 def fingerprint(content: bytes) -> str:
     """The file's sha256: applying names the dry run it follows."""
     return hashlib.sha256(content).hexdigest()
@@ -131,7 +151,7 @@ def fingerprint(content: bytes) -> str:
 
 
 def _refuse_file(problem: str) -> InvalidInput:
-    return InvalidInput(f"file: {problem}", {"file": [problem]})
+    return InvalidInput.field("file", problem)
 
 
 def require_importer(actor: Actor) -> None:
@@ -144,9 +164,21 @@ def plan_import(actor: Actor, sheet: Sheet, content_fingerprint: str) -> ImportP
     require_importer(actor)
     present = frozenset(sheet.header)
     if missing := sorted(columns.REQUIRED_COLUMNS - present):
-        raise _refuse_file(f"{sheet.file_name} has no column {', '.join(missing)} (see the template).")
+        raise _refuse_file(
+            gettext(
+                "%(file)s has no column %(columns)s (see the template).",
+                file=sheet.file_name,
+                columns=", ".join(missing),
+            )
+        )
     if unknown := sorted(name for name in present if name and name not in columns.COLUMN_NAMES):
-        raise _refuse_file(f"{sheet.file_name} has columns the import doesn't know: {', '.join(unknown)}.")
+        raise _refuse_file(
+            gettext(
+                "%(file)s has columns the import doesn't know: %(columns)s.",
+                file=sheet.file_name,
+                columns=", ".join(unknown),
+            )
+        )
     plan = ImportPlan(sheet.file_name, content_fingerprint, len(sheet.rows))
     rows = []
     for number, cells in sheet.rows:
@@ -189,12 +221,15 @@ class _Matcher:
                 if site_key in seen_sites:
                     column = "site_external_id" if row.site_external_id else "site"
                     raise RowRefused(
-                        column, f"the same site as row {seen_sites[site_key]}: one row per site."
+                        column,
+                        gettext("the same site as row %(row)s: one row per site.", row=seen_sites[site_key]),
                     )
                 seen_sites[site_key] = row.number
                 if (organisation_key, row.name.lower()) in named_sites:
                     first = named_sites[(organisation_key, row.name.lower())]
-                    raise RowRefused("site", f"the same name as row {first} in the same organisation.")
+                    raise RowRefused(
+                        "site", gettext("the same name as row %(row)s in the same organisation.", row=first)
+                    )
                 named_sites[(organisation_key, row.name.lower())] = row.number
                 self._site(row, organisation_key)
             except RowRefused as refused:
@@ -208,11 +243,17 @@ class _Matcher:
         if existing is None:
             existing = self.organisations_by_name.get(row.organisation.lower())
             if existing is not None and not self.actor.is_admin and existing.id != self.actor.organisation_id:
-                raise RowRefused("organisation", "you may import only your own organisation's sites.")
+                raise RowRefused(
+                    "organisation", gettext("you may import only your own organisation's sites.")
+                )
             if existing is not None and row.organisation_external_id and existing.external_id:
                 raise RowRefused(
                     "organisation",
-                    f"{row.organisation!r} already has the external id {existing.external_id!r}.",
+                    gettext(
+                        "%(name)s already has the external id %(id)s.",
+                        name=repr(row.organisation),
+                        id=repr(existing.external_id),
+                    ),
                 )
         key = f"id:{existing.id}" if existing is not None else new_organisation_key(row)
         if key in organisation_rows:
@@ -220,33 +261,40 @@ class _Matcher:
             if first.organisation != row.organisation:
                 raise RowRefused(
                     "organisation",
-                    f"names it {row.organisation!r}, row {first.number} {first.organisation!r}.",
+                    gettext(
+                        "names it %(name)s, row %(row)s %(other)s.",
+                        name=repr(row.organisation),
+                        row=first.number,
+                        other=repr(first.organisation),
+                    ),
                 )
             if None not in (first.victim_service_provider, row.victim_service_provider) and (
                 first.victim_service_provider != row.victim_service_provider
             ):
                 raise RowRefused(
-                    "victim_service_provider", f"differs from row {first.number} for the same organisation."
+                    "victim_service_provider",
+                    gettext("differs from row %(row)s for the same organisation.", row=first.number),
                 )
             if row.hotline_given and row.hotline != first.hotline:
                 raise RowRefused(
                     "confidential_services_phone",
-                    f"differs from row {first.number} for the same organisation.",
+                    gettext("differs from row %(row)s for the same organisation.", row=first.number),
                 )
             return key
         if existing is None and (clash := self.new_names.get(row.organisation.lower())) is not None:
             raise RowRefused(
-                "organisation", f"the same name as row {clash.number}, with another external id."
+                "organisation",
+                gettext("the same name as row %(row)s, with another external id.", row=clash.number),
             )
         organisation_rows[key] = row
         if existing is None:
             self.new_names[row.organisation.lower()] = row
             if not self.actor.is_admin:
-                raise RowRefused("organisation", "only admins may add organisations.")
+                raise RowRefused("organisation", gettext("only admins may add organisations."))
             self.plan.new_organisations[key] = row
             return key
         if not self.actor.is_admin and existing.id != self.actor.organisation_id:
-            raise RowRefused("organisation", "you may import only your own organisation's sites.")
+            raise RowRefused("organisation", gettext("you may import only your own organisation's sites."))
         changes: dict[str, Any] = {}
         if existing.name != row.organisation:
             changes["name"] = row.organisation
@@ -263,7 +311,7 @@ class _Matcher:
             if not self.actor.is_admin:
                 raise RowRefused(
                     sorted(changes)[0] if "name" not in changes else "organisation",
-                    "only admins may change an organisation.",
+                    gettext("only admins may change an organisation."),
                 )
             self.plan.organisation_changes[existing.id] = changes
         return key
@@ -274,37 +322,66 @@ class _Matcher:
         if site is None and organisation_id is not None:
             site = self.sites_by_name.get((organisation_id, row.name.lower()))
             if site is not None and row.site_external_id and site.external_id:
-                raise RowRefused("site", f"{row.name!r} already has the external id {site.external_id!r}.")
+                raise RowRefused(
+                    "site",
+                    gettext(
+                        "%(name)s already has the external id %(id)s.",
+                        name=repr(row.name),
+                        id=repr(site.external_id),
+                    ),
+                )
         if (site is not None and organisation_id is not None and site.organisation_id != organisation_id) or (
             site is None and organisation_id is None and row.site_external_id in self.sites_by_key
         ):
-            reason = "belongs to a site of another organisation."
             raise RowRefused(
-                "site_external_id", reason if self.actor.is_admin else "no site of yours has it."
+                "site_external_id",
+                gettext("belongs to a site of another organisation.")
+                if self.actor.is_admin
+                else gettext("no site of yours has it."),
             )
         area_changes = self._area(row, site)
         if site is None:
             if not self.actor.is_admin:
-                raise RowRefused("site", "no site of yours has this name: only admins may add sites.")
+                raise RowRefused(
+                    "site", gettext("no site of yours has this name: only admins may add sites.")
+                )
             self.plan.sites.append(SitePlan(row, None, new_beds=row.beds, new_units=row.units))
             return
         changes = {**area_changes, **_site_changes(site, row)}
         if not self.actor.is_admin and (refused := sorted(set(changes) - PARTNER_EDITABLE_SITE_FIELDS)):
-            raise RowRefused(refused[0], "only admins may change this.")
-        for name, label in (("confidential", "confidential"), ("tier", "tier")):
+            raise RowRefused(refused[0], gettext("only admins may change this."))
+        for name in ("confidential", "tier"):
             if name in changes:
-                before = getattr(site, name)
+                values = {
+                    "row": row.number,
+                    "site": repr(site.name),
+                    "before": _shown(getattr(site, name)),
+                    "after": _shown(changes[name]),
+                }
                 self.plan.callouts.append(
-                    f"Row {row.number}: {site.name!r} changes {label} from "
-                    f"{_shown(before)} to {_shown(changes[name])}."
+                    gettext(
+                        "Row %(row)s: %(site)s changes confidential from %(before)s to %(after)s.", **values
+                    )
+                    if name == "confidential"
+                    else gettext("Row %(row)s: %(site)s changes tier from %(before)s to %(after)s.", **values)
                 )
         beds, units = self.spaces.get(site.id, (0, 0))
         plan = SitePlan(row, site, changes, max(row.beds - beds, 0), max(row.units - units, 0))
-        for kind, has, wants in (("beds", beds, row.beds), ("units", units, row.units)):
+        keeping = {
+            "beds": (beds, row.beds, ngettext("%(num)s bed", "%(num)s beds", beds)),
+            "units": (units, row.units, ngettext("%(num)s unit", "%(num)s units", units)),
+        }
+        for has, wants, kept in keeping.values():
             if wants < has:
                 self.plan.notes.append(
-                    f"Row {row.number}: {site.name!r} keeps its {has} {kind} (the file says {wants}): "
-                    "an import never removes beds or units; take them out of service on the site's page."
+                    gettext(
+                        "Row %(row)s: %(site)s keeps its %(kept)s (the file says %(wants)s): an import never "
+                        "removes beds or units; take them out of service on the site's page.",
+                        row=row.number,
+                        site=repr(site.name),
+                        kept=kept,
+                        wants=wants,
+                    )
                 )
         self.plan.sites.append(plan)
 
@@ -312,7 +389,10 @@ class _Matcher:
         area = self.areas.get((row.area or "").lower())
         if area is None:
             if not self.actor.is_admin:
-                raise RowRefused("area", f"no area is named {row.area!r}: only admins may add areas.")
+                raise RowRefused(
+                    "area",
+                    gettext("no area is named %(name)s: only admins may add areas.", name=repr(row.area)),
+                )
             if row.area and row.area.lower() not in {name.lower() for name in self.plan.new_areas}:
                 self.plan.new_areas.append(row.area)
             return {"area_id": row.area} if site is not None else {}
@@ -323,7 +403,7 @@ class _Matcher:
 
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(getattr(value, "value", value))
 
 

@@ -13,6 +13,8 @@ import psycopg
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from flask_babel import gettext, ngettext
+
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from ..models import Area, Organisation, Site, SiteLanguage, Space
@@ -55,7 +57,7 @@ def apply_planned(
     """Write what `make_plan` plans (after taking the import's turn), or refuse it all."""
     if dry_run_fingerprint != content_fingerprint:
         raise InvalidInput.field(
-            "fingerprint", "This is not the file of the dry run: run the dry run on this file first."
+            "fingerprint", gettext("This is not the file of the dry run: run the dry run on this file first.")
         )
     _one_import_at_a_time()
     plan = make_plan()
@@ -64,18 +66,25 @@ def apply_planned(
         for refusal in plan.refusals:
             errors[f"row {refusal.row}: {refusal.column}"].append(refusal.reason)
         raise InvalidInput(
-            f"{plan.file_name}: {len(plan.refusals)} problems; nothing was imported. Fix them, try again.",
+            ngettext(
+                "%(file)s: %(num)s problem; nothing was imported. Fix it, try again.",
+                "%(file)s: %(num)s problems; nothing was imported. Fix them, try again.",
+                len(plan.refusals),
+                file=plan.file_name,
+            ),
             dict(errors),
         )
     try:
         _write(actor, plan, now)
     except (IntegrityError, psycopg.errors.IntegrityError) as error:
         raise Conflict(
-            "The inventory changed while this import ran; nothing was imported. Run the dry run again.",
-            {"file": ["Changed by someone else meanwhile."]},
+            gettext(
+                "The inventory changed while this import ran; nothing was imported. Run the dry run again."
+            ),
+            {"file": [gettext("Changed by someone else meanwhile.")]},
         ) from error
     audit.record(actor, action, "import", None, {"file": plan.fingerprint[:16], **plan.counts}, now=now)
-    return ImportResult(plan.counts, plan.summary.replace("Will create", "Created", 1))
+    return ImportResult(plan.counts, plan.done_summary)
 
 
 IMPORT_LOCK_ID = 7_460_016  # pg advisory lock id: one inventory import at a time
@@ -90,7 +99,7 @@ def _one_import_at_a_time() -> None:
 
 def _write(actor: Actor, plan: ImportPlan, now: datetime) -> None:
     if not actor.is_admin and (plan.new_areas or plan.new_organisations):
-        raise Forbidden("Only admins may add areas or organisations.")
+        raise Forbidden(gettext("Only admins may add areas or organisations."))
     areas = {area.name.lower(): area for area in db.session.scalars(select(Area))}
     for name in plan.new_areas:
         areas[name.lower()] = Area(name=name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from ..errors import DomainError, InvalidInput
@@ -32,7 +33,7 @@ pages = page_blueprint("directory_pages")
 def _uploaded() -> tuple[Sheet, str]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidInput.field("file", "Choose a .csv or .xlsx file.")
+        raise InvalidInput.field("file", gettext("Choose a .csv or .xlsx file."))
     content = upload.stream.read(LARGEST_FILE_BYTES + 1)
     return read_sheet(upload.filename, content), inventory_import.fingerprint(content)
 

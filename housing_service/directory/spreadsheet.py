@@ -12,6 +12,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import format_number, gettext
+
 from ..errors import InvalidInput
 
 LARGEST_FILE_BYTES = 5 * 1024 * 1024
@@ -32,15 +34,15 @@ class Sheet:
 
 
 def _refuse(problem: str) -> InvalidInput:
-    return InvalidInput(f"file: {problem}", {"file": [problem]})
+    return InvalidInput.field("file", problem)
 
 
 def read_sheet(file_name: str, content: bytes) -> Sheet:
     """The rows of a .csv or .xlsx file; a file we can't read is refused, naming why."""
     if len(content) > LARGEST_FILE_BYTES:
-        raise _refuse(f"{file_name} is larger than 5 MB: split it into several files.")
+        raise _refuse(gettext("%(file)s is larger than 5 MB: split it into several files.", file=file_name))
     if not content.strip():
-        raise _refuse(f"{file_name} is empty.")
+        raise _refuse(gettext("%(file)s is empty.", file=file_name))
     if file_name.lower().endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
         lines = _xlsx_lines(file_name, content)
     else:
@@ -53,15 +55,20 @@ def _csv_lines(file_name: str, content: bytes) -> list[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _refuse(
-            f"{file_name} is not UTF-8 (byte {error.start + 1} can't be read): save it as "
-            '"CSV UTF-8" and try again.'
+            gettext(
+                '%(file)s is not UTF-8 (byte %(byte)s can\'t be read): save it as "CSV UTF-8" and try again.',
+                file=file_name,
+                byte=error.start + 1,
+            )
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
-        raise _refuse(f"{file_name} is not a well-formed CSV file ({error}).") from None
+        raise _refuse(
+            gettext("%(file)s is not a well-formed CSV file (%(error)s).", file=file_name, error=error)
+        ) from None
 
 
 def _xlsx_lines(file_name: str, content: bytes) -> list[list[str]]:
@@ -72,7 +79,9 @@ def _xlsx_lines(file_name: str, content: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:
-        raise _refuse(f"{file_name} is not an Excel workbook (.xlsx) that can be read.") from None
+        raise _refuse(
+            gettext("%(file)s is not an Excel workbook (.xlsx) that can be read.", file=file_name)
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         lines = []
@@ -82,7 +91,9 @@ def _xlsx_lines(file_name: str, content: bytes) -> list[list[str]]:
                 break
         return lines
     except Exception:
-        raise _refuse(f"{file_name} is not an Excel workbook (.xlsx) that can be read.") from None
+        raise _refuse(
+            gettext("%(file)s is not an Excel workbook (.xlsx) that can be read.", file=file_name)
+        ) from None
     finally:
         workbook.close()
 
@@ -97,19 +108,33 @@ def _xlsx_text(value: object) -> str:
 def _sheet(file_name: str, lines: list[list[str]]) -> Sheet:
     lines = [line for line in lines if any(cell.strip() for cell in line)]
     if not lines:
-        raise _refuse(f"{file_name} has no header row.")
+        raise _refuse(gettext("%(file)s has no header row.", file=file_name))
     header = tuple(cell.strip().lower() for cell in lines[0])
     if len(lines) - 1 > LARGEST_ROW_COUNT:
-        raise _refuse(f"{file_name} has more than {LARGEST_ROW_COUNT:,} rows: split it into several files.")
+        raise _refuse(
+            gettext(
+                "%(file)s has more than %(most)s rows: split it into several files.",
+                file=file_name,
+                most=format_number(LARGEST_ROW_COUNT),
+            )
+        )
     repeated = sorted({name for name in header if name and header.count(name) > 1})
     if repeated:
-        raise _refuse(f"{file_name} names the column {', '.join(repeated)} more than once.")
+        raise _refuse(
+            gettext(
+                "%(file)s names the column %(columns)s more than once.",
+                file=file_name,
+                columns=", ".join(repeated),
+            )
+        )
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         if len(line) > len(header):
             extra = [cell for cell in line[len(header) :] if cell.strip()]
             if extra:
-                raise _refuse(f"row {number} has more cells than the header has columns.")
+                raise _refuse(
+                    gettext("row %(row)s has more cells than the header has columns.", row=number)
+                )
         rows.append((number, {name: (line[i] if i < len(line) else "") for i, name in enumerate(header)}))
     return Sheet(file_name, header, tuple(rows))
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import Response, current_app, g, request
+from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -217,21 +218,26 @@ def _signed_url() -> str:
 
 
 @blp.route("/sms/inbound", methods=["POST"])
-@blp.doc(security=[], description="Called by the SMS provider, signed with X-Twilio-Signature.")
+@blp.doc(security=[])
 def text_received() -> Response:
-    """A text to the coalition's number: verified, checked for replay, throttled, carried out."""
+    """A text to the coalition's number: verified, checked for replay, throttled, carried out.
+
+    Called by the SMS provider, signed with X-Twilio-Signature.
+    """
     provider = sms_provider.provider_from(current_app.config)
     if provider is None:
-        raise Forbidden("Texting is not set up in this coalition.")
+        raise Forbidden(gettext("Texting is not set up in this coalition."))
     form = request.form.to_dict()
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature or not RequestValidator(provider.auth_token).validate(_signed_url(), form, signature):
-        raise Forbidden("The provider's signature is missing or does not match this request.")
+        raise Forbidden(gettext("The provider's signature is missing or does not match this request."))
     sid, sender, body = form.get("MessageSid", ""), form.get("From", ""), form.get("Body", "")
     if not MESSAGE_SID.match(sid):
-        raise InvalidInput.field("MessageSid", "A provider's message id (SM and 32 hex digits) is needed.")
+        raise InvalidInput.field(
+            "MessageSid", gettext("A provider's message id (SM and 32 hex digits) is needed.")
+        )
     if not sender:
-        raise InvalidInput.field("From", "The sender's number is needed.")
+        raise InvalidInput.field("From", gettext("The sender's number is needed."))
     moment = now()
     sender_key = texting.sender_hash(sender)
     limit = current_app.config["SMS_TEXTS_PER_NUMBER_PER_HOUR"]
@@ -242,7 +248,7 @@ def text_received() -> Response:
             db.session.add(record)
             db.session.flush()
     except IntegrityError:
-        raise Conflict("This message was already received; it is not carried out twice.") from None
+        raise Conflict(gettext("This message was already received; it is not carried out twice.")) from None
     if texting.texts_in_last_hour(sender_key, moment) > limit:
         record.outcome = "throttled"
         g.keep_changes_on_error = True  # the text counts towards the limit although refused

@@ -9,6 +9,7 @@ from datetime import time
 from typing import Any
 
 from flask import flash, request, url_for
+from flask_babel import gettext
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -58,7 +59,7 @@ def _time(name: str) -> time | None:
     try:
         return time.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput.field(name, "Give a time such as 22:00.") from None
+        raise InvalidInput.field(name, gettext("Give a time such as %(example)s.", example="22:00")) from None
 
 
 def _problems(error: DomainError) -> list[Problem]:
@@ -83,7 +84,7 @@ def notification_choices() -> ResponseReturnValue:
         preferences.set_quiet_hours(actor, _time("quiet_from"), _time("quiet_until"), now())
     except InvalidInput as error:
         return _notifications_page(error.status, _problems(error))
-    flash("Your notification choices are saved.", "success")
+    flash(gettext("Your notification choices are saved."), "success")
     return see_other(url_for("web.notification_choices"))
 
 
@@ -94,7 +95,7 @@ def add_phone() -> ResponseReturnValue:
         texting.start_phone_confirmation(acting(), request.form.get("phone", ""), now())
     except DomainError as error:
         return _notifications_page(error.status, _problems(error))
-    flash("We sent a code to the number. Type it below to start getting texts there.", "success")
+    flash(gettext("We sent a code to the number. Type it below to start getting texts there."), "success")
     return see_other(url_for("web.notification_choices"))
 
 
@@ -108,14 +109,14 @@ def confirm_phone() -> ResponseReturnValue:
         db.session.commit()
         problems = [Problem(m, f) for f, ms in error.errors.items() for m in ms] or [Problem(error.message)]
         return _notifications_page(error.status, problems)
-    flash("Your number is confirmed: texts you chose go there now.", "success")
+    flash(gettext("Your number is confirmed: texts you chose go there now."), "success")
     return see_other(url_for("web.notification_choices"))
 
 
 @bp.route("/account/notifications/phone/remove", methods=["POST"])
 def remove_phone() -> ResponseReturnValue:
     texting.remove_phone(acting(), now())
-    flash("Your number is removed: no more texts go to it.", "success")
+    flash(gettext("Your number is removed: no more texts go to it."), "success")
     return see_other(url_for("web.notification_choices"))
 
 
@@ -164,7 +165,7 @@ def admin_webhooks() -> ResponseReturnValue:
 def admin_test_webhook(webhook_id: int) -> ResponseReturnValue:
     actor = acting()
     webhooks.send_test_event(actor, webhooks.get_webhook(actor, webhook_id), now())
-    flash("A test event is on its way (within a minute); its delivery shows below.", "success")
+    flash(gettext("A test event is on its way (within a minute); its delivery shows below."), "success")
     return see_other(url_for("web.admin_webhooks"))
 
 
@@ -172,7 +173,7 @@ def admin_test_webhook(webhook_id: int) -> ResponseReturnValue:
 def admin_turn_on_webhook(webhook_id: int) -> ResponseReturnValue:
     actor = acting()
     webhooks.turn_on(actor, webhooks.get_webhook(actor, webhook_id), now())
-    flash("The webhook is on again.", "success")
+    flash(gettext("The webhook is on again."), "success")
     return see_other(url_for("web.admin_webhooks"))
 
 
@@ -180,5 +181,5 @@ def admin_turn_on_webhook(webhook_id: int) -> ResponseReturnValue:
 def admin_delete_webhook(webhook_id: int) -> ResponseReturnValue:
     actor = acting()
     webhooks.remove(actor, webhooks.get_webhook(actor, webhook_id), now())
-    flash("The webhook is removed; nothing more is sent to it.", "success")
+    flash(gettext("The webhook is removed; nothing more is sent to it."), "success")
     return see_other(url_for("web.admin_webhooks"))

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -56,17 +57,18 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     loopback_allowed = current_app.config["WEBHOOKS_ALLOW_LOOPBACK"]
     if parts.scheme != "https" and not (loopback_allowed and parts.scheme == "http"):
-        raise InvalidInput.field("url", "Use an https:// address.")
+        raise InvalidInput.field("url", gettext("Use an https:// address."))
     if not parts.hostname or parts.username or parts.password:
         raise InvalidInput.field(
-            "url", "Give a full address such as https://example.org/hooks, without a password."
+            "url", gettext("Give a full address such as https://example.org/hooks, without a password.")
         )
     if len(url) > 500:
-        raise InvalidInput.field("url", "Use an address of at most 500 characters.")
+        raise InvalidInput.field("url", gettext("Use an address of at most 500 characters."))
     for address in _addresses(parts.hostname, parts.port or 443):
         if not (address.is_global or (loopback_allowed and address.is_loopback)):
             raise InvalidInput.field(
-                "url", "This address points at a private, local or reserved network; use a public one."
+                "url",
+                gettext("This address points at a private, local or reserved network; use a public one."),
             )
     return url
 
@@ -79,21 +81,23 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     try:
         found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        raise InvalidInput.field("url", "This host name could not be found.") from None
+        raise InvalidInput.field("url", gettext("This host name could not be found.")) from None
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
 
 
 def _events(names: list[str]) -> frozenset[WebhookEvent]:
     if not names:
-        raise InvalidInput.field("events", "Choose at least one event.")
+        raise InvalidInput.field("events", gettext("Choose at least one event."))
     try:
         chosen = frozenset(WebhookEvent(name) for name in names)
     except ValueError:
         raise InvalidInput.field(
-            "events", "Choose from: " + ", ".join(e.value for e in SUBSCRIBABLE) + "."
+            "events", gettext(
+                "Choose from: %(events)s.", events=", ".join(e.value for e in SUBSCRIBABLE)
+            )
         ) from None
     if WebhookEvent.TEST in chosen:
-        raise InvalidInput.field("events", "Every webhook gets test events; choose the others.")
+        raise InvalidInput.field("events", gettext("Every webhook gets test events; choose the others."))
     return chosen
 
 
@@ -102,7 +106,9 @@ def register(actor: Actor, name: str, url: str, events: list[str], now: datetime
     require_admin(actor)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise InvalidInput.field("name", "Give a name of 1 to 120 characters (e.g. the partner system).")
+        raise InvalidInput.field(
+            "name", gettext("Give a name of 1 to 120 characters (e.g. the partner system).")
+        )
     chosen = _events(events)
     url = check_url(url)
     secret = "whsec_" + secrets.token_urlsafe(32)
@@ -131,7 +137,7 @@ def get_webhook(actor: Actor, webhook_id: int) -> Webhook:
     require_admin(actor)
     webhook = db.session.get(Webhook, webhook_id)
     if webhook is None:
-        raise NotFound("No webhook has this id.")
+        raise NotFound(gettext("No webhook has this id."))
     return webhook
 
 

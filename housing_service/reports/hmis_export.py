@@ -20,6 +20,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext, ngettext
+
 from ..errors import InvalidInput
 from ..services.access import require_admin
 from ..services.actor import Actor
@@ -257,29 +259,35 @@ def _refuse_incomplete(sites: Sequence[Any], spaces: dict[int, Any], funders: di
 
         def missing(field: str, problem: str, site: Any = site) -> None:
             problems.setdefault(f"sites.{site.id}.{field}", []).append(
-                f"{site.name} (site {site.id}): {problem}"
+                gettext("%(site)s (site %(id)s): %(problem)s", site=site.name, id=site.id, problem=problem)
             )
 
         for field in REQUIRED_SITE_FIELDS:
             if getattr(site, field) in (None, ""):
-                missing(field, "HUD needs this for every project; set it on the site.")
+                missing(field, gettext("HUD needs this for every project; set it on the site."))
         if site.tier == Tier.EMERGENCY:
             for field in REQUIRED_EMERGENCY_SHELTER_FIELDS:
                 if getattr(site, field) is None:
-                    missing(field, "HUD needs this for emergency shelter; set it on the site.")
+                    missing(field, gettext("HUD needs this for emergency shelter; set it on the site."))
         if row.victim_service_provider and site.hmis_participation == HMIS_PARTICIPATING:
             missing(
-                "hmis_participation", "a victim service provider's project uses a comparable database (2)."
+                "hmis_participation",
+                gettext("a victim service provider's project uses a comparable database (2)."),
             )
         if not spaces.get(site.id):
-            missing("spaces", "HUD needs at least one bed or unit in the inventory.")
+            missing("spaces", gettext("HUD needs at least one bed or unit in the inventory."))
         if not funders.get(site.id):
-            missing("funders", "HUD needs at least one funder running in the period.")
+            missing("funders", gettext("HUD needs at least one funder running in the period."))
     if problems:
         first_field, (first_problem, *_rest) = next(iter(problems.items()))
         raise InvalidInput(
-            f"The export can't be made: {len(problems)} site field(s) to fix. First: {first_field}: "
-            f"{first_problem}",
+            ngettext(
+                "The export can't be made: %(num)s site field to fix. First: %(field)s: %(problem)s",
+                "The export can't be made: %(num)s site fields to fix. First: %(field)s: %(problem)s",
+                len(problems),
+                field=first_field,
+                problem=first_problem,
+            ),
             problems,
         )
 

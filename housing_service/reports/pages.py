@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from ..errors import DomainError, InvalidInput, NotFound
@@ -34,7 +35,7 @@ def _date(name: str, default: Any) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput.field(name, "Give a date as YYYY-MM-DD.") from None
+        raise InvalidInput.field(name, gettext("Give a date as YYYY-MM-DD.")) from None
 
 
 def _k() -> int:
@@ -42,7 +43,9 @@ def _k() -> int:
     if not text:
         return DEFAULT_K
     if not text.isdigit() or len(text) > 3:
-        raise InvalidInput.field("k", f"k is a whole number from 2 to {service.LARGEST_K}.")
+        raise InvalidInput.field(
+            "k", gettext("k is a whole number from 2 to %(largest)s.", largest=service.LARGEST_K)
+        )
     return int(text)
 
 
@@ -116,7 +119,7 @@ def table_download(name: str, table_name: str) -> Response:
     shown = REPORTS[name]()
     table = shown.table(table_name)
     if table is None:
-        raise NotFound("This report has no table by that name.")
+        raise NotFound(gettext("This report has no table by that name."))
     return Response(
         table_csv(shown, table),
         mimetype="text/csv",

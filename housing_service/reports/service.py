@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from flask_babel import gettext
+
 from ..clock import start_of_day
 from ..errors import InvalidInput
 from ..models import Role
@@ -67,10 +69,15 @@ class Report:
 
 
 def suppression_note(k: int) -> str:
-    small = "Counts of 1 are" if k == 2 else f"Counts from 1 to {k - 1} are"
-    return (
-        f"{small} suppressed, and so are as many other counts as it takes for "
-        "none of them to be worked out from the totals; every suppressed count is shown the same way."
+    if k == 2:
+        return gettext(
+            "Counts of 1 are suppressed, and so are as many other counts as it takes for none of them "
+            "to be worked out from the totals; every suppressed count is shown the same way."
+        )
+    return gettext(
+        "Counts from 1 to %(largest)s are suppressed, and so are as many other counts as it takes for "
+        "none of them to be worked out from the totals; every suppressed count is shown the same way.",
+        largest=k - 1,
     )
 
 
@@ -97,21 +104,29 @@ def period_asked(starts: date | None, ends: date | None, today: date) -> tuple[d
     """The period asked for: the end defaults to today, the start to a year before the end."""
     ends = ends or today
     if ends < EARLIEST_DATE:
-        raise InvalidInput.field("to", f"A period ends on {EARLIEST_DATE.isoformat()} or later.")
+        raise InvalidInput.field(
+            "to", gettext("A period ends on %(day)s or later.", day=EARLIEST_DATE.isoformat())
+        )
     return starts or default_period(ends)[0], ends
 
 
 def check_k(k: int) -> int:
     if not 2 <= k <= LARGEST_K:
-        raise InvalidInput.field("k", f"k is the smallest count published: from 2 to {LARGEST_K}.")
+        raise InvalidInput.field(
+            "k", gettext("k is the smallest count published: from 2 to %(largest)s.", largest=LARGEST_K)
+        )
     return k
 
 
 def check_night(night: date, today: date) -> date:
     if night < EARLIEST_DATE:
-        raise InvalidInput.field("night", f"Nights before {EARLIEST_DATE.isoformat()} have no stays here.")
+        raise InvalidInput.field(
+            "night", gettext("Nights before %(day)s have no stays here.", day=EARLIEST_DATE.isoformat())
+        )
     if night > today:
-        raise InvalidInput.field("night", "The night can't be in the future: a count is of people sheltered.")
+        raise InvalidInput.field(
+            "night", gettext("The night can't be in the future: a count is of people sheltered.")
+        )
     return night
 
 
@@ -124,13 +139,17 @@ def _years_later(day: date, years: int) -> date:
 
 def check_period(starts: date, ends: date, today: date) -> tuple[date, date]:
     if starts < EARLIEST_DATE:
-        raise InvalidInput.field("from", f"A period starts on {EARLIEST_DATE.isoformat()} or later.")
+        raise InvalidInput.field(
+            "from", gettext("A period starts on %(day)s or later.", day=EARLIEST_DATE.isoformat())
+        )
     if ends < starts:
-        raise InvalidInput.field("to", "The period ends before it starts.")
+        raise InvalidInput.field("to", gettext("The period ends before it starts."))
     if ends >= _years_later(starts, MAX_PERIOD_YEARS):
-        raise InvalidInput.field("to", f"A period spans at most {MAX_PERIOD_YEARS} years.")
+        raise InvalidInput.field(
+            "to", gettext("A period spans at most %(years)s years.", years=MAX_PERIOD_YEARS)
+        )
     if ends > today:
-        raise InvalidInput.field("to", "The period can't end after today.")
+        raise InvalidInput.field("to", gettext("The period can't end after today."))
     return starts, ends
 
 
