@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from ..matching import MatchingPolicy, Preference, Reason, SiteOption, SurvivorProfile
 from ..matching.index import TierIndex
 from ..matching.ranking import best_sites, criteria_for, reasons_for
+from ..translation import Words
 from .availability import SiteAvailability, SiteSnapshot
 
 
@@ -53,15 +54,19 @@ def _option(site: SiteSnapshot) -> SiteOption:
 
 
 def rank(
-    items: Sequence[SiteAvailability], profile: SurvivorProfile, policy: MatchingPolicy, now: datetime
+    items: Sequence[SiteAvailability],
+    profile: SurvivorProfile,
+    policy: MatchingPolicy,
+    now: datetime,
+    words: Words,
 ) -> list[RankedSite]:
-    """The sites best fit first (ties by name, then id), each with its reasons in plain words."""
+    """The sites best fit first (ties by name, then id), with their reasons in `words`' language."""
     by_id = {item.site.id: item for item in items}
     index = TierIndex(_option(item.site) for item in items)
     criteria = criteria_for(index, profile, policy.weights, now - timedelta(hours=policy.stale_after_hours))
     ranked = []
     for site_index, _score in best_sites(index.all, criteria, len(index.sites)):
         site = index.sites[site_index]
-        met, missed = reasons_for(site, site_index, criteria, profile, now)
+        met, missed = reasons_for(site, site_index, criteria, profile, now, words)
         ranked.append(RankedSite(by_id[site.site_id], met, missed))
     return ranked

@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from babel.lists import format_list
 from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, gettext, ngettext
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
+from ..i18n import current_words
 from ..input_bounds import day_argument, id_argument
 from ..matching import Household as MatchedHousehold
 from ..matching import Preference, SurvivorProfile
@@ -44,7 +47,6 @@ from .presentation import (
     Freshness,
     freshness,
     language_name,
-    plural,
 )
 from .rendering import Problem, acting, attach, now, page, page_number_of, problems_of, see_other, today
 
@@ -112,21 +114,27 @@ class Who:
 
     def words(self, area_names: dict[int, str]) -> list[str]:
         """Who, in words: shown above the results and on the hold step."""
-        words = [plural(self.adults, "adult")]
+        words = [ngettext("%(num)s adult", "%(num)s adults", self.adults)]
         if self.children:
-            ages = " and ".join(str(CHILD_AGE_LABELS[age]) for age in ChildAgeBracket if age in self.children)
-            words[0] += f", {plural(len(self.children), 'child', 'children')} ({ages})"
-        words += [f"speaks {language_name(code)}" for code in self.languages[:1]]
+            ages = format_list(
+                [str(CHILD_AGE_LABELS[age]) for age in ChildAgeBracket if age in self.children],
+                locale=get_locale(),
+            )
+            children = ngettext("%(num)s child", "%(num)s children", len(self.children))
+            words[0] = gettext(
+                "%(adults)s, %(children)s (%(ages)s)", adults=words[0], children=children, ages=ages
+            )
+        words += [gettext("speaks %(language)s", language=language_name(code)) for code in self.languages[:1]]
         if self.gender:
             words.append(GENDER_LABELS[self.gender].lower())
         if self.age_group:
             words.append(AGE_GROUP_LABELS[self.age_group].lower())
         words += [FEATURE_LABELS[need].lower() for need in sorted(self.needs)]
         if self.pets:
-            words.append("with a pet")
+            words.append(gettext("with a pet"))
         avoided = [area_names[i] for i in sorted(self.avoid_area_ids) if i in area_names]
         if avoided:
-            words.append("leaving out " + ", ".join(avoided))
+            words.append(gettext("leaving out %(areas)s", areas=", ".join(avoided)))
         return words
 
 
@@ -174,17 +182,17 @@ def _fits(ranked: board_ranking.RankedSite, who: Who) -> list[str]:
     words = []
     if ranked.meets(Preference.LANGUAGE):
         spoken = next(code for code in who.languages if code in site.language_codes)
-        words.append(f"Staff speak {language_name(spoken)}")
+        words.append(gettext("Staff speak %(language)s", language=language_name(spoken)))
     if who.children and ranked.item.free_units:
-        words.append("Family unit")
+        words.append(gettext("Family unit"))
     if SpaceFeature.WHEELCHAIR_ACCESSIBLE in who.needs:
-        words.append("Step-free")
+        words.append(gettext("Step-free"))
     if SpaceFeature.GROUND_FLOOR in who.needs:
-        words.append("Ground floor")
+        words.append(gettext("Ground floor"))
     if ranked.meets(Preference.PREFERRED_AREA):
-        words.append("In an area they prefer")
+        words.append(gettext("In an area they prefer"))
     if ranked.meets(Preference.INTAKE_HOURS):
-        words.append("Arrivals 24 hours a day")
+        words.append(gettext("Arrivals 24 hours a day"))
     return words
 
 
@@ -235,14 +243,14 @@ def bed_board() -> ResponseReturnValue:
     require_role(actor, Role.ADVOCATE, Role.CASE_MANAGER)
     caseload = _caseload(actor)
     form = BedSearchForm(request.args)
-    form.client.choices = client_choices(caseload, "Someone new (describe them below)")
+    form.client.choices = client_choices(caseload, gettext("Someone new (describe them below)"))
     _someone_new_choices(form)
     if "tier" not in request.args:  # the search always sends it ("Any" is an empty one)
         form.tier.data = Tier.EMERGENCY.value
     chosen = next((c for c in caseload if c.id == form.client.data), None)
     valid = form.validate()
     if form.client.data is not None and chosen is None:
-        form.client.errors = ["That survivor is not on your caseload; choose one from the list."]
+        form.client.errors = [gettext("That survivor is not on your caseload; choose one from the list.")]
         valid = False
 
     on = today()
@@ -258,7 +266,9 @@ def bed_board() -> ResponseReturnValue:
         except InvalidInput as error:
             problems = attach(form, error)
         else:
-            ranked = board_ranking.rank(result.items, who.profile(), suggestions.policy(), now())
+            ranked = board_ranking.rank(
+                result.items, who.profile(), suggestions.policy(), now(), current_words()
+            )
     else:
         problems = problems_of(form)
     shown = ranked[(page_number - 1) * RESULTS_PER_PAGE : page_number * RESULTS_PER_PAGE]
@@ -334,7 +344,7 @@ def _board_arguments(form: HoldForm) -> dict[str, object]:
 def _hold_form(caseload: list[Client], data: dict[str, object] | None = None) -> HoldForm:
     form = HoldForm(data=data) if data is not None else HoldForm()
     form.client_id.choices = [
-        SelectChoice(NEW_RECORD, "Someone new: open a record now"),
+        SelectChoice(NEW_RECORD, gettext("Someone new: open a record now")),
         *client_choices(caseload, None),
     ]
     _someone_new_choices(form)
@@ -372,7 +382,10 @@ def create_hold() -> ResponseReturnValue:
     if not (_someone_new_ready(form) and valid):  # both asked, so every problem shows at once
         return _hold_page(form, space, 422, problems_of(form))
     if space.site.screened:
-        why = f"{space.site.name} screens referrals: send a referral from the bed board instead of a hold."
+        why = gettext(
+            "%(site)s screens referrals: send a referral from the bed board instead of a hold.",
+            site=space.site.name,
+        )
         return _hold_page(form, space, 409, [Problem(why)], start_again=True)
     opened = None
     try:
@@ -397,8 +410,11 @@ def create_hold() -> ResponseReturnValue:
         return _hold_page(form, space, error.status, attach(form, error))
     if opened is not None:
         flash(
-            f"A record is open for them: {opened.code}. Colleagues know them by this code; "
-            "add to it under My clients when there is time.",
+            gettext(
+                "A record is open for them: %(code)s. Colleagues know them by this code; "
+                "add to it under My clients when there is time.",
+                code=opened.code,
+            ),
             "success",
         )
     return see_other(url_for("web.hold", hold_id=hold.id))
@@ -407,11 +423,13 @@ def create_hold() -> ResponseReturnValue:
 def _someone_new_ready(form: HoldForm) -> bool:
     """Someone new needs their age group for a record; a record chosen needs nothing more."""
     if form.client_id.data == NEW_RECORD and not form.age_group.data:
-        form.age_group.errors = ["Choose their age group: a record needs it to find places that serve them."]
+        form.age_group.errors = [
+            gettext("Choose their age group: a record needs it to find places that serve them.")
+        ]
         return False
     on_caseload = {int(choice.value) for choice in form.client_id.choices[1:]}
     if form.client_id.data not in (None, NEW_RECORD, *on_caseload):
-        form.client_id.errors = ["Choose someone on your caseload, or someone new."]
+        form.client_id.errors = [gettext("Choose someone on your caseload, or someone new.")]
         return False
     return True
 
@@ -435,14 +453,18 @@ def _new_record(form: HoldForm) -> dict[str, object]:
 def _choose_again(error: InvalidInput | Conflict) -> str | None:
     """A refusal about the bed or the night, which this page can't change: what to do instead."""
     if isinstance(error, Conflict) and "space_id" in error.errors:
-        return (
+        return gettext(
             "Someone has just held this bed or unit, or it is taken for some of those nights. "
             "Choose another one on the bed board."
         )
     if "space_id" in error.errors:
-        return f"{error.errors['space_id'][0]} Choose another bed or unit on the bed board."
+        return gettext(
+            "%(problem)s Choose another bed or unit on the bed board.", problem=error.errors["space_id"][0]
+        )
     if "starts_on" in error.errors:
-        return f"First night: {error.errors['starts_on'][0]} Search the bed board again."
+        return gettext(
+            "First night: %(problem)s Search the bed board again.", problem=error.errors["starts_on"][0]
+        )
     return None
 
 
@@ -475,5 +497,7 @@ def release_hold(hold_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _hold_view(actor, record, form, 422)
     holds.release_hold(actor, record, form.reason.data, now())
-    flash(f"The hold on {record.space.label} is released; it is free again.", "success")
+    flash(
+        gettext("The hold on %(space)s is released; it is free again.", space=record.space.label), "success"
+    )
     return see_other(url_for("web.bed_board"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
@@ -16,57 +17,61 @@ from ..vocabulary import (
 )
 from .forms import DayField, PageForm, optional_int, options
 
-NOT_SET = "Not set yet"
+NOT_SET = _l("Not set yet")
 
 
-def _codes(label: str, codes: dict[int, str]) -> SelectField:
+def _codes(label: object, codes: dict[int, str]) -> SelectField:
     return SelectField(
         label, choices=options(codes.items(), NOT_SET), coerce=optional_int, validators=[Optional()]
     )
 
 
 class HudSiteForm(PageForm):
-    street_address = StringField("Street address", validators=[Optional(), Length(max=200)])
-    city = StringField("City", validators=[Optional(), Length(max=100)])
+    street_address = StringField(_l("Street address"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     state = StringField(
-        "State", validators=[Optional(), Regexp(r"^[A-Z]{2}$", message="Two capital letters, e.g. CA.")]
+        _l("State"),
+        validators=[Optional(), Regexp(r"^[A-Z]{2}$", message=_l("Two capital letters, e.g. CA."))],
     )
     postal_code = StringField(
-        "ZIP code",
-        validators=[Optional(), Regexp(r"^\d{5}(-\d{4})?$", message="Five digits, or ZIP+4 (12345-6789).")],
-    )
-    coc_code = StringField(
-        "Continuum of Care code",
+        _l("ZIP code"),
         validators=[
             Optional(),
-            Regexp(r"^[A-Z]{2}-\d{3}$", message="Two letters, a dash, three digits (CA-501)."),
+            Regexp(r"^\d{5}(-\d{4})?$", message=_l("Five digits, or ZIP+4 (12345-6789).")),
+        ],
+    )
+    coc_code = StringField(
+        _l("Continuum of Care code"),
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Z]{2}-\d{3}$", message=_l("Two letters, a dash, three digits (CA-501).")),
         ],
     )
     geocode = StringField(
-        "HUD geocode", validators=[Optional(), Regexp(r"^\d{6}$", message="Six digits, e.g. 069001.")]
+        _l("HUD geocode"), validators=[Optional(), Regexp(r"^\d{6}$", message=_l("Six digits, e.g. 069001."))]
     )
-    geography_type = _codes("Geography", GEOGRAPHY_TYPES)
-    housing_type = _codes("Housing type", HOUSING_TYPES)
-    es_bed_type = _codes("Emergency shelter bed type", ES_BED_TYPES)
-    bed_availability = _codes("Emergency shelter availability", BED_AVAILABILITY)
+    geography_type = _codes(_l("Geography"), GEOGRAPHY_TYPES)
+    housing_type = _codes(_l("Housing type"), HOUSING_TYPES)
+    es_bed_type = _codes(_l("Emergency shelter bed type"), ES_BED_TYPES)
+    bed_availability = _codes(_l("Emergency shelter availability"), BED_AVAILABILITY)
     target_population = SelectField(
-        "Target population", choices=options(TARGET_POPULATIONS.items()), coerce=optional_int
+        _l("Target population"), choices=options(TARGET_POPULATIONS.items()), coerce=optional_int
     )
-    operating_start_on = DayField("Operating since", validators=[Optional()])
-    operating_end_on = DayField("Operating until (if it stopped)", validators=[Optional()])
-    hmis_participation = _codes("HMIS participation", HMIS_PARTICIPATION_TYPES)
+    operating_start_on = DayField(_l("Operating since"), validators=[Optional()])
+    operating_end_on = DayField(_l("Operating until (if it stopped)"), validators=[Optional()])
+    hmis_participation = _codes(_l("HMIS participation"), HMIS_PARTICIPATION_TYPES)
 
 
 class FunderForm(PageForm):
     funder = SelectField(
-        "Funder",
-        choices=options(FUNDERS.items(), "Choose the funder"),
+        _l("Funder"),
+        choices=options(FUNDERS.items(), _l("Choose the funder")),
         coerce=optional_int,
-        validators=[InputRequired("Choose the funder.")],
+        validators=[InputRequired(_l("Choose the funder."))],
     )
     other_funder = StringField(
-        "Funder's name (for 'Local or Other')", validators=[Optional(), Length(max=100)]
+        _l("Funder's name (for 'Local or Other')"), validators=[Optional(), Length(max=100)]
     )
-    grant_id = StringField("Grant id", validators=[Optional(), Length(max=100)])
-    starts_on = DayField("Starts", validators=[InputRequired("Give the grant's first day.")])
-    ends_on = DayField("Ends (if it has)", validators=[Optional()])
+    grant_id = StringField(_l("Grant id"), validators=[Optional(), Length(max=100)])
+    starts_on = DayField(_l("Starts"), validators=[InputRequired(_l("Give the grant's first day."))])
+    ends_on = DayField(_l("Ends (if it has)"), validators=[Optional()])
