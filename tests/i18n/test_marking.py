@@ -49,23 +49,13 @@ PENDING_TEMPLATES = {
     "templates/admin/site_new.html",
     "templates/admin/sites.html",
     "templates/beds.html",
-    "templates/caseload.html",
     "templates/client_new.html",
-    "templates/exit.html",
-    "templates/extension.html",
     "templates/hold.html",
     "templates/hold_confirm.html",
-    "templates/move.html",
-    "templates/my_sites.html",
-    "templates/next_place.html",
     "templates/oversight/pause.html",
     "templates/oversight/pauses.html",
     "templates/oversight/site_reveals.html",
     "templates/oversight/unused_records.html",
-    "templates/referrals/detail.html",
-    "templates/referrals/list.html",
-    "templates/referrals/new.html",
-    "templates/site.html",
     "templates/walk_in.html",
 }
 
@@ -94,11 +84,8 @@ PENDING_MODULES = {
     "web/admin.py",
     "web/admin_hud.py",
     "web/beds.py",
-    "web/caseload.py",
     "web/forms.py",
     "web/forms_hud.py",
-    "web/my_sites.py",
-    "web/next_place.py",
 }
 
 TEMPLATES = sorted(
