@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import flash, request, url_for
+from flask_babel import gettext
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
@@ -175,8 +176,10 @@ def new_client() -> ResponseReturnValue:
     except (InvalidInput, Conflict) as error:
         return page("client_new.html", error.status, form=form, problems=attach(form, error))
     flash(
-        "The record is open. Its code is shown below, as the survivor chosen: write it down, "
-        "it is how colleagues refer to them.",
+        gettext(
+            "The record is open. Its code is shown below, as the survivor chosen: write it down, "
+            "it is how colleagues refer to them."
+        ),
         "success",
     )
     return see_other(url_for("web.bed_board", client=client.id))

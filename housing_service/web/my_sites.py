@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, url_for
+from flask_babel import gettext
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -47,8 +48,10 @@ def managed_site(actor: Actor, site_id: int) -> Site:
     site = inventory.get_site(site_id)
     if not manages_site(actor, site):
         raise Forbidden(
-            "This site belongs to another organisation. You can open your own organisation's sites "
-            "from My sites."
+            gettext(
+                "This site belongs to another organisation. You can open your own organisation's sites "
+                "from My sites."
+            )
         )
     return site
 
@@ -125,8 +128,10 @@ def confirm_availability(site_id: int) -> ResponseReturnValue:
     record = managed_site(actor, site_id)
     confirmation = inventory.confirm_availability(actor, record, [], now())
     flash(
-        f"Thank you: availability confirmed at {time_text(confirmation.confirmed_at)}. "
-        "Advocates now see it as up to date.",
+        gettext(
+            "Thank you: availability confirmed at %(time)s. Advocates now see it as up to date.",
+            time=time_text(confirmation.confirmed_at),
+        ),
         "success",
     )
     return see_other(url_for("web.site", site_id=record.id, _anchor=CONFIRM_ANCHOR))
@@ -135,7 +140,7 @@ def confirm_availability(site_id: int) -> ResponseReturnValue:
 def _space_of(record: Site, space_id: int) -> Space:
     space = inventory.get_space(space_id)
     if space.site_id != record.id:
-        raise NotFound("This site has no bed or unit with this id.")
+        raise NotFound(gettext("This site has no bed or unit with this id."))
     return space
 
 
@@ -151,7 +156,7 @@ def take_out_of_service(site_id: int, space_id: int) -> ResponseReturnValue:
         inventory.set_in_service(actor, space, False, form.reason.data, now())
     except (InvalidInput, Conflict) as error:
         return site_page(actor, record, error.status, attach(form, error), (space.id, form))
-    flash(f"{space.label} is out of service.", "success")
+    flash(gettext("%(space)s is out of service.", space=space.label), "success")
     return see_other(space_url(record.id, space.id))
 
 
@@ -161,7 +166,7 @@ def put_back_in_service(site_id: int, space_id: int) -> ResponseReturnValue:
     record = managed_site(actor, site_id)
     space = _space_of(record, space_id)
     inventory.set_in_service(actor, space, True, None, now())
-    flash(f"{space.label} is back in service.", "success")
+    flash(gettext("%(space)s is back in service.", space=space.label), "success")
     return see_other(space_url(record.id, space.id))
 
 
@@ -172,10 +177,13 @@ def check_in(site_id: int, hold_id: int) -> ResponseReturnValue:
     record = managed_site(actor, site_id)
     hold = holds.get_hold(actor, hold_id)
     if hold.site_id != record.id:
-        raise NotFound("This site has no hold with this id.")
+        raise NotFound(gettext("This site has no hold with this id."))
     try:
         stay = placements.check_in(actor, hold, now(), today())
     except Conflict as error:
         return site_page(actor, record, error.status, attach(None, error))
-    flash(f"The survivor is checked in to {stay.space.label}. Their stay starts tonight.", "success")
+    flash(
+        gettext("The survivor is checked in to %(space)s. Their stay starts tonight.", space=stay.space.label),
+        "success",
+    )
     return see_other(stay_url(record.id, stay.id))

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import flash, url_for
+from flask_babel import gettext
 from flask.typing import ResponseReturnValue
 
 from ..errors import Conflict, InvalidInput
+from ..i18n import current_words
 from ..matching import Action, Candidate, wording
 from ..models import Decision, Placement, Role, StepKind, StepStatus, TransitionPlan
 from ..services import placements, plans, suggestions
@@ -64,6 +66,8 @@ def _page(
             problems=problems or [],
         )
     suggestion = suggestions.suggest_for_placement(actor, stay, today(), now())
+    # "Best fit:" in the reader's language, as the reasons the suggestion gives are.
+    words = current_words()
     items = []
     if suggestion.action == Action.SUGGEST:
         for rank, candidate in enumerate(suggestion.candidates):
@@ -76,7 +80,7 @@ def _page(
                 else:
                     hold_form = failed[1]
             items.append(
-                CandidateItem(candidate, wording.fit_words(candidate, rank == 0), hold_form, decline_form)
+                CandidateItem(candidate, wording.fit_words(candidate, rank == 0, words), hold_form, decline_form)
             )
     # A second hold from the same day needs a reason: ask for it before, not after, the tap.
     held_that_day = [
@@ -85,7 +89,7 @@ def _page(
         if hold.starts_on == suggestion.move_by
     ]
     alternatives = [
-        (candidate, wording.fit_words(candidate, rank == 0))
+        (candidate, wording.fit_words(candidate, rank == 0, words))
         for rank, candidate in enumerate(suggestion.alternatives)
     ]
     plan = plans.plan_of(stay)
@@ -132,7 +136,7 @@ def hold_suggested_place(stay_id: int, site_id: int) -> ResponseReturnValue:
         )
     except (InvalidInput, Conflict) as error:
         return _page(actor, stay, error.status, attach(form, error), (site_id, form))
-    flash(f"The survivor's choice is recorded and {hold.space.label} is held there.", "success")
+    flash(gettext("The survivor's choice is recorded and %(space)s is held there.", space=hold.space.label), "success")
     return see_other(url_for("web.hold", hold_id=hold.id))
 
 
@@ -148,7 +152,7 @@ def decline_suggested_place(stay_id: int, site_id: int) -> ResponseReturnValue:
         plans.record_decision(actor, stay, site_id, Decision.DECLINED, form.reason.data, today(), now())
     except (InvalidInput, Conflict) as error:
         return _page(actor, stay, error.status, attach(form, error), (site_id, form))
-    flash("Noted, with the survivor's reason. That place won't be suggested again for a while.", "success")
+    flash(gettext("Noted, with the survivor's reason. That place won't be suggested again for a while."), "success")
     return see_other(url_for("web.next_place", stay_id=stay.id))
 
 
@@ -169,7 +173,7 @@ def start_plan(stay_id: int) -> ResponseReturnValue:
         _plan_from_suggestion(actor, stay)
     except (InvalidInput, Conflict) as error:
         return _page(actor, stay, error.status, attach(None, error))
-    flash("The plan is started. Add the steps the survivor needs before the move.", "success")
+    flash(gettext("The plan is started. Add the steps the survivor needs before the move."), "success")
     return see_other(url_for("web.next_place", stay_id=stay.id) + "#plan-title")
 
 
@@ -191,7 +195,7 @@ def add_plan_step(stay_id: int) -> ResponseReturnValue:
         plans.add_step(actor, plan, data, now())
     except (InvalidInput, Conflict) as error:
         return _page(actor, stay, error.status, attach(form, error), step_form=form)
-    flash("The step is added to the plan.", "success")
+    flash(gettext("The step is added to the plan."), "success")
     return see_other(url_for("web.next_place", stay_id=stay.id) + "#plan-title")
 
 
@@ -206,5 +210,5 @@ def set_step_status(step_id: int) -> ResponseReturnValue:
         return _page(actor, stay, 422, problems_of(form))
     plans.update_step(actor, step, {"status": StepStatus(form.status.data)}, now())
     # The step's words stay out of the flash message: it travels in the session cookie.
-    flash("The step is updated.", "success")
+    flash(gettext("The step is updated."), "success")
     return see_other(url_for("web.next_place", stay_id=stay.id) + "#plan-title")

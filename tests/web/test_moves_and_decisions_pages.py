@@ -65,6 +65,24 @@ def test_a_suggested_place_reads_as_words(make, world, pages, api):
     assert "Best fit:" in card and "a bed" in card
 
 
+@pytest.mark.parametrize(
+    ("language", "heading", "fit", "bed"),
+    [
+        ("es", "Próximo lugar para S-AB2CD3", "El que mejor encaja:", "una cama"),
+        ("vi", "Chỗ ở tiếp theo cho S-AB2CD3", "Phù hợp nhất:", "một giường"),
+    ],
+)
+def test_a_suggested_place_reads_in_the_readers_language(make, world, pages, api, language, heading, fit, bed):
+    stay = stay_of(make, world)
+    api(world.admin).patch(f"/api/v1/clients/{world.client.id}", json={"case_phase": "stabilisation"})
+    page = text_of(pages(world.case_manager).get(f"/stays/{stay.id}/next", headers={"Accept-Language": language}))
+    assert heading in page
+    card = page.split("Bridge Apartments", 1)[1].split("</article>", 1)[0]
+    # "Best fit:" and its reasons in one language: fit_words is given the reader's words.
+    assert fit in card and bed in card
+    assert "Best fit" not in card and "a bed" not in card
+
+
 def test_an_ended_stays_page_says_it_ended_and_points_to_the_current_one(make, world, pages, api):
     stay = stay_of(make, world)
     moved = api(world.partner).post(
