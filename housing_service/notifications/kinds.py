@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 from ..models import FlagKind, Role
 
 
@@ -25,17 +27,17 @@ class Channel(StrEnum):
 
 
 KIND_LABELS: dict[NotificationKind, str] = {
-    NotificationKind.HOLD_EXPIRING: "A hold you made ends soon",
-    NotificationKind.HOLD_EXPIRED: "A hold ended without a check-in",
-    NotificationKind.STALE_AVAILABILITY: "Your site's availability needs confirming",
-    NotificationKind.STAY_FLAG: "A stay nears or passed its end",
-    NotificationKind.REFERRAL: "A referral is waiting or was answered",
-    NotificationKind.PLAN_STEP_DUE: "A plan step or move-by date is due",
-    NotificationKind.DIGEST: "The daily e-mail of new items",
-    NotificationKind.WEBHOOK_STOPPED: "A partner system's webhook stopped",
+    NotificationKind.HOLD_EXPIRING: _l("A hold you made ends soon"),
+    NotificationKind.HOLD_EXPIRED: _l("A hold ended without a check-in"),
+    NotificationKind.STALE_AVAILABILITY: _l("Your site's availability needs confirming"),
+    NotificationKind.STAY_FLAG: _l("A stay nears or passed its end"),
+    NotificationKind.REFERRAL: _l("A referral is waiting or was answered"),
+    NotificationKind.PLAN_STEP_DUE: _l("A plan step or move-by date is due"),
+    NotificationKind.DIGEST: _l("The daily e-mail of new items"),
+    NotificationKind.WEBHOOK_STOPPED: _l("A partner system's webhook stopped"),
 }
 
-CHANNEL_LABELS = {Channel.IN_APP: "In the app", Channel.EMAIL: "E-mail", Channel.SMS: "Text message"}
+CHANNEL_LABELS = {Channel.IN_APP: _l("In the app"), Channel.EMAIL: _l("E-mail"), Channel.SMS: _l("Text message")}
 
 # The digest is an e-mail by nature; the others may go anywhere.
 CHANNELS_OF: dict[NotificationKind, frozenset[Channel]] = {

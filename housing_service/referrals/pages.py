@@ -7,6 +7,7 @@ from datetime import date
 from flask import flash, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -22,16 +23,16 @@ from ..web.rendering import Problem, acting, attach, now, page, problems_of, see
 from . import service
 
 URGENCY_LABELS = {
-    ReferralUrgency.TONIGHT: "Tonight",
-    ReferralUrgency.WITHIN_DAYS: "In the next few days",
-    ReferralUrgency.PLANNED_MOVE: "A planned move",
+    ReferralUrgency.TONIGHT: _l("Tonight"),
+    ReferralUrgency.WITHIN_DAYS: _l("In the next few days"),
+    ReferralUrgency.PLANNED_MOVE: _l("A planned move"),
 }
 STATUS_LABELS = {
-    ReferralStatus.WAITING: "Waiting for an answer",
-    ReferralStatus.ACCEPTED: "Accepted",
-    ReferralStatus.DECLINED: "Declined",
-    ReferralStatus.UNANSWERED: "Not answered in time",
-    ReferralStatus.WITHDRAWN: "Withdrawn",
+    ReferralStatus.WAITING: _l("Waiting for an answer"),
+    ReferralStatus.ACCEPTED: _l("Accepted"),
+    ReferralStatus.DECLINED: _l("Declined"),
+    ReferralStatus.UNANSWERED: _l("Not answered in time"),
+    ReferralStatus.WITHDRAWN: _l("Withdrawn"),
 }
 CASELOAD_LIMIT = 200
 

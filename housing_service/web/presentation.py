@@ -132,10 +132,10 @@ class Urgency(StrEnum):
 
 
 URGENCY_LABELS = {
-    Urgency.PAST_END: "Act now",
-    Urgency.URGENT: "Urgent",
-    Urgency.SOON: "Plan soon",
-    Urgency.ON_TRACK: "On track",
+    Urgency.PAST_END: _l("Act now"),
+    Urgency.URGENT: _l("Urgent"),
+    Urgency.SOON: _l("Plan soon"),
+    Urgency.ON_TRACK: _l("On track"),
 }
 # Days left at which a stay turns urgent, and at which its move should be planned: a week
 # is about the least time a move can be arranged in, two weeks the stay review's usual flag.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -34,10 +35,10 @@ class SpaceState(StrEnum):
 
 
 STATE_LABELS = {
-    SpaceState.FREE: "Free",
-    SpaceState.HELD: "Held",
-    SpaceState.OCCUPIED: "Occupied",
-    SpaceState.OUT_OF_SERVICE: "Out of service",
+    SpaceState.FREE: _l("Free"),
+    SpaceState.HELD: _l("Held"),
+    SpaceState.OCCUPIED: _l("Occupied"),
+    SpaceState.OUT_OF_SERVICE: _l("Out of service"),
 }
 
 
