@@ -8,34 +8,13 @@ organisation, and one for their languages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from housing_service.extensions import db
 from housing_service.models import Role
+
+from .statements import statements_sent
 
 # Counted without BEGIN/COMMIT (SQLite's BEGIN is a statement, PostgreSQL's is not).
 KEPT_SEARCH = 1  # the revisions
 FRESH_PAGE = 4
-
-
-@contextmanager
-def statements(app) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def test_a_bed_search_by_token_costs_one_statement_when_kept_and_five_when_read_afresh(app, api, make):
@@ -54,9 +33,9 @@ def test_a_bed_search_by_token_costs_one_statement_when_kept_and_five_when_read_
 
     search()  # the token's first use writes its last-used time: the accounts' revision moves
     search()  # the token's lookup is kept from here on
-    with statements(app) as fresh:
+    with statements_sent(app, transaction_control=False) as fresh:
         assert len(search(language="es")["items"]) == 3
-    with statements(app) as kept:
+    with statements_sent(app, transaction_control=False) as kept:
         assert len(search(language="es")["items"]) == 3
     assert len(kept) == KEPT_SEARCH, kept
     assert len(fresh) == KEPT_SEARCH + FRESH_PAGE, fresh

@@ -10,35 +10,14 @@ the overdue check and the referral the answer looked up for a hold that can't ha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from housing_service import clock
-from housing_service.extensions import db
 from housing_service.models import Role
 
 from .conftest import POSTGRES_URL
+from .statements import statements_sent
 
 # Measured, not aimed at: lower it when a change saves a statement, never raise it quietly.
 STATEMENTS_PER_HOLD = 10 if POSTGRES_URL else 12
-
-
-@contextmanager
-def counted(app) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        statements.append(" ".join(statement.split())[:120])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def test_a_hold_takes_a_fixed_number_of_statements(app, api, make):
@@ -58,7 +37,7 @@ def test_a_hold_takes_a_fixed_number_of_statements(app, api, make):
     # Two holds warm the caches a running worker has warm: the first notes the token's first
     # use (which moves the accounts' revision, so the token is looked up again once).
     assert hold(0).status_code == 201 and hold(1).status_code == 201
-    with counted(app) as statements:
+    with statements_sent(app) as statements:
         answer = hold(2)
     assert answer.status_code == 201, answer.get_json()
     assert len(statements) == STATEMENTS_PER_HOLD, "\n".join(statements)
